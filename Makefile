@@ -1,0 +1,48 @@
+# Watchtower top-level entry points. See README.md.
+#   make demo   install build deps, build, scan examples/
+#   make check  install test deps, build (release + ASan/UBSan + fuzzers), run every test
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 15
+
+.PHONY: all deps test-deps build build-asan demo check test test-asan bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+test-deps:
+	@bash scripts/install-deps.sh --test
+	@bash scripts/install-test-tools.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWT_SANITIZE=ON -DWT_FUZZ=ON \
+	  -DWT_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+demo: build
+	@bash examples/generate.sh
+	@$(BUILD)/watchtower scan examples/ --osv-db-from $(CURDIR)/../shared/data/osv/PyPI.zip --fail-on none || true
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+check: test-deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-asan
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,20 @@
+/*
+ * registry.c - every analyzer and rule table compiled into libwatchtower.
+ * Order matters only for ties between exclusive probes (earlier wins).
+ */
+#include "registry.h"
+
+#include "core/core_rules.h"
+
+const wt_analyzer *const wt_registry_analyzers[] = {
+    NULL, /* keep the array non-empty; the core skips NULL entries */
+};
+const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
+
+const wt_rule_table *const wt_registry_rule_tables[] = {
+    &wt_core_rule_table,
+};
+const size_t wt_registry_nrule_tables = sizeof wt_registry_rule_tables / sizeof wt_registry_rule_tables[0];
+
+/* Dependency checks for `pip install` lines (deps module). */
+const wt_pip_install_fn wt_registry_pip_install = NULL;
