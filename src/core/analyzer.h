@@ -113,6 +113,41 @@ const wt_analyzer *wt_classify(const char *name, const uint8_t *head, size_t hea
 /* Known model file extension (".pkl", ".pt", ".h5" ...). */
 bool wt_is_model_extension(const char *name);
 
+/* ---- text detectors (secrets, PII, unsafe code) ---- */
+/* Where a text buffer came from, so detectors can report real locations.
+ * Plain files: cell = -1, raw_lines = NULL (line N of the buffer is line
+ * line_base+N-1 of the file). Notebooks: one buffer per cell source or
+ * output, raw_lines[i] = 1-based line of the raw .ipynb where buffer line
+ * i+1 is written (JSON strings put each line on its own raw line). */
+typedef struct wt_text_origin {
+    int32_t cell;              /* notebook cell index or -1 */
+    const char *cell_id;       /* notebook cell id or NULL */
+    const char *cell_part;     /* "source" | "output" | NULL */
+    const char *kind;          /* "python","markdown","shell","output","html","json","yaml","env","toml","ini","text","traceback"... */
+    const uint32_t *raw_lines; /* may be NULL */
+    size_t nraw_lines;
+    uint32_t line_base;        /* first line number (plain files: 1) */
+    /* text/html outputs are matched with tags stripped; map[i] = offset in
+     * the original (unstripped) text of stripped byte i, or NULL. */
+    const uint32_t *offset_map;
+} wt_text_origin;
+
+typedef struct wt_text_detector {
+    const char *name; /* "secrets", "pii", "code" */
+    void (*scan)(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o);
+} wt_text_detector;
+extern const wt_text_detector *const wt_registry_text_detectors[];
+extern const size_t wt_registry_ntext_detectors;
+
+/* Run every registered text detector over one buffer. */
+void wt_text_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o);
+/* Location (line, column, cell, cell line) of byte offset off in text. */
+wt_location wt_text_location(const char *text, size_t len, size_t off, const wt_text_origin *o);
+/* True if the line containing off (or the line above it) carries an inline
+ * ignore marker: "watchtower:ignore", "pragma: allowlist secret",
+ * "gitleaks:allow", "noqa: secret" (optionally "watchtower:ignore RULE-ID"). */
+bool wt_text_line_ignored(const char *text, size_t len, size_t off, const char *rule_id);
+
 /* ---- cross-module hooks (wired in registry.c) ---- */
 /* Check the arguments of a `pip install ...` command found in a notebook
  * cell or shell script (everything after "install"), emitting dependency

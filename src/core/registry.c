@@ -16,5 +16,10 @@ const wt_rule_table *const wt_registry_rule_tables[] = {
 };
 const size_t wt_registry_nrule_tables = sizeof wt_registry_rule_tables / sizeof wt_registry_rule_tables[0];
 
+const wt_text_detector *const wt_registry_text_detectors[] = {
+    NULL,
+};
+const size_t wt_registry_ntext_detectors = sizeof wt_registry_text_detectors / sizeof wt_registry_text_detectors[0];
+
 /* Dependency checks for `pip install` lines (deps module). */
 const wt_pip_install_fn wt_registry_pip_install = NULL;
