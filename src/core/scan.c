@@ -616,12 +616,12 @@ static wt_scan_result *state_finish(scan_state *st, uint64_t t0) {
     r->scan_id = make_scan_id();
     for (size_t i = 0; i < st->findings.len; i++) finalize_fingerprint(st->findings.items[i]);
     wt_policy_apply(st->opt, &st->findings, finding_free);
-    qsort(st->findings.items, st->findings.len, sizeof *st->findings.items, cmp_findings);
+    if (st->findings.len) qsort(st->findings.items, st->findings.len, sizeof *st->findings.items, cmp_findings);
     r->findings = (wt_finding **)st->findings.items;
     r->nfindings = st->findings.len;
     r->notes = (char **)st->notes.items;
     r->nnotes = st->notes.len;
-    qsort(st->infos, st->ninfos, sizeof *st->infos, cmp_info);
+    if (st->ninfos) qsort(st->infos, st->ninfos, sizeof *st->infos, cmp_info);
     r->infos = st->infos;
     r->ninfos = st->ninfos;
     r->artifacts = st->total_artifacts;

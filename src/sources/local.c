@@ -65,7 +65,7 @@ static void walk(walker *w, const char *dir_real, const char *rel, int depth) {
         wt_vec_push(&names, wt_xstrdup(de->d_name));
     }
     closedir(d);
-    qsort(names.items, names.len, sizeof *names.items, cmp_str);
+    if (names.len) qsort(names.items, names.len, sizeof *names.items, cmp_str);
     for (size_t i = 0; i < names.len && w->nentries < MAX_ENTRIES; i++) {
         const char *nm = names.items[i];
         if (strcmp(nm, ".git") == 0) continue;
@@ -192,7 +192,7 @@ int wt_source_local_from_dir(const char *root, const char *subpath, const wt_sca
         ix[i].real = w.reals.items[i];
         ix[i].size = *(uint64_t *)w.sizes.items[i];
     }
-    qsort(ix, n, sizeof *ix, cmp_idx);
+    if (n) qsort(ix, n, sizeof *ix, cmp_idx);
     wt_source *s = wt_xcalloc(1, sizeof *s);
     s->repo_type = repo_type;
     s->repo_url = wt_xstrdup(repo_url ? repo_url : root);

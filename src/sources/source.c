@@ -11,7 +11,7 @@ static int cmp_entries(const void *a, const void *b) {
     return strcmp(((const wt_source_entry *)a)->name, ((const wt_source_entry *)b)->name);
 }
 
-void wt_source_sort(wt_source *s) { qsort(s->entries, s->nentries, sizeof *s->entries, cmp_entries); }
+void wt_source_sort(wt_source *s) { if (s->nentries) qsort(s->entries, s->nentries, sizeof *s->entries, cmp_entries); }
 
 int wt_source_open(const wt_target *t, const wt_scan_options *opt, wt_source **out, char **err) {
     *out = NULL;

@@ -10,7 +10,7 @@
 #include "sources/source.h"
 
 WT_TEST(unknown_model_extension_is_unscannable) {
-    wt_scan_result *r = wt_t_scan_mem("weights.pt", "\x01\x02\x03 not a model", 17);
+    wt_scan_result *r = wt_t_scan_mem("weights.pt", "\x01\x02\x03 not a model", 16);
     CHECK_INT(wt_t_count(r, "WT-SCAN-003"), 1);
     CHECK_INT(r->models_found, 1);
     wt_scan_result_free(r);
