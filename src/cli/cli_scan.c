@@ -517,6 +517,25 @@ static int run(scan_args *a) {
         }
     }
 
+    /* --ignore-file: its lines are gitignore patterns, like --exclude. */
+    if (a->ignore_file) {
+        FILE *f = fopen(a->ignore_file, "r");
+        if (!f) {
+            fprintf(stderr, "watchtower: error: %s: %s\n", a->ignore_file, strerror(errno));
+            rc = 2;
+            goto out;
+        }
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            size_t n = strcspn(line, "\r\n");
+            line[n] = 0;
+            if (!n || line[0] == '#') continue;
+            char *pat = wt_xstrdup(line);
+            wt_vec_push(&owned, pat);
+            wt_vec_push(&a->excludes, pat);
+        }
+        fclose(f);
+    }
     o.excludes = (const char *const *)a->excludes.items;
     o.nexcludes = a->excludes.len;
     o.rules_dir = a->rules_dir;

@@ -128,6 +128,9 @@ expect_rc "hyphenated legacy spelling" 1 "$BIN" scan --repo-type=folder --path="
 # ---- --exclude ----
 expect_rc "--exclude hides the finding" 0 "$BIN" scan --no-reports --fail-on low --exclude '*.pt' "$T/risky"
 expect_rc "--exclude folder" 0 "$BIN" scan --no-reports --fail-on low --exclude 'sub/' --exclude 'other' "$T/risky"
+printf '# comment\n\n*.pt\n' >"$T/ign"
+expect_rc "--ignore-file patterns exclude" 0 "$BIN" scan --no-reports --fail-on low --ignore-file "$T/ign" "$T/risky"
+usage_error "missing --ignore-file" "$BIN" scan --ignore-file "$T/nope" "$T/risky"
 expect_rc "--exclude non-matching" 1 "$BIN" scan --no-reports --fail-on low --exclude '*.bin' "$T/risky"
 
 # ---- -o and formats ----
