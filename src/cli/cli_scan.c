@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -338,6 +339,28 @@ static void progress_clear(progress_state *ps) {
     }
 }
 
+/* ---- Ctrl-C: ask the scan to stop so sources clean up (temp clones) ---- */
+static volatile int g_cancel;
+
+static void on_signal(int sig) {
+    if (g_cancel) {
+        /* second signal: stop now */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    g_cancel = 1;
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 /* ---- helpers ---- */
 static bool is_remote_like(const char *s) {
     return strstr(s, "://") != NULL || strncmp(s, "git@", 4) == 0;
@@ -579,6 +602,7 @@ static int run(scan_args *a) {
         o.progress_ud = &ps;
     }
 
+    o.cancel = &g_cancel;
     wt_scan_result *r = NULL;
     char *err = NULL;
     int src = wt_scan((const char *const *)targets.items, targets.len, &o, &r, &err);
@@ -593,6 +617,13 @@ static int run(scan_args *a) {
         goto out;
     }
     free(err);
+    if (g_cancel) {
+        fputs("watchtower: error: interrupted; no reports written\n", stderr);
+        wt_policy_free(pol);
+        wt_scan_result_free(r);
+        rc = 2;
+        goto out;
+    }
     wt_policy_apply_result(pol, r);
     wt_policy_free(pol);
 
@@ -649,6 +680,8 @@ out:
 int wt_cli_scan(int argc, char **argv) {
     scan_args a;
     memset(&a, 0, sizeof a);
+    g_cancel = 0;
+    install_signals();
     int rc = parse_args(argc, argv, &a);
     if (rc == 0) rc = run(&a);
     else if (rc < 0) rc = 0; /* --help / --version */
