@@ -17,12 +17,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include "cli/cli.h"
 #include "core/policy.h"
 #include "core/util.h"
 #include "watchtower/watchtower.h"
 
 typedef enum { FMT_TEXT = 0, FMT_JSON, FMT_SARIF } out_format;
+
+/* Dependency module (src/deps/osv.h): build an OSV index from a local
+ * all.zip. Weak, so the CLI still links in a build without that module;
+ * --osv-db-from then fails with a clear message. */
+struct wt_osv_build_stats;
+int wt_osv_build(const char *zip_path, const char *db_path, const char *source, struct wt_osv_build_stats *st,
+                 char **err);
+#pragma weak wt_osv_build
 
 typedef struct {
     wt_vec targets;          /* char* (not owned) */
@@ -41,6 +51,7 @@ typedef struct {
     const char *policy;
     const char *ignore_file;
     const char *osv_db;
+    const char *osv_db_from;
     const char *python_version, *sys_platform;
     /* sources */
     const char *repo_type, *path, *repo_url, *branch, *depth, *revision;
@@ -52,7 +63,7 @@ typedef struct {
 enum {
     O_FORMAT = 1, O_OUTPUT, O_REPORTS_DIR, O_NO_REPORTS, O_FAIL_ON, O_JOBS, O_EXCLUDE, O_MAX_FILE_SIZE,
     O_QUIET, O_VERBOSE, O_STATS, O_VERSION, O_HELP, O_RULES_DIR, O_BASELINE, O_WRITE_BASELINE, O_POLICY,
-    O_IGNORE_FILE, O_OSV_DB, O_PYVER, O_PLATFORM, O_NO_COLOR, O_REPO_TYPE, O_PATH, O_REPO_URL, O_BRANCH,
+    O_IGNORE_FILE, O_OSV_DB, O_OSV_DB_FROM, O_PYVER, O_PLATFORM, O_NO_COLOR, O_REPO_TYPE, O_PATH, O_REPO_URL, O_BRANCH,
     O_DEPTH, O_REVISION, O_BUCKET, O_REGION, O_AWS_KEY, O_AWS_SECRET, O_AWS_TOKEN, O_ENDPOINT, O_TARGET_DIR,
     O_SCAN_TF, O_LFS, O_KEEP_CLONE,
 };
@@ -73,7 +84,8 @@ static const opt_def opts[] = {
     {"help", O_HELP, false},             {"rules-dir", O_RULES_DIR, true},
     {"baseline", O_BASELINE, true},      {"write-baseline", O_WRITE_BASELINE, true},
     {"policy", O_POLICY, true},          {"ignore-file", O_IGNORE_FILE, true},
-    {"osv-db", O_OSV_DB, true},          {"python-version", O_PYVER, true},
+    {"osv-db", O_OSV_DB, true},          {"osv-db-from", O_OSV_DB_FROM, true},
+    {"python-version", O_PYVER, true},
     {"sys-platform", O_PLATFORM, true},  {"no-color", O_NO_COLOR, false},
     {"repo-type", O_REPO_TYPE, true},    {"path", O_PATH, true},
     {"repo-url", O_REPO_URL, true},      {"branch", O_BRANCH, true},
@@ -118,6 +130,8 @@ static void scan_help(FILE *out) {
 "  --baseline FILE            suppress findings present in FILE (a previous --format json output)\n"
 "  --write-baseline FILE      write this scan's findings as a baseline file\n"
 "  --osv-db PATH              OSV vulnerability database (default: see `watchtower db status`)\n"
+"  --osv-db-from ZIP          build the OSV database for this scan from a local OSV export (all.zip);\n"
+"                             kept at --osv-db PATH if given, else temporary\n"
 "  --python-version X.Y       Python version for requirement markers (default 3.11)\n"
 "  --sys-platform NAME        sys.platform for requirement markers (default linux)\n"
 "\n"
@@ -230,6 +244,7 @@ static int parse_args(int argc, char **argv, scan_args *a) {
         case O_POLICY: a->policy = val; break;
         case O_IGNORE_FILE: a->ignore_file = val; break;
         case O_OSV_DB: a->osv_db = val; break;
+        case O_OSV_DB_FROM: a->osv_db_from = val; break;
         case O_PYVER: a->python_version = val; break;
         case O_PLATFORM: a->sys_platform = val; break;
         case O_REPO_TYPE: a->repo_type = val; break;
@@ -394,6 +409,22 @@ static void print_stats(FILE *out, const wt_scan_result *r) {
     }
 }
 
+/* Remove a private temporary directory and the files directly in it. */
+static void remove_tmpdir(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+            char *p = wt_xasprintf("%s/%s", dir, de->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
 static int write_output(const wt_scan_result *r, out_format fmt, const char *path, const scan_args *a) {
     FILE *f = stdout;
     if (path) {
@@ -475,6 +506,7 @@ static int run(scan_args *a) {
     /* Targets: positionals + legacy --path / --repo_url / --bucket_name. */
     wt_vec targets = {0};
     wt_vec owned = {0};
+    char *osv_tmpdir = NULL;
     for (size_t i = 0; i < a->targets.len; i++) wt_vec_push(&targets, a->targets.items[i]);
     if (a->path) wt_vec_push(&targets, (void *)a->path);
     if (a->repo_url) wt_vec_push(&targets, (void *)a->repo_url);
@@ -575,6 +607,37 @@ static int run(scan_args *a) {
     o.lfs = a->lfs;
     o.keep_clone = a->keep_clone;
     if (a->osv_db) o.osv_db = a->osv_db;
+    if (a->osv_db_from) {
+        if (!wt_osv_build) {
+            rc = usage_err("--osv-db-from: dependency checks are not part of this build");
+            goto out;
+        }
+        char *dbp = NULL;
+        if (a->osv_db) {
+            dbp = wt_xstrdup(a->osv_db);
+        } else {
+            const char *td = getenv("TMPDIR");
+            char *tmpl = wt_xasprintf("%s/watchtower-osv-XXXXXX", td && *td ? td : "/tmp");
+            if (!mkdtemp(tmpl)) {
+                fprintf(stderr, "watchtower: error: cannot create a temporary directory: %s\n", strerror(errno));
+                free(tmpl);
+                rc = 2;
+                goto out;
+            }
+            osv_tmpdir = tmpl;
+            dbp = wt_xasprintf("%s/osv.sqlite", tmpl);
+        }
+        char *err = NULL;
+        if (wt_osv_build(a->osv_db_from, dbp, a->osv_db_from, NULL, &err) != WT_OK) {
+            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot import the OSV database");
+            free(err);
+            free(dbp);
+            rc = 2;
+            goto out;
+        }
+        wt_vec_push(&owned, dbp);
+        o.osv_db = dbp;
+    }
     if (a->python_version) o.python_version = a->python_version;
     if (a->sys_platform) o.sys_platform = a->sys_platform;
     o.ignore_file = a->ignore_file;
@@ -672,6 +735,10 @@ static int run(scan_args *a) {
     }
     wt_scan_result_free(r);
 out:
+    if (osv_tmpdir) {
+        remove_tmpdir(osv_tmpdir);
+        free(osv_tmpdir);
+    }
     wt_vec_free(&targets, NULL);
     wt_vec_free(&owned, free);
     return rc;
