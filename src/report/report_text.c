@@ -152,7 +152,7 @@ int wt_report_text(const wt_scan_result *r, FILE *out, bool color, bool verbose)
             fprintf(out, "%-8s", wt_severity_name(f->severity));
             c_off(&t);
             fprintf(out, " %-14s ", f->rule_id ? f->rule_id : "?");
-            if (a[tl] == '!') { put_safe(out, a + tl + 1, 0); fputs(" ", out); }
+            if (a[tl] == '!') { put_safe(out, a + tl + 1, 0); fputs(", ", out); }
             fprintf(out, "%s  ", loc);
             put_safe(out, f->message, verbose ? 0 : 160);
             fputc('\n', out);
