@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "core/policy.h"
 #include "core/util.h"
+#include "report/report_util.h"
 #include "watchtower/watchtower.h"
 
 typedef enum { FMT_TEXT = 0, FMT_JSON, FMT_SARIF } out_format;
@@ -425,14 +426,25 @@ static void remove_tmpdir(const char *dir) {
     rmdir(dir);
 }
 
+/* Write the chosen format to path (NULL or "-" = stdout). A regular file
+ * (or a new one) is replaced atomically, so a failed or interrupted scan
+ * never leaves half a SARIF file for CI to upload; devices and pipes
+ * (/dev/stdout, a FIFO) are written directly. */
 static int write_output(const wt_scan_result *r, out_format fmt, const char *path, const scan_args *a) {
+    if (path && strcmp(path, "-") == 0) path = NULL;
+    struct stat st;
+    bool atomic = path && (stat(path, &st) != 0 || S_ISREG(st.st_mode));
+    char *buf = NULL;
+    size_t len = 0;
     FILE *f = stdout;
-    if (path) {
+    if (atomic) {
+        f = open_memstream(&buf, &len);
+    } else if (path) {
         f = fopen(path, "w");
-        if (!f) {
-            fprintf(stderr, "watchtower: error: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
-        }
+    }
+    if (!f) {
+        fprintf(stderr, "watchtower: error: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
     }
     int rc;
     switch (fmt) {
@@ -441,6 +453,16 @@ static int write_output(const wt_scan_result *r, out_format fmt, const char *pat
     default: rc = wt_report_text(r, f, path ? false : want_color(f, a), a->verbose); break;
     }
     if (path && fclose(f) != 0) rc = WT_ERR_IO;
+    if (rc == WT_OK && atomic) {
+        char *err = NULL;
+        if (wt_write_atomic(path, buf, len, &err) != 0) {
+            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot write output");
+            free(err);
+            free(buf);
+            return -1;
+        }
+    }
+    free(buf);
     if (rc != WT_OK) {
         fprintf(stderr, "watchtower: error: cannot write %s\n", path ? path : "output");
         return -1;
