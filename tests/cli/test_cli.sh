@@ -147,6 +147,13 @@ expect_rc "format from -o extension" 0 "$BIN" scan --no-reports -o "$T/c.sarif" 
   && ok "CLI SARIF validates against the schema" || bad "CLI SARIF invalid"
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['runs'][0]['results'][0]; assert r['locations'][0]['physicalLocation']['artifactLocation']['uri']=='sub/weights.pt'; assert r['level']=='warning'" "$T/c.sarif" \
   && ok "SARIF uri is relative to the target root" || bad "SARIF uri"
+expect_rc "-o - is stdout" 0 "$BIN" scan --no-reports -q --format json -o - "$T/risky"
+"$PY" -c "import json,sys; json.load(open(sys.argv[1]))" "$T/out" && ok "-o - writes json to stdout" || bad "-o -"
+usage_error "-o into a missing folder" "$BIN" scan --no-reports -q --format json -o "$T/missing/dir/x.json" "$T/risky"
+mkdir -p "$T/od"
+expect_rc "-o replaces a file" 0 "$BIN" scan --no-reports -q --format sarif -o "$T/od/x.sarif" "$T/risky"
+expect_rc "-o replaces a file again" 0 "$BIN" scan --no-reports -q --format sarif -o "$T/od/x.sarif" "$T/risky"
+[ "$(ls -A "$T/od")" = "x.sarif" ] && ok "-o leaves no temp files" || bad "-o left: $(ls -A "$T/od")"
 expect_rc "text to file" 0 "$BIN" scan --no-reports --format text -o "$T/r.txt" "$T/risky"
 grep -q "WT-SCAN-003" "$T/r.txt" && ok "text written to -o file" || bad "text -o file"
 
