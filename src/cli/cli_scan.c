@@ -378,6 +378,17 @@ static void install_signals(void) {
 }
 
 /* ---- helpers ---- */
+/* Library messages on one line, control characters shown escaped. */
+static void print_error(const char *msg) {
+    fputs("watchtower: error: ", stderr);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        if (*p == '\n' || *p == '\r' || *p == '\t') fputc(' ', stderr);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(stderr, "\\x%02x", *p);
+        else fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 static bool is_remote_like(const char *s) {
     return strstr(s, "://") != NULL || strncmp(s, "git@", 4) == 0;
 }
@@ -456,7 +467,7 @@ static int write_output(const wt_scan_result *r, out_format fmt, const char *pat
     if (rc == WT_OK && atomic) {
         char *err = NULL;
         if (wt_write_atomic(path, buf, len, &err) != 0) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot write output");
+            print_error(err ? err : "cannot write output");
             free(err);
             free(buf);
             return -1;
@@ -581,7 +592,7 @@ static int run(scan_args *a) {
         char *err = NULL;
         memset(&tg, 0, sizeof tg);
         if (wt_target_parse(t, rt, &tg, &err) != WT_OK) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "invalid target");
+            print_error(err ? err : "invalid target");
             free(err);
             rc = 2;
             goto out;
@@ -651,7 +662,7 @@ static int run(scan_args *a) {
         }
         char *err = NULL;
         if (wt_osv_build(a->osv_db_from, dbp, a->osv_db_from, NULL, &err) != WT_OK) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot import the OSV database");
+            print_error(err ? err : "cannot import the OSV database");
             free(err);
             free(dbp);
             rc = 2;
@@ -672,7 +683,7 @@ static int run(scan_args *a) {
         char *err = NULL;
         if ((a->policy && wt_policy_load_overrides(pol, a->policy, &err) != 0) ||
             (a->baseline && wt_policy_load_baseline(pol, a->baseline, &err) != 0)) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot load policy");
+            print_error(err ? err : "cannot load policy");
             free(err);
             wt_policy_free(pol);
             rc = 2;
@@ -694,7 +705,7 @@ static int run(scan_args *a) {
     progress_clear(&ps);
     pthread_mutex_destroy(&ps.mu);
     if (src != WT_OK || !r) {
-        fprintf(stderr, "watchtower: error: %s\n", err && *err ? err : "scan failed");
+        print_error(err && *err ? err : "scan failed");
         free(err);
         wt_policy_free(pol);
         if (r) wt_scan_result_free(r);
@@ -722,7 +733,7 @@ static int run(scan_args *a) {
     if (rc == 0 && a->write_baseline) {
         char *e = NULL;
         if (wt_baseline_write(r, a->write_baseline, &e) != 0) {
-            fprintf(stderr, "watchtower: error: %s\n", e ? e : "cannot write baseline");
+            print_error(e ? e : "cannot write baseline");
             rc = 2;
         }
         free(e);
@@ -733,7 +744,7 @@ static int run(scan_args *a) {
                                    : wt_xasprintf("scanned_reports/%s", r->scan_id ? r->scan_id : "scan");
         char *e = NULL;
         if (wt_reports_write(r, dir, &summary, &e) != WT_OK) {
-            fprintf(stderr, "watchtower: error: %s\n", e ? e : "cannot write reports");
+            print_error(e ? e : "cannot write reports");
             rc = 2;
         }
         free(e);
