@@ -576,14 +576,19 @@ WT_TEST(sarif_structure_levels_rules_and_locations) {
 }
 
 static int validate_sarif_file(const char *path) {
-    const char *src = wt_t_env("WT_SRC", NULL);
-    char *schema = src ? wt_xasprintf("%s/tests/reports/sarif-schema-2.1.0.json", src)
-                       : wt_xstrdup("../tests/reports/sarif-schema-2.1.0.json");
-    char *cmd = wt_xasprintf("%s %s/tests/reports/validate_json_schema.py '%s' '%s'",
-                             wt_t_env("WT_PYTHON", "/usr/bin/python3"), src ? src : "..", schema, path);
+    /* the schema and validator sit next to this file */
+    char *dir = wt_xstrdup(__FILE__);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else strcpy(dir, ".");
+    const char *src = getenv("WT_SRC");
+    char *base = src && *src ? wt_xasprintf("%s/tests/reports", src) : wt_xstrdup(dir);
+    char *cmd = wt_xasprintf("%s '%s/validate_json_schema.py' '%s/sarif-schema-2.1.0.json' '%s'",
+                             wt_t_env("WT_PYTHON", "/usr/bin/python3"), base, base, path);
     int rc = system(cmd);
     free(cmd);
-    free(schema);
+    free(base);
+    free(dir);
     return rc;
 }
 
@@ -746,4 +751,39 @@ WT_TEST(baseline_from_json_output_suppresses_known_findings) {
     free(path);
     wt_scan_result_free(r);
     wt_scan_result_free(r2);
+}
+
+WT_TEST(reports_tolerate_findings_with_missing_fields) {
+    wt_scan_result *r = wt_xcalloc(1, sizeof *r);
+    wt_finding *f = wt_xcalloc(1, sizeof *f); /* everything NULL / zero */
+    f->confidence = 2.5;                        /* out of range: not printed */
+    add_f(r, f);
+    wt_finding *g = mkf("WT-TEST-001", WT_CAT_MODEL, WT_SEV_HIGH, "a.pkl", "m");
+    g->loc.line = 3;
+    g->loc.end_line = 2; /* inconsistent end: dropped in SARIF */
+    g->loc.end_column = 1;
+    g->loc.column = 9;
+    add_f(r, g);
+    char *s1 = render(wt_report_json, r);
+    char *s2 = render(wt_report_sarif, r);
+    char *s3 = wt_report_watchtower_string(r, "summary");
+    char *s4 = wt_report_watchtower_string(r, "severity");
+    CHECK(s1 && s2 && s3 && s4);
+    json_t *j = parse(s2);
+    CHECK(j != NULL);
+    json_decref(j);
+    char *p = wt_t_write(wt_t_tmpdir(), "odd.sarif", s2, strlen(s2));
+    CHECK_INT(validate_sarif_file(p), 0);
+    free(p);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    CHECK_INT(wt_report_text(r, out, true, true), WT_OK);
+    fclose(out);
+    free(buf);
+    free(s1);
+    free(s2);
+    free(s3);
+    free(s4);
+    wt_scan_result_free(r);
 }
