@@ -196,6 +196,8 @@ static json_t *result_json(const wt_finding *f, size_t rule_index) {
     json_object_set_new(props, "severity", json_string(wt_severity_name(f->severity)));
     json_object_set_new(props, "category", json_string(wt_category_name(f->category)));
     json_object_set_new(props, "artifact", wt_jstr(f->artifact));
+    /* several targets in one run: which root the URI is relative to */
+    if (f->target) json_object_set_new(props, "target", wt_jstr(f->target));
     if (f->evidence) json_object_set_new(props, "evidence", wt_jstr(f->evidence));
     if (f->confidence >= 0 && f->confidence <= 1)
         json_object_set_new(props, "confidence", json_real((double)(long long)(f->confidence * 1000.0 + 0.5) / 1000.0));

@@ -787,3 +787,30 @@ WT_TEST(reports_tolerate_findings_with_missing_fields) {
     free(s4);
     wt_scan_result_free(r);
 }
+
+WT_TEST(detailed_report_keeps_same_path_from_two_targets_apart) {
+    wt_scan_result *r = wt_xcalloc(1, sizeof *r);
+    wt_finding *a = mkf("WT-TEST-001", WT_CAT_MODEL, WT_SEV_HIGH, "m.pt", "a");
+    a->target = wt_xstrdup("/x/one");
+    wt_finding *b = mkf("WT-TEST-001", WT_CAT_MODEL, WT_SEV_HIGH, "m.pt", "b");
+    b->target = wt_xstrdup("/x/two/");
+    add_f(r, a);
+    add_f(r, b);
+    add_info(r, "m.pt", "other", 1);
+    char *s = wt_report_watchtower_string(r, "detailed");
+    json_t *j = parse(s);
+    CHECK_INT(json_object_size(j), 2);
+    CHECK(json_object_get(j, "/x/one/m.pt") != NULL);
+    CHECK(json_object_get(j, "/x/two/m.pt") != NULL);
+    json_decref(j);
+    free(s);
+    /* SARIF says which root each URI is relative to */
+    s = render(wt_report_sarif, r);
+    j = parse(s);
+    json_t *res = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(res, 1), "properties"), "target")),
+              "/x/two/");
+    json_decref(j);
+    free(s);
+    wt_scan_result_free(r);
+}
