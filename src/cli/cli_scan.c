@@ -640,11 +640,10 @@ static int run(scan_args *a) {
     o.lfs = a->lfs;
     o.keep_clone = a->keep_clone;
     if (a->osv_db) o.osv_db = a->osv_db;
-    if (a->osv_db_from) {
-        if (!wt_osv_build) {
-            rc = usage_err("--osv-db-from: dependency checks are not part of this build");
-            goto out;
-        }
+    if (a->osv_db_from && !wt_osv_build) {
+        /* nothing would use the database: say so and scan the rest */
+        if (!a->quiet) fputs("watchtower: warning: --osv-db-from ignored: dependency checks are not part of this build\n", stderr);
+    } else if (a->osv_db_from) {
         char *dbp = NULL;
         if (a->osv_db) {
             dbp = wt_xstrdup(a->osv_db);
