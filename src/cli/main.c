@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "watchtower/watchtower.h"
 
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "db") == 0) return wt_cli_db(argc - 1, argv + 1);
     if (argc < 3 || strcmp(argv[1], "scan") != 0) {
         fprintf(stderr, "usage: watchtower scan TARGET...\n");
         return 2;
