@@ -56,6 +56,7 @@ typedef struct wt_dep {
     char *file;        /* included file it came from (relative), NULL = this artifact */
     char *section;     /* "dependencies", "dev-packages", "constraint"... or NULL */
     uint32_t line;     /* 1-based line, 0 unknown */
+    uint32_t via_line; /* included deps: line of the -r/-c in the scanned artifact */
     wt_dep_origin origin;
     bool editable;
 } wt_dep;

@@ -326,7 +326,7 @@ static wt_location dep_loc(const wt_dep *d, const wt_location *base) {
     if (base) {
         return *base;
     }
-    if (d->file) return wt_loc_line(0, 0); /* the line is in the included file (props) */
+    if (d->file) return wt_loc_line(d->via_line, 1); /* the -r line; the included line is in props */
     return wt_loc_line(d->line, 1);
 }
 

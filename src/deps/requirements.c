@@ -328,7 +328,10 @@ static void include_file(rq *q, const char *relname, const char *file, uint32_t 
         return;
     }
     q->nfiles++;
+    size_t before = q->deps->len;
     parse_text(q, t, n, path, path, constraint, depth + 1);
+    /* the outermost include runs last: its line (in the scanned file) wins */
+    for (size_t k = before; k < q->deps->len; k++) ((wt_dep *)q->deps->items[k])->via_line = line;
     free(t);
     free(path);
 }
