@@ -250,7 +250,9 @@ int wt_setup_cfg_parse(const char *text, size_t len, const wt_marker_env *env, w
                 char sec[300];
                 snprintf(sec, sizeof sec, "%s.%s", section, key);
                 /* "a; b" on one line is one requirement with a marker: keep as is */
+                size_t before = deps->len;
                 wt_dep_add_pep508(text, len, s, sec, lineno, env, deps, issues);
+                if (deps->len > before) ((wt_dep *)deps->items[deps->len - 1])->line = lineno;
             }
             free(item);
             continue;
@@ -264,12 +266,10 @@ int wt_setup_cfg_parse(const char *text, size_t len, const wt_marker_env *env, w
         if (*item) {
             char sec[300];
             snprintf(sec, sizeof sec, "%s.%s", section, key);
+            size_t before = deps->len;
             wt_dep_add_pep508(text, len, item, sec, lineno, env, deps, issues);
             /* the line found by text search may be earlier for duplicates: use ours */
-            if (deps->len) {
-                wt_dep *d = deps->items[deps->len - 1];
-                if (d->section && !strcmp(d->section, sec)) d->line = lineno;
-            }
+            if (deps->len > before) ((wt_dep *)deps->items[deps->len - 1])->line = lineno;
         }
         free(item);
     }

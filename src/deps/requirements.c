@@ -183,6 +183,19 @@ bad:
 
 /* A requirement that is a URL or a local path rather than a name. */
 static bool looks_like_url_or_path(const char *s) {
+    /* "name[extras] @ url" is a PEP 508 direct reference */
+    size_t k = 0;
+    while (name_char(s[k])) k++;
+    if (k) {
+        size_t j = k;
+        while (s[j] == ' ' || s[j] == '\t') j++;
+        if (s[j] == '[') {
+            while (s[j] && s[j] != ']') j++;
+            if (s[j]) j++;
+            while (s[j] == ' ' || s[j] == '\t') j++;
+        }
+        if (s[j] == '@') return false;
+    }
     if (strstr(s, "://") || !strncmp(s, "git+", 4) || !strncmp(s, "hg+", 3) || !strncmp(s, "svn+", 4) ||
         !strncmp(s, "bzr+", 4) || !strncmp(s, "file:", 5))
         return true;
