@@ -293,6 +293,23 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->fixed = wt_osv_fixed_above(a, low);
             if (!lowest_aff || wt_ver_cmp(low, lowest_aff) < 0) lowest_aff = low;
         }
+        if (na == 0) {
+            /* no known version is allowed (or none is known, e.g. a
+             * malicious package listed as "introduced 0"): only ranges
+             * that never end say anything about the versions allowed */
+            for (size_t i = 0; i < p->nadvs; i++) {
+                const wt_osv_adv *a = &p->advs[i];
+                bool open = false;
+                for (size_t k = 0; k < a->nranges && !open; k++)
+                    open = a->ranges[k].n && a->ranges[k].ev[a->ranges[k].n - 1].type == 'i' &&
+                           a->ranges[k].ev[a->ranges[k].n - 1].zero;
+                if (!open) continue;
+                wt_dep_match *m = &out->m[out->n++];
+                m->adv = a;
+                m->status = WT_MATCH_AFFECTED;
+                m->severity = a->malicious ? WT_SEV_CRITICAL : a->severity;
+            }
+        }
         if (lowest_aff) out->version = wt_ver_parse_cstr(wt_ver_str(lowest_aff));
         for (size_t i = 0; i < na; i++) free(keys[i]);
         free(keys);
