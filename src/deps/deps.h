@@ -74,6 +74,7 @@ typedef struct wt_dep_issue {
     char *message;
     char *file;      /* NULL = this artifact */
     uint32_t line;
+    uint32_t via_line; /* in an included file: line of the -r/-c in this artifact */
 } wt_dep_issue;
 void wt_dep_issue_free(void *p);
 

@@ -104,9 +104,9 @@ static db_handle *get_db(wt_ctx *ctx) {
     if (!h) return NULL;
     if (!h->db) {
         wt_ctx_note(ctx,
-                    "Dependency vulnerability checks were skipped: no OSV database (%s). Dependency files were "
-                    "not checked against advisories and are not counted as clean. Run `watchtower db update` "
-                    "(or `watchtower db update --from PyPI-all.zip`).",
+                    "Dependency vulnerability checks were skipped (%s): dependency files were not checked "
+                    "against advisories and are not counted as clean. Run `watchtower db update` (or "
+                    "`watchtower db update --from PyPI-all.zip`).",
                     h->err ? h->err : h->path);
         return NULL;
     }
@@ -520,7 +520,8 @@ static void check_dep(wt_ctx *ctx, db_handle *h, const wt_dep *d, const wt_locat
 static void report_issues(wt_ctx *ctx, wt_vec *issues, const wt_location *base) {
     for (size_t i = 0; i < issues->len; i++) {
         wt_dep_issue *is = issues->items[i];
-        wt_location loc = base ? *base : wt_loc_line(is->file ? 0 : is->line, is->file ? 0 : 1);
+        uint32_t line = is->file ? is->via_line : is->line;
+        wt_location loc = base ? *base : wt_loc_line(line, line ? 1 : 0);
         json_t *props = json_object();
         if (is->file) {
             json_object_set_new(props, "file", json_string(is->file));

@@ -341,8 +341,9 @@ static void include_file(rq *q, const char *relname, const char *file, uint32_t 
         return;
     }
     q->nfiles++;
-    size_t before = q->deps->len;
+    size_t before = q->deps->len, ibefore = q->issues ? q->issues->len : 0;
     parse_text(q, t, n, path, path, constraint, depth + 1);
+    for (size_t k = ibefore; q->issues && k < q->issues->len; k++) ((wt_dep_issue *)q->issues->items[k])->via_line = line;
     /* the outermost include runs last: its line (in the scanned file) wins */
     for (size_t k = before; k < q->deps->len; k++) ((wt_dep *)q->deps->items[k])->via_line = line;
     free(t);
