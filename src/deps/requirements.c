@@ -516,19 +516,15 @@ static int parse_text(rq *q, const char *text, size_t len, const char *relname, 
 
 /* Apply constraints (-c files) to the requirements that name the same
  * project, then drop the constraint entries (they install nothing). */
+static bool is_constraint(const wt_dep *d) { return d->section && !strcmp(d->section, "constraint"); }
+
 static void apply_constraints(wt_vec *deps) {
-    size_t w = 0;
     for (size_t i = 0; i < deps->len; i++) {
         wt_dep *c = deps->items[i];
-        if (!c->section || strcmp(c->section, "constraint") != 0 || c->unauditable) {
-            deps->items[w++] = c;
-            continue;
-        }
+        if (!is_constraint(c) || c->unauditable || !c->spec.n) continue;
         for (size_t j = 0; j < deps->len; j++) {
             wt_dep *d = deps->items[j];
-            if (d == c || !d->norm || (d->section && !strcmp(d->section, "constraint")) || d->unauditable ||
-                strcmp(d->norm, c->norm) != 0 || !c->spec.n)
-                continue;
+            if (is_constraint(d) || d->unauditable || !d->norm || strcmp(d->norm, c->norm) != 0) continue;
             char *combined = d->spec.n ? wt_xasprintf("%s,%s", d->spec_text, c->spec_text) : wt_xstrdup(c->spec_text);
             wt_specset ss;
             char *err = NULL;
@@ -542,7 +538,12 @@ static void apply_constraints(wt_vec *deps) {
             free(err);
             free(combined);
         }
-        wt_dep_free(c);
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < deps->len; i++) {
+        wt_dep *d = deps->items[i];
+        if (is_constraint(d)) wt_dep_free(d);
+        else deps->items[w++] = d;
     }
     deps->len = w;
 }

@@ -194,7 +194,7 @@ WT_TEST(osv_ranged_requirements) {
 
 WT_TEST(osv_import_rejects_bad_archives) {
     const char *dir = wt_t_tmpdir();
-    char *bad = wt_t_write(dir, "bad/all.zip", "PK\x03\x04garbage", 13);
+    char *bad = wt_t_write(dir, "bad/all.zip", "PK\x03\x04garbage", 11);
     char *out = wt_xasprintf("%s/bad/index.sqlite", dir);
     char *err = NULL;
     CHECK(wt_osv_build(bad, out, NULL, NULL, &err) != WT_OK);
