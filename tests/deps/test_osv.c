@@ -2,7 +2,9 @@
  * index build, advisory matching (README table, totals and oddities),
  * ranged requirements, and scans with and without a database. */
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "core/util.h"
@@ -334,4 +336,32 @@ WT_TEST(typosquat_detection) {
     CHECK(wt_deps_typosquat_of("flask-cors") == NULL);
     CHECK(wt_deps_typosquat_of("six") == NULL);       /* short names are not targets */
     CHECK(wt_deps_typosquat_of("abc") == NULL);
+}
+
+WT_TEST(scan_warns_when_database_is_stale) {
+    db();
+    /* a copy of the index that says it was imported 30 days ago */
+    char *old = wt_xasprintf("%s/stale/osv.sqlite", wt_t_tmpdir());
+    char *err = NULL;
+    CHECK(wt_osv_build(zip_path(), old, "test", NULL, &err) == WT_OK);
+    sqlite3 *s = NULL;
+    CHECK(sqlite3_open(old, &s) == SQLITE_OK);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%lld' WHERE key = 'imported_epoch'",
+             (long long)time(NULL) - 30 * 86400);
+    CHECK(sqlite3_exec(s, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(s);
+    char *dir = wt_xasprintf("%s/proj5", wt_t_tmpdir());
+    free(wt_t_write(dir, "requirements.txt", "jinja2==2.10\n", 13));
+    wt_scan_result *r = scan_dir(dir, old);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT(wt_t_count(r, "WT-DEP-001"), 1); /* still checked */
+    bool said = false;
+    for (size_t i = 0; i < r->nnotes; i++)
+        if (strstr(r->notes[i], "30 days old") && strstr(r->notes[i], "db update")) said = true;
+    CHECK(said);
+    wt_scan_result_free(r);
+    free(dir);
+    free(old);
 }
