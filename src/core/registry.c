@@ -5,9 +5,11 @@
 #include "registry.h"
 
 #include "core/core_rules.h"
+#include "deps/deps_check.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
     NULL, /* keep the array non-empty; the core skips NULL entries */
+    &wt_deps_analyzer,
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
 
@@ -22,4 +24,4 @@ const wt_text_detector *const wt_registry_text_detectors[] = {
 const size_t wt_registry_ntext_detectors = sizeof wt_registry_text_detectors / sizeof wt_registry_text_detectors[0];
 
 /* Dependency checks for `pip install` lines (deps module). */
-const wt_pip_install_fn wt_registry_pip_install = NULL;
+const wt_pip_install_fn wt_registry_pip_install = wt_deps_pip_install;
