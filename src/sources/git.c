@@ -463,7 +463,7 @@ static void mark_lfs_pointers(wt_source *s) {
         wt_reader_unref(r);
         uint64_t lfs_size;
         if (n > 0 && is_lfs_pointer(buf, (size_t)n, &lfs_size))
-            e->note = wt_xasprintf("not scanned: LFS object (%llu bytes; use --lfs to fetch and scan it)",
+            e->note = wt_xasprintf("LFS object (%llu bytes; use --lfs to fetch and scan it)",
                                    (unsigned long long)lfs_size);
     }
 }

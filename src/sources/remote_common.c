@@ -35,18 +35,13 @@ static wt_reader *remote_open_path(wt_source *s, const char *relpath) {
     return remote_open(s, (size_t)(e - s->entries), NULL);
 }
 
+/* wt_source_free() frees names, notes, the entry array and repo_url. */
 static void remote_destroy(wt_source *s) {
     wt_remote_impl *im = s->impl;
     for (size_t i = 0; i < s->nentries; i++) {
-        free(s->entries[i].name);
         free(s->entries[i].data);
-        free(s->entries[i].note);
+        s->entries[i].data = NULL;
     }
-    free(s->entries);
-    s->entries = NULL;
-    s->nentries = 0;
-    free(s->repo_url);
-    s->repo_url = NULL;
     if (im) {
         wt_http_client_unref(im->client);
         free(im);
