@@ -140,9 +140,13 @@ static void install_handlers_locked(void) {
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGTERM);
     sigaddset(&sa.sa_mask, SIGHUP);
+    /* a signal the process ignores (nohup, background jobs) stays ignored */
     sigaction(SIGINT, &sa, &old_int);
+    if (old_int.sa_handler == SIG_IGN) sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &sa, &old_term);
+    if (old_term.sa_handler == SIG_IGN) sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &sa, &old_hup);
+    if (old_hup.sa_handler == SIG_IGN) sigaction(SIGHUP, &old_hup, NULL);
     atexit(wt_git_cleanup_all);
 }
 
@@ -416,8 +420,10 @@ static char *clone_error(const char *url, const char *branch, const char *errtxt
                          "(set GITHUB_TOKEN or GIT_TOKEN) (%s)",
                          url, why);
     else if (contains_ci(errtxt, "not found") || contains_ci(errtxt, "does not exist") ||
+             contains_ci(errtxt, "not exported") ||
              contains_ci(errtxt, "does not appear to be a git repository") || contains_ci(errtxt, "404"))
-        m = wt_xasprintf("git: repository %s not found (or private: set GITHUB_TOKEN or GIT_TOKEN) (%s)", url, why);
+        m = wt_xasprintf("git: repository %s not found or not readable (private: set GITHUB_TOKEN or GIT_TOKEN) (%s)",
+                         url, why);
     else if (status == 127 || status == -1)
         m = wt_xasprintf("git: cannot run git to clone %s (is git installed?)", url);
     else m = wt_xasprintf("git clone of %s failed: %s", url, why);
