@@ -134,5 +134,22 @@ if scanned_ok && [ ! -e "$T/cwd/INJECTED" ] && [ ! -e "$T/cwd/INJECTED2" ]; then
 else fail "hostile file names (rc=$rc) $err"; fi
 tmp_empty || fail "clone left behind (file://)"
 
+# 11. flags: --branch / legacy --branch_name, --depth with --keep-clone, legacy
+#     --repo_type=github --repo_url with --target_dir; summary report fields
+run "git://127.0.0.1:$GP/acme/model.git" --branch feature
+if scanned_ok && grep -q "evil2.pkl" <<<"$out"; then ok "--branch"; else fail "--branch (rc=$rc) $err"; fi
+run --repo_type=github --repo_url="http://127.0.0.1:$HP/git/acme/model.git" --branch_name=feature --target_dir=nested/deep
+if scanned_ok && grep -q "evil2.pkl" <<<"$out" && ! grep -q "models/evil.pkl" <<<"$out"; then ok "legacy flags"
+else fail "legacy flags (rc=$rc) $out $err"; fi
+summary=$(grep -o 'Summary report: .*' <<<"$out" | sed 's/Summary report: //')
+if [ -n "$summary" ] && grep -q '"Repository Type": *"github"' "$T/cwd/$summary" &&
+  grep -q "\"Repository URL\": *\"http://127.0.0.1:$HP/git/acme/model.git\"" "$T/cwd/$summary"; then ok "summary report fields"
+else fail "summary report fields ($summary)"; fi
+run "git://127.0.0.1:$GP/acme/model.git" --depth 2 --keep-clone "$T/kept"
+if scanned_ok && [ "$(git -C "$T/kept" rev-list --count HEAD)" = 2 ] && [ "$(git -C "$T/kept" branch --show-current)" = trunk ]; then
+  ok "--depth 2 and --keep-clone (default branch trunk)"
+else fail "--depth/--keep-clone (rc=$rc) $err"; fi
+tmp_empty || fail "temporary clone left behind with --keep-clone"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

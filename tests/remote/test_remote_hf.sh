@@ -90,5 +90,19 @@ run "hf://acme/norange"
 if scanned_ok && grep -q '"status": 200' "$T/hf.log" && ! grep -q '"status": 206' "$T/hf.log"; then ok "server without Range support"
 else fail "server without Range support (rc=$rc) $err"; fi
 
+# 9. --revision flag, --stats shows bytes read (transferred) vs total size
+run "hf://acme/big" --revision v1
+if scanned_ok && log_has '/api/models/acme/big/tree/v1' && log_has 'resolve/v1/only-in-v1.txt'; then ok "--revision"
+else fail "--revision (rc=$rc) $err"; fi
+run "hf://acme/big" --stats
+read -r nread ntotal < <(sed -n 's/.*bytes read: *\([0-9]*\) of \([0-9]*\).*/\1 \2/p' <<<"$out$err")
+if scanned_ok && [ "${ntotal:-0}" -gt $((2 * BIG)) ] && [ "${nread:-0}" -gt 0 ] && [ "$nread" -lt $((4 << 20)) ]; then
+  ok "--stats: $(grep 'bytes read' <<<"$out$err" | sed 's/^ *//')"
+else fail "--stats (rc=$rc) $(grep 'bytes read' <<<"$out$err")"; fi
+# legacy flags
+run --repo_type=huggingface --repo_url=https://huggingface.co/datasets/acme/data
+if scanned_ok && grep -q "evil.pkl" <<<"$out"; then ok "legacy --repo_type=huggingface --repo_url"
+else fail "legacy huggingface flags (rc=$rc) $err"; fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -92,5 +92,18 @@ if scanned_ok && grep -q "/hostile/../../outside.pkl" "$T/stub.log" && grep -q "
   grep -q "outside.pkl" <<<"$out" && [ -z "$(find "$T/cwd" -name '*.pkl')" ]; then ok "keys with ../ are names"
 else fail "keys with ../ (rc=$rc) $out $(cat "$T/err")"; fi
 
+# 8. credentials from flags (they beat a wrong environment), legacy flags, summary fields
+AWS_ACCESS_KEY_ID=WRONG AWS_SECRET_ACCESS_KEY=WRONG run s3://models/repo --endpoint-url "$EP" \
+  --aws-access-key-id S3RVER --aws-secret-access-key S3RVER --region us-east-1
+if scanned_ok && grep -q "evil.pkl" <<<"$out"; then ok "credentials from flags"; else fail "credentials from flags (rc=$rc) $err"; fi
+run --repo_type=s3 --bucket_name=models --region=us-east-1 --aws_access_key_id=S3RVER --aws_secret_access_key=S3RVER \
+  --target_dir=repo/models --endpoint-url "$EP"
+summary=$(grep -o 'Summary report: .*' <<<"$out" | sed 's/Summary report: //')
+if scanned_ok && grep -q "evil.pkl" <<<"$out" && ! grep -q "README" <<<"$out" && [ -n "$summary" ] &&
+  grep -q '"Repository Type": *"s3"' "$T/cwd/$summary" && grep -q '"Bucket Name": *"models"' "$T/cwd/$summary"; then
+  ok "legacy S3 flags, Bucket Name in the summary report"
+else fail "legacy S3 flags (rc=$rc) $out $err"; fi
+if grep -rq "S3RVER" "$T/cwd"; then fail "credentials in reports"; else ok "credentials not in reports"; fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
