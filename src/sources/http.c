@@ -485,7 +485,6 @@ static long long hr_read_at(void *self, uint64_t off, void *buf, size_t len) {
         return (long long)got;
     }
     uint64_t b0 = off / bs, b1 = (off + len - 1) / bs;
-    uint64_t nblocks = (h->size + bs - 1) / bs;
     /* touch hits first so eviction never drops a block this read needs */
     for (uint64_t b = b0; b <= b1; b++) {
         hblock *hb = cache_find(h, b);
@@ -495,10 +494,6 @@ static long long hr_read_at(void *self, uint64_t off, void *buf, size_t len) {
         if (cache_find(h, b)) { b++; continue; }
         uint64_t e = b;
         while (e + 1 <= b1 && !cache_find(h, e + 1)) e++;
-        /* read ahead one extra block on sequential access patterns */
-        if (e + 1 < nblocks && e == b1 && !cache_find(h, e + 1) && e - b + 2 <= WT_HTTP_CACHE_BLOCKS / 2 &&
-            cache_find(h, b0 > 0 ? b0 - 1 : UINT64_MAX))
-            e++;
         uint64_t start = b * bs;
         uint64_t end = (e + 1) * bs;
         if (end > h->size) end = h->size;

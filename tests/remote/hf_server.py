@@ -51,6 +51,9 @@ class Handler(BaseHTTPRequestHandler):
     def send_body(self, status, body, ctype="application/json", headers=None):
         if isinstance(body, str):
             body = body.encode()
+        # logged before the body goes out, so a client that has its answer sees the line
+        log({"method": "GET", "path": self.path, "range": self.headers.get("Range"), "status": status,
+             "sent": len(body), "auth": bool(self.headers.get("Authorization"))})
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -58,8 +61,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
-        log({"method": "GET", "path": self.path, "range": self.headers.get("Range"), "status": status,
-             "sent": len(body), "auth": bool(self.headers.get("Authorization"))})
 
     def repo_dir(self, rtype, owner, name):
         return os.path.join(ARGS.root, rtype, owner, name)
@@ -159,12 +160,12 @@ class Handler(BaseHTTPRequestHandler):
             loc = "http://localhost:%d/cdn/%s/%s/%s/%s/%s?X-Sig=abc" % (
                 ARGS.bound_port, rtype, urllib.parse.quote(owner), urllib.parse.quote(name),
                 urllib.parse.quote(rev), urllib.parse.quote(path))
+            log({"method": "GET", "path": self.path, "range": self.headers.get("Range"), "status": 302, "sent": 0,
+                 "auth": bool(self.headers.get("Authorization"))})
             self.send_response(302)
             self.send_header("Location", loc)
             self.send_header("Content-Length", "0")
             self.end_headers()
-            log({"method": "GET", "path": self.path, "range": self.headers.get("Range"), "status": 302, "sent": 0,
-                 "auth": bool(self.headers.get("Authorization"))})
             return
         self.serve_file(full, rdir)
 
@@ -195,12 +196,13 @@ class Handler(BaseHTTPRequestHandler):
                 data = f.read(end - start + 1)
             return self.send_body(206, data, "application/octet-stream",
                                   {"Content-Range": "bytes %d-%d/%d" % (start, end, size), "Accept-Ranges": "bytes"})
-        # whole file, streamed
+        # whole file, streamed ("sent" = the object size; a client may stop early)
+        log({"method": "GET", "path": self.path, "range": rng, "status": 200, "sent": size,
+             "auth": bool(self.headers.get("Authorization"))})
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(size))
         self.end_headers()
-        sent = 0
         try:
             with open(full, "rb") as f:
                 while True:
@@ -208,11 +210,8 @@ class Handler(BaseHTTPRequestHandler):
                     if not chunk:
                         break
                     self.wfile.write(chunk)
-                    sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        log({"method": "GET", "path": self.path, "range": rng, "status": 200, "sent": sent,
-             "auth": bool(self.headers.get("Authorization"))})
 
 
 def main():
