@@ -151,5 +151,21 @@ if scanned_ok && [ "$(git -C "$T/kept" rev-list --count HEAD)" = 2 ] && [ "$(git
 else fail "--depth/--keep-clone (rc=$rc) $err"; fi
 tmp_empty || fail "temporary clone left behind with --keep-clone"
 
+# 12. --lfs fetches LFS objects (git-lfs, file:// remote); without it they are noted
+git lfs install --skip-repo >/dev/null 2>&1 # filters into $GIT_CONFIG_GLOBAL only
+w="$T/work-lfs"
+mkdir -p "$w"
+(cd "$w" && _git init -q && git lfs track "*.pkl" >/dev/null && cp "$T/work-model/models/evil.pkl" lfs-model.pkl &&
+  _git add -A && _git commit -qm lfs) || fail "cannot make an LFS repository"
+_git init -q --bare "$T/repos/acme/lfs.git"
+(cd "$w" && git push -q "file://$T/repos/acme/lfs.git" trunk >/dev/null 2>&1) || fail "cannot push LFS objects"
+run "file://$T/repos/acme/lfs.git"
+if scanned_ok && grep -q "lfs-model.pkl" <<<"$out" && grep -q "LFS object" <<<"$out"; then ok "LFS object noted without --lfs"
+else fail "LFS without --lfs (rc=$rc) $out $err"; fi
+run "file://$T/repos/acme/lfs.git" --lfs
+if scanned_ok && grep -q "lfs-model.pkl" <<<"$out" && ! grep -q "LFS object" <<<"$out"; then ok "--lfs fetches and scans the object"
+else fail "--lfs (rc=$rc) $out $err"; fi
+tmp_empty || fail "clone left behind (LFS)"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
