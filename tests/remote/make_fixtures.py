@@ -48,25 +48,38 @@ def crc_zeros(n):
 
 
 def sparse_torch_zip(path, nbytes, pickle_bytes=BENIGN_PICKLE):
-    """archive/data.pkl + archive/data/0 (nbytes of zeros, stored, sparse on disk)."""
+    """archive/data.pkl + archive/data/0 (nbytes of zeros, stored, sparse on disk).
+    Members of 4 GiB or more use ZIP64 records, as torch.save writes them."""
     members = [("archive/data.pkl", pickle_bytes, zlib.crc32(pickle_bytes), len(pickle_bytes)),
                ("archive/data/0", None, crc_zeros(nbytes), nbytes)]
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     central = b""
+    any64 = False
     with open(path, "wb") as f:
         for name, data, crc, size in members:
             off = f.tell()
             nb = name.encode()
-            f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, crc, size, size, len(nb), 0) + nb)
+            big = size >= 0xFFFFFFFF
+            any64 = any64 or big
+            ver = 45 if big else 20
+            s32 = 0xFFFFFFFF if big else size
+            lextra = struct.pack("<HHQQ", 1, 16, size, size) if big else b""
+            f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, ver, 0, 0, 0, 0, crc, s32, s32, len(nb), len(lextra)) + nb + lextra)
             if data is not None:
                 f.write(data)
             else:
                 f.seek(size, 1)
-            central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, crc, size, size,
-                                   len(nb), 0, 0, 0, 0, 0, off) + nb
+            central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, ver, ver, 0, 0, 0, 0, crc, s32, s32,
+                                   len(nb), len(lextra), 0, 0, 0, 0, off) + nb + lextra
         cd_off = f.tell()
         f.write(central)
-        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), cd_off, 0))
+        n = len(members)
+        if any64 or cd_off >= 0xFFFFFFFF:
+            eocd64 = f.tell()
+            f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, n, n, len(central), cd_off))
+            f.write(struct.pack("<IIQI", 0x07064B50, 0, eocd64, 1))
+        cdo32 = 0xFFFFFFFF if cd_off >= 0xFFFFFFFF else cd_off
+        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), cdo32, 0))
 
 
 def tree(d):
