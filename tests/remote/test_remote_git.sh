@@ -35,6 +35,7 @@ run() {
   rc=$?
   out=$(cat "$T/out")
   err=$(cat "$T/err")
+  if grep -q "Sanitizer" <<<"$err"; then fail "sanitizer report for scan $*: $err"; fi
 }
 tmp_empty() { [ -z "$(ls -A "$T/tmp")" ]; }
 scanned_ok() { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }

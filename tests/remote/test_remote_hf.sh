@@ -26,6 +26,7 @@ run() {
   rc=$?
   out=$(cat "$T/out")
   err=$(cat "$T/err")
+  if grep -q "Sanitizer" <<<"$err"; then fail "sanitizer report for scan $*: $err"; fi
 }
 scanned_ok() { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }
 # bytes the server sent for file contents (resolve + CDN), from its log

@@ -36,6 +36,7 @@ run() {
   rc=$?
   out=$(cat "$T/out")
   err=$(cat "$T/err")
+  if grep -q "Sanitizer" <<<"$err"; then fail "sanitizer report for scan $*: $err"; fi
 }
 scanned_ok() { [ "$rc" = 0 ] || [ "$rc" = 1 ]; }
 
@@ -88,6 +89,7 @@ mkdir -p "$T/cwd/x/y"
 (cd "$T/cwd/x/y" && AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$T/stub.port")" "$WT_BIN" scan s3://hostile >"$T/out" 2>"$T/err")
 rc=$?
 out=$(cat "$T/out")
+grep -q "Sanitizer" "$T/err" && fail "sanitizer report: $(cat "$T/err")"
 if scanned_ok && grep -q "/hostile/../../outside.pkl" "$T/stub.log" && grep -q "/hostile/a/../../b.pkl" "$T/stub.log" &&
   grep -q "outside.pkl" <<<"$out" && [ -z "$(find "$T/cwd" -name '*.pkl')" ]; then ok "keys with ../ are names"
 else fail "keys with ../ (rc=$rc) $out $(cat "$T/err")"; fi
