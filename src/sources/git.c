@@ -40,6 +40,7 @@ extern char **environ;
 
 #define MAX_CLONES 64
 #define STDERR_MAX (16 * 1024)
+#define STDOUT_MAX (4 * 1024 * 1024)
 #define LFS_POINTER_MAX 1024
 
 /* ---- registry of live clone directories (for signals and exit) ---- */
@@ -263,15 +264,21 @@ static void free_env(char **env) {
     free(env);
 }
 
-/* Run git with argv (argv[0] ignored), capture stderr. Returns the exit
- * status (0 ok), -1 if it could not run; *errout = captured stderr. */
-static int run_git(const char *git, char *const *argv, char **env, const char *cwd, volatile int *cancel,
-                   char **errout) {
-    int pfd[2];
+/* Run git with argv, capture stderr (and stdout if outtxt). Returns the
+ * exit status (0 ok), -1 if it could not run, -2 if cancelled. */
+static int run_git2(const char *git, char *const *argv, char **env, const char *cwd, volatile int *cancel,
+                    char **errout, char **outtxt) {
+    int efd[2], ofd[2] = {-1, -1};
     *errout = NULL;
-    if (pipe2(pfd, O_CLOEXEC) != 0) return -1;
+    if (outtxt) *outtxt = NULL;
+    if (pipe2(efd, O_CLOEXEC) != 0) return -1;
+    if (outtxt && pipe2(ofd, O_CLOEXEC) != 0) { close(efd[0]); close(efd[1]); return -1; }
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (devnull < 0) { close(pfd[0]); close(pfd[1]); return -1; }
+    if (devnull < 0) {
+        close(efd[0]); close(efd[1]);
+        if (outtxt) { close(ofd[0]); close(ofd[1]); }
+        return -1;
+    }
     int slot = -1;
     pthread_mutex_lock(&reg_mu);
     install_handlers_locked();
@@ -283,47 +290,114 @@ static int run_git(const char *git, char *const *argv, char **env, const char *c
     if (pid == 0) {
         /* child: only async-signal-safe calls until execve */
         dup2(devnull, 0);
-        dup2(devnull, 1);
-        dup2(pfd[1], 2);
+        dup2(outtxt ? ofd[1] : devnull, 1);
+        dup2(efd[1], 2);
         if (cwd && chdir(cwd) != 0) _exit(126);
         execve(git, argv, env);
         _exit(127);
     }
-    close(pfd[1]);
+    close(efd[1]);
+    if (outtxt) close(ofd[1]);
     close(devnull);
     if (pid < 0) {
-        close(pfd[0]);
+        close(efd[0]);
+        if (outtxt) close(ofd[0]);
         if (slot >= 0) git_children[slot] = 0;
         return -1;
     }
     if (slot >= 0) git_children[slot] = pid;
-    wt_buf b;
-    wt_buf_init(&b);
+    wt_buf eb, ob;
+    wt_buf_init(&eb);
+    wt_buf_init(&ob);
     bool killed = false;
-    for (;;) {
-        struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-        int pr = poll(&p, 1, 200);
+    int open_fds = outtxt ? 2 : 1;
+    struct pollfd p[2] = {{.fd = efd[0], .events = POLLIN}, {.fd = outtxt ? ofd[0] : -1, .events = POLLIN}};
+    while (open_fds > 0) {
+        int pr = poll(p, 2, 200);
         if (pr < 0 && errno == EINTR) continue;
         if (cancel && *cancel && !killed) {
             kill(pid, SIGTERM);
             killed = true;
         }
-        if (pr == 0) continue;
-        char tmp[4096];
-        ssize_t n = read(pfd[0], tmp, sizeof tmp);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (b.len < STDERR_MAX) wt_buf_append(&b, tmp, (size_t)n < STDERR_MAX - b.len ? (size_t)n : STDERR_MAX - b.len);
+        if (pr <= 0) continue;
+        for (int k = 0; k < 2; k++) {
+            if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char tmp[4096];
+            ssize_t n = read(p[k].fd, tmp, sizeof tmp);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                close(p[k].fd);
+                p[k].fd = -1;
+                open_fds--;
+                continue;
+            }
+            wt_buf *b = k == 0 ? &eb : &ob;
+            size_t max = k == 0 ? STDERR_MAX : STDOUT_MAX;
+            if (b->len < max) wt_buf_append(b, tmp, (size_t)n < max - b->len ? (size_t)n : max - b->len);
+        }
     }
-    close(pfd[0]);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
     if (slot >= 0) git_children[slot] = 0;
-    if (!b.data) wt_buf_puts(&b, "");
-    *errout = wt_buf_steal(&b);
+    if (!eb.data) wt_buf_puts(&eb, "");
+    *errout = wt_buf_steal(&eb);
+    if (outtxt) {
+        if (!ob.data) wt_buf_puts(&ob, "");
+        *outtxt = wt_buf_steal(&ob);
+    } else wt_buf_free(&ob);
     if (killed) return -2;
     if (WIFEXITED(st)) return WEXITSTATUS(st);
     return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static int run_git(const char *git, char *const *argv, char **env, const char *cwd, volatile int *cancel,
+                   char **errout) {
+    return run_git2(git, argv, env, cwd, cancel, errout, NULL);
+}
+
+/* A /tree/REF/sub URL is ambiguous when REF has slashes ("release/v1"):
+ * ask the remote for its branches and tags and take the longest REF that
+ * exists. On any doubt, leave branch/sub unchanged (the clone reports). */
+static void resolve_slashed_ref(const char *git, char **env, const char *url, volatile int *cancel, char **branch,
+                                char **sub) {
+    const char *argv[] = {"git", "ls-remote", "--heads", "--tags", "--", url, NULL};
+    char *errtxt = NULL, *outtxt = NULL;
+    int st = run_git2(git, (char *const *)argv, env, NULL, cancel, &errtxt, &outtxt);
+    free(errtxt);
+    if (st != 0 || !outtxt) {
+        free(outtxt);
+        return;
+    }
+    char *full = wt_xasprintf("%s/%s", *branch, *sub);
+    size_t best = 0;
+    for (const char *l = outtxt; *l;) {
+        size_t n = strcspn(l, "\n");
+        const char *tab = memchr(l, '\t', n);
+        if (tab) {
+            const char *ref = tab + 1;
+            size_t rn = n - (size_t)(ref - l);
+            const char *name = NULL;
+            if (rn > 11 && strncmp(ref, "refs/heads/", 11) == 0) name = ref + 11;
+            else if (rn > 10 && strncmp(ref, "refs/tags/", 10) == 0) name = ref + 10;
+            if (name) {
+                size_t nn = rn - (size_t)(name - ref);
+                if (nn >= 3 && strncmp(name + nn - 3, "^{}", 3) == 0) nn -= 3;
+                if (nn > best && strncmp(full, name, nn) == 0 && (full[nn] == '/' || full[nn] == 0)) best = nn;
+            }
+        }
+        l += n;
+        if (*l == '\n') l++;
+    }
+    if (best > strlen(*branch)) {
+        char *nb = wt_xstrndup(full, best);
+        char *ns = full[best] == '/' && full[best + 1] ? wt_xstrdup(full + best + 1) : NULL;
+        free(*branch);
+        free(*sub);
+        *branch = nb;
+        *sub = ns;
+    }
+    free(full);
+    free(outtxt);
 }
 
 /* ---- helpers ---- */
@@ -400,7 +474,19 @@ static char *git_reason(const char *errtxt) {
         }
     }
     if (!best) return wt_xstrdup("git failed");
-    return wt_shorten(best, bestlen, 300);
+    /* git continues some messages on the next line ("unable to connect
+     * to HOST:\nHOST[0: ADDR]: errno=Connection refused") */
+    const char *next = best + bestlen;
+    if (*next == '\n' && next[1] && strncmp(next + 1, "fatal: ", 7) != 0 && best[bestlen - 1] == ':') {
+        size_t n2 = strcspn(next + 1, "\n");
+        bestlen += 1 + n2;
+    }
+    char *line = wt_xstrndup(best, bestlen);
+    for (char *p = line; *p; p++)
+        if (*p == '\n') *p = ' ';
+    char *r = wt_shorten(line, strlen(line), 300);
+    free(line);
+    return r;
 }
 
 static bool contains_ci(const char *hay, const char *needle) {
@@ -515,12 +601,16 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
         return WT_ERR_USAGE;
     }
     int depth = opt && opt->depth > 0 ? opt->depth : 1;
-    const char *branch = opt && opt->branch && *opt->branch ? opt->branch : t->ref && *t->ref ? t->ref : NULL;
-    if (branch && branch[0] == '-') {
-        *err = wt_xasprintf("invalid branch name '%s'", branch);
+    bool branch_flag = opt && opt->branch && *opt->branch;
+    const char *b0 = branch_flag ? opt->branch : t->ref && *t->ref ? t->ref : NULL;
+    if (b0 && b0[0] == '-') {
+        *err = wt_xasprintf("invalid branch name '%s'", b0);
         return WT_ERR_USAGE;
     }
-    const char *sub = t->subpath && *t->subpath ? t->subpath : opt && opt->target_dir && *opt->target_dir ? opt->target_dir : NULL;
+    const char *s0 = t->subpath && *t->subpath ? t->subpath : opt && opt->target_dir && *opt->target_dir ? opt->target_dir : NULL;
+    bool sub_from_url = t->subpath && *t->subpath;
+    char *branch = b0 ? wt_xstrdup(b0) : NULL;
+    char *sub = s0 ? wt_xstrdup(s0) : NULL;
     bool lfs = opt && opt->lfs;
     char *shown = redact_url(url);
     char *report_url = t->raw ? redact_url(t->raw) : wt_xstrdup(shown);
@@ -530,6 +620,8 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
         *err = wt_xstrdup("git is not installed (needed to scan git repositories)");
         free(shown);
         free(report_url);
+        free(branch);
+        free(sub);
         return WT_ERR;
     }
 
@@ -546,6 +638,8 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
             free(git);
             free(shown);
             free(report_url);
+            free(branch);
+            free(sub);
             return WT_ERR_IO;
         }
         clonedir = wt_xstrdup(opt->keep_clone);
@@ -555,6 +649,8 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
             free(git);
             free(shown);
             free(report_url);
+            free(branch);
+            free(sub);
             return rc;
         }
         clonedir = wt_xasprintf("%s/repo", tmpdir);
@@ -568,6 +664,9 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
     char *hkey = origin ? wt_xasprintf("http.%s.extraHeader", origin) : NULL;
     char *hval = origin ? basic_auth_value(token) : NULL;
     char **env = build_env(lfs, hkey, hval);
+
+    if (!branch_flag && branch && sub_from_url && sub)
+        resolve_slashed_ref(git, env, url, opt ? opt->cancel : NULL, &branch, &sub);
 
     char depth_s[24];
     snprintf(depth_s, sizeof depth_s, "%d", depth);
@@ -603,6 +702,23 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
         *err = clone_error(shown, branch, errtxt ? errtxt : "", st);
         rc = WT_ERR;
         goto fail;
+    }
+    if (errtxt && (strstr(errtxt, "remote HEAD refers to nonexistent ref") ||
+                   (!branch && strstr(errtxt, "cloned an empty repository")))) {
+        /* git exits 0 with nothing checked out. Fine for a really empty
+         * repository; but if the remote has branches, its HEAD dangles and
+         * scanning "nothing" would hide that. */
+        const char *argv[] = {"git", "ls-remote", "--heads", "--", url, NULL};
+        char *e2 = NULL, *heads = NULL;
+        int st2 = run_git2(git, (char *const *)argv, env, NULL, opt ? opt->cancel : NULL, &e2, &heads);
+        free(e2);
+        bool has_heads = st2 != 0 || (heads && strstr(heads, "refs/heads/"));
+        free(heads);
+        if (has_heads) {
+            *err = wt_xasprintf("git: the default branch (HEAD) of %s does not exist: give one with --branch", shown);
+            rc = WT_ERR;
+            goto fail;
+        }
     }
     if (lfs) {
         free(errtxt);
@@ -657,6 +773,8 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
     free(clonedir);
     free(shown);
     free(report_url);
+    free(branch);
+    free(sub);
     *out = s;
     return WT_OK;
 
@@ -673,5 +791,7 @@ fail:
     free(clonedir);
     free(shown);
     free(report_url);
+    free(branch);
+    free(sub);
     return rc;
 }

@@ -30,6 +30,7 @@ struct wt_http_client {
     int retries;
     long backoff_ms;
     long connect_s, total_s;
+    volatile int *cancel;
     CURLSH *share;
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
 };
@@ -115,6 +116,14 @@ void wt_http_client_set_retry(wt_http_client *c, int retries, long backoff_ms) {
 void wt_http_client_set_timeouts(wt_http_client *c, long connect_s, long total_s) {
     c->connect_s = connect_s;
     c->total_s = total_s;
+}
+
+void wt_http_client_set_cancel(wt_http_client *c, volatile int *cancel) { c->cancel = cancel; }
+
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
+    (void)dt; (void)dn; (void)ut; (void)un;
+    volatile int *cancel = ud;
+    return cancel && *cancel ? 1 : 0;
 }
 
 void wt_http_response_fini(wt_http_response *r) {
@@ -327,6 +336,11 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         if (c->share) curl_easy_setopt(h, CURLOPT_SHARE, c->share);
+        if (c->cancel) {
+            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+            curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+        }
         CURLcode cc = curl_easy_perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -361,6 +375,7 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
             rc = WT_ERR;
         }
         free(shown);
+        if (c->cancel && *c->cancel) retryable = false;
         if (retryable && attempt < c->retries) {
             long wait = backoff;
             if (x.retry_after_s >= 0) wait = x.retry_after_s * 1000L;

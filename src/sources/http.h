@@ -41,6 +41,8 @@ void wt_http_client_unref(wt_http_client *c);
  * seconds (default 300), connect timeout (default 20). */
 void wt_http_client_set_retry(wt_http_client *c, int retries, long backoff_ms);
 void wt_http_client_set_timeouts(wt_http_client *c, long connect_s, long total_s);
+/* Abort transfers (and stop retrying) once *cancel becomes non-zero. */
+void wt_http_client_set_cancel(wt_http_client *c, volatile int *cancel);
 
 typedef struct wt_http_response {
     long status;          /* final HTTP status (0 = no response) */

@@ -55,6 +55,7 @@ wt_source *wt_remote_source_new(const char *repo_type, const char *repo_url, wt_
     wt_remote_impl *im = wt_xcalloc(1, sizeof *im);
     im->client = c;
     im->max_whole = opt ? opt->limits.max_file_size : 0;
+    if (opt && opt->cancel) wt_http_client_set_cancel(c, opt->cancel);
     s->repo_type = repo_type;
     s->repo_url = wt_xstrdup(repo_url ? repo_url : "");
     s->open = remote_open;

@@ -69,9 +69,12 @@ make_git_repos() { # DIR
     _git add weights.bin && _git commit -qm lfs &&
     _git checkout -qb feature && mkdir -p nested/deep && echo 'feature only' >nested/deep/feature.txt &&
     cp models/evil.pkl nested/deep/evil2.pkl && _git add -A && _git commit -qm feature &&
-    _git checkout -q trunk) || return 1
+    _git branch release/v1 && _git checkout -q trunk) || return 1
   _git clone -q --bare "$w" "$d/repos/acme/model.git" || return 1
   git -C "$d/repos/acme/model.git" symbolic-ref HEAD refs/heads/trunk
+  # a repository whose HEAD names a branch that does not exist
+  _git clone -q --bare "$w" "$d/repos/acme/nohead.git" || return 1
+  git -C "$d/repos/acme/nohead.git" symbolic-ref HEAD refs/heads/gone
   w="$d/work-private"
   rm -rf "$w"; mkdir -p "$w"
   (cd "$w" && _git init -q && echo 'secret model card' >README.md && _git add -A && _git commit -qm one) || return 1

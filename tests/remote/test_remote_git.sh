@@ -168,5 +168,14 @@ if scanned_ok && grep -q "lfs-model.pkl" <<<"$out" && ! grep -q "LFS object" <<<
 else fail "--lfs (rc=$rc) $out $err"; fi
 tmp_empty || fail "clone left behind (LFS)"
 
+# 13. a branch name with slashes in a /tree/ URL; a remote whose HEAD is dangling
+run "http://127.0.0.1:$HP/git/acme/model.git/tree/release/v1/nested/deep"
+if scanned_ok && grep -q "evil2.pkl" <<<"$out" && ! grep -q "README" <<<"$out"; then ok "/tree/release/v1/sub"
+else fail "/tree/ with a slashed branch (rc=$rc) $out $err"; fi
+run "git://127.0.0.1:$GP/acme/nohead.git"
+if [ "$rc" = 2 ] && grep -q "default branch" <<<"$err"; then ok "dangling remote HEAD: exit 2"
+else fail "dangling remote HEAD (rc=$rc) $err"; fi
+tmp_empty || fail "clone left behind (dangling HEAD)"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
