@@ -5,12 +5,14 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "watchtower/watchtower.h"
@@ -131,7 +133,9 @@ void wt_http_response_fini(wt_http_response *r) {
     free(r->body);
     free(r->link_next);
     free(r->retry_after);
+    if (r->whole_fd >= 0) close(r->whole_fd);
     memset(r, 0, sizeof *r);
+    r->whole_fd = -1;
 }
 
 char *wt_http_escape(const char *s, bool keep_slash) {
@@ -166,12 +170,47 @@ typedef struct xfer {
     uint64_t cr_start, cr_total;
     char *link_next;
     long retry_after_s;
+    long cur_status;   /* status of the response being received */
+    bool sink_whole;   /* spill a 200 body to a temp file */
+    int sink_fd;
+    uint64_t sink_len;
+    bool sink_error;
 } xfer;
+
+static int make_spill_file(void) {
+    const char *t = getenv("TMPDIR");
+    char *path = wt_xasprintf("%s/watchtower-http-XXXXXX", t && *t ? t : "/tmp");
+    int fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0) unlink(path); /* anonymous: gone when closed */
+    free(path);
+    return fd;
+}
 
 static size_t on_body(char *ptr, size_t sz, size_t n, void *ud) {
     xfer *x = ud;
     size_t len = sz * n;
     wt_reader_account(len); /* bytes transferred over the network */
+    if (x->sink_whole && x->cur_status == 200) {
+        if (x->sink_len + len > x->max_body) {
+            x->overflow = true;
+            return 0;
+        }
+        if (x->sink_fd < 0 && (x->sink_fd = make_spill_file()) < 0) {
+            x->sink_error = true;
+            return 0;
+        }
+        for (size_t done = 0; done < len;) {
+            ssize_t w = write(x->sink_fd, ptr + done, len - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) {
+                x->sink_error = true;
+                return 0;
+            }
+            done += (size_t)w;
+        }
+        x->sink_len += len;
+        return len;
+    }
     if (x->body.len + len > x->max_body) {
         x->overflow = true;
         return 0; /* abort the transfer */
@@ -211,6 +250,8 @@ static size_t on_header(char *ptr, size_t sz, size_t n, void *ud) {
     size_t len = sz * n;
     if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
         /* a new response (after a redirect or 100-continue): reset */
+        const char *sp = memchr(ptr, ' ', len);
+        x->cur_status = sp ? strtol(sp + 1, NULL, 10) : 0;
         x->have_range = false;
         x->content_length = 0;
         free(x->link_next);
@@ -283,9 +324,23 @@ static void sleep_ms(long ms) {
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
 }
 
+static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len, uint64_t max_body,
+                    bool sink_whole, wt_http_response *resp, char **err);
+
 int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
                 uint64_t max_body, wt_http_response *resp, char **err) {
+    return http_get(c, url, range_off, range_len, max_body, false, resp, err);
+}
+
+int wt_http_get_ranged(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
+                       uint64_t max_body, wt_http_response *resp, char **err) {
+    return http_get(c, url, range_off, range_len, max_body, true, resp, err);
+}
+
+static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len, uint64_t max_body,
+                    bool sink_whole, wt_http_response *resp, char **err) {
     memset(resp, 0, sizeof *resp);
+    resp->whole_fd = -1;
     if (max_body == 0) max_body = DEFAULT_MAX_BODY;
     long backoff = c->backoff_ms;
     int rc = WT_ERR_IO;
@@ -300,6 +355,8 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
         wt_buf_init(&x.body);
         x.max_body = max_body;
         x.retry_after_s = -1;
+        x.sink_whole = sink_whole;
+        x.sink_fd = -1;
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *hdrs = NULL;
         char range[64];
@@ -351,9 +408,16 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
         char *msg = NULL;
         char *shown = url_for_message(url);
         if (x.overflow) {
-            msg = wt_xasprintf("%s: response larger than %llu bytes", shown, (unsigned long long)max_body);
+            msg = wt_xasprintf("%s: response larger than %llu bytes%s", shown, (unsigned long long)max_body,
+                               x.sink_whole && x.cur_status == 200
+                                   ? " (the server does not support range requests; see --max-file-size)"
+                                   : "");
             retryable = false;
             rc = WT_ERR_LIMIT;
+        } else if (x.sink_error) {
+            msg = wt_xasprintf("%s: cannot write a temporary file under $TMPDIR: %s", shown, strerror(errno));
+            retryable = false;
+            rc = WT_ERR_IO;
         } else if (cc != CURLE_OK) {
             msg = wt_xasprintf("%s: %s", shown, errbuf[0] ? errbuf : curl_easy_strerror(cc));
             retryable = cc != CURLE_URL_MALFORMAT && cc != CURLE_UNSUPPORTED_PROTOCOL && cc != CURLE_TOO_MANY_REDIRECTS;
@@ -368,6 +432,14 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
             resp->partial = status == 206 && x.have_range;
             resp->range_start = x.cr_start;
             resp->total_size = x.have_range ? x.cr_total : x.content_length;
+            if (x.sink_fd >= 0) {
+                resp->whole_fd = x.sink_fd;
+                resp->whole_len = x.sink_len;
+            } else if (sink_whole && status == 200 && !resp->partial) {
+                /* an empty 200 body: still "the whole object" */
+                resp->whole_fd = make_spill_file();
+                resp->whole_len = 0;
+            }
             return WT_OK;
         } else {
             msg = wt_xasprintf("HTTP %ld for %s: %s", status, shown, status_explain(status));
@@ -384,9 +456,11 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
             free(msg);
             free(x.link_next);
             wt_buf_free(&x.body);
+            if (x.sink_fd >= 0) close(x.sink_fd);
             sleep_ms(wait);
             continue;
         }
+        if (x.sink_fd >= 0) close(x.sink_fd);
         resp->status = status;
         resp->body_len = x.body.len;
         if (!x.body.data) wt_buf_puts(&x.body, "");
@@ -413,8 +487,8 @@ typedef struct hreader {
     uint64_t size;
     uint64_t max_whole;
     uint64_t clock;
-    uint8_t *whole; /* the whole object (server without Range support) */
-    size_t whole_len;
+    int whole_fd; /* the whole object in an unlinked temp file (server without Range support) */
+    uint64_t whole_len;
     bool failed;
     hblock blocks[WT_HTTP_CACHE_BLOCKS];
 } hreader;
@@ -437,11 +511,27 @@ static hblock *cache_victim(hreader *h) {
 /* Fetch [off, off+len). Returns a malloc'd buffer of *got bytes (exactly
  * len unless EOF), or NULL. Switches the reader to whole-object mode if the
  * server ignores Range. */
+static long long whole_read(hreader *h, uint64_t off, void *buf, size_t len) {
+    if (off >= h->whole_len) return 0;
+    if (len > h->whole_len - off) len = (size_t)(h->whole_len - off);
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(h->whole_fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        done += (size_t)n;
+    }
+    return (long long)done;
+}
+
+/* Fetch [off, off+len). Returns a malloc'd buffer of *got bytes (exactly
+ * len unless EOF), or NULL. Switches the reader to whole-object mode if the
+ * server ignores Range. */
 static uint8_t *fetch(hreader *h, uint64_t off, uint64_t len, size_t *got) {
     wt_http_response resp;
     uint64_t bound = h->max_whole ? h->max_whole : h->size;
     if (bound < len) bound = len;
-    int rc = wt_http_get(h->c, h->url, off, len, bound, &resp, NULL);
+    int rc = wt_http_get_ranged(h->c, h->url, off, len, bound, &resp, NULL);
     if (rc != WT_OK) {
         long st = resp.status;
         wt_http_response_fini(&resp);
@@ -449,32 +539,31 @@ static uint8_t *fetch(hreader *h, uint64_t off, uint64_t len, size_t *got) {
         h->failed = true;
         return NULL;
     }
-    if (resp.partial) {
-        if (resp.range_start != off || resp.body_len > len) {
-            wt_http_response_fini(&resp);
-            h->failed = true;
-            return NULL;
-        }
-        uint8_t *out = (uint8_t *)resp.body;
-        *got = resp.body_len;
-        resp.body = NULL;
+    if (resp.whole_fd >= 0) {
+        /* 200: the whole object (no range support), spilled to a temp file */
+        h->whole_fd = resp.whole_fd;
+        h->whole_len = resp.whole_len;
+        resp.whole_fd = -1;
         wt_http_response_fini(&resp);
+        for (unsigned i = 0; i < WT_HTTP_CACHE_BLOCKS; i++) {
+            free(h->blocks[i].data);
+            h->blocks[i].data = NULL;
+        }
+        uint8_t *out = wt_xmalloc(len ? (size_t)len : 1);
+        long long n = whole_read(h, off, out, (size_t)len);
+        if (n < 0) { free(out); h->failed = true; return NULL; }
+        *got = (size_t)n;
         return out;
     }
-    /* 200: the whole object (no range support). Keep it and serve from it. */
-    h->whole = (uint8_t *)resp.body;
-    h->whole_len = resp.body_len;
+    if (!resp.partial || resp.range_start != off || resp.body_len > len) {
+        wt_http_response_fini(&resp);
+        h->failed = true;
+        return NULL;
+    }
+    uint8_t *out = (uint8_t *)resp.body;
+    *got = resp.body_len;
     resp.body = NULL;
     wt_http_response_fini(&resp);
-    for (unsigned i = 0; i < WT_HTTP_CACHE_BLOCKS; i++) {
-        free(h->blocks[i].data);
-        h->blocks[i].data = NULL;
-    }
-    if (off >= h->whole_len) { *got = 0; return wt_xmalloc(1); }
-    size_t n = (size_t)(h->whole_len - off < len ? h->whole_len - off : len);
-    uint8_t *out = wt_xmalloc(n ? n : 1);
-    memcpy(out, h->whole + off, n);
-    *got = n;
     return out;
 }
 
@@ -482,12 +571,7 @@ static long long hr_read_at(void *self, uint64_t off, void *buf, size_t len) {
     hreader *h = self;
     if (off >= h->size || len == 0) return 0;
     if (len > h->size - off) len = (size_t)(h->size - off);
-    if (h->whole) {
-        if (off >= h->whole_len) return 0;
-        size_t n = (size_t)(h->whole_len - off < len ? h->whole_len - off : len);
-        memcpy(buf, h->whole + off, n);
-        return (long long)n;
-    }
+    if (h->whole_fd >= 0) return whole_read(h, off, buf, len);
     if (h->failed) return -1;
     const uint64_t bs = WT_HTTP_BLOCK_SIZE;
     /* Large reads bypass the cache (one exact range request). */
@@ -515,9 +599,9 @@ static long long hr_read_at(void *self, uint64_t off, void *buf, size_t len) {
         size_t got;
         uint8_t *data = fetch(h, start, end - start, &got);
         if (!data) return -1;
-        if (h->whole) { /* server ignored Range: serve from the whole object */
+        if (h->whole_fd >= 0) { /* server ignored Range: serve from the whole object */
             free(data);
-            return hr_read_at(self, off, buf, len);
+            return whole_read(h, off, buf, len);
         }
         for (uint64_t k = b; k <= e; k++) {
             uint64_t boff = (k - b) * bs;
@@ -552,7 +636,7 @@ static long long hr_read_at(void *self, uint64_t off, void *buf, size_t len) {
 static void hr_close(void *self) {
     hreader *h = self;
     for (unsigned i = 0; i < WT_HTTP_CACHE_BLOCKS; i++) free(h->blocks[i].data);
-    free(h->whole);
+    if (h->whole_fd >= 0) close(h->whole_fd);
     free(h->url);
     wt_http_client_unref(h->c);
     free(h);
@@ -570,5 +654,6 @@ wt_reader *wt_http_reader_new(wt_http_client *c, const char *url, uint64_t size,
     h->url = wt_xstrdup(url);
     h->size = size;
     h->max_whole = max_whole;
+    h->whole_fd = -1;
     return wt_reader_new_custom(&hr_ops, h, size);
 }

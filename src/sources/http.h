@@ -53,6 +53,8 @@ typedef struct wt_http_response {
     bool partial;         /* 206 Partial Content */
     uint64_t range_start; /* from Content-Range when partial */
     uint64_t total_size;  /* from Content-Range "/N" or Content-Length; 0 unknown */
+    int whole_fd;         /* wt_http_get_ranged: a 200 body spilled to an unlinked temp file, else -1 */
+    uint64_t whole_len;
 } wt_http_response;
 
 void wt_http_response_fini(wt_http_response *r);
@@ -67,6 +69,12 @@ void wt_http_response_fini(wt_http_response *r);
  */
 int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
                 uint64_t max_body, wt_http_response *resp, char **err);
+
+/* Like wt_http_get with a range, for servers that may ignore Range: a 200
+ * answer (the whole object) is streamed to an unlinked temporary file under
+ * $TMPDIR (resp->whole_fd, caller closes) instead of memory; max_body bounds it. */
+int wt_http_get_ranged(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
+                       uint64_t max_body, wt_http_response *resp, char **err);
 
 /* Percent-encode s (RFC 3986 unreserved kept; keep_slash keeps '/'). */
 char *wt_http_escape(const char *s, bool keep_slash);
