@@ -517,7 +517,7 @@ static char *clone_error(const char *url, const char *branch, const char *errtxt
     return m;
 }
 
-static bool is_lfs_pointer(const uint8_t *p, size_t n, uint64_t *size_out) {
+bool wt_git_lfs_pointer(const uint8_t *p, size_t n, uint64_t *size_out) {
     static const char v1[] = "version https://git-lfs.github.com/spec/v1\n";
     static const char v0[] = "version https://hawser.github.com/spec/v1\n";
     if (n < sizeof v1 - 1) return false;
@@ -554,7 +554,7 @@ static void mark_lfs_pointers(wt_source *s) {
         long long n = wt_reader_read(r, 0, buf, sizeof buf);
         wt_reader_unref(r);
         uint64_t lfs_size;
-        if (n > 0 && is_lfs_pointer(buf, (size_t)n, &lfs_size))
+        if (n > 0 && wt_git_lfs_pointer(buf, (size_t)n, &lfs_size))
             e->note = wt_xasprintf("LFS object (%llu bytes; use --lfs to fetch and scan it)",
                                    (unsigned long long)lfs_size);
     }

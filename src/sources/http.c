@@ -220,7 +220,7 @@ static size_t on_body(char *ptr, size_t sz, size_t n, void *ud) {
 }
 
 /* Parse `<url>; rel="next"` out of a Link header value. */
-static char *parse_link_next(const char *v, size_t n) {
+char *wt_http_parse_link_next(const char *v, size_t n) {
     const char *end = v + n;
     const char *p = v;
     while (p < end) {
@@ -286,7 +286,7 @@ static size_t on_header(char *ptr, size_t sz, size_t n, void *ud) {
         tmp[vlen] = 0;
         x->content_length = strtoull(tmp, NULL, 10);
     } else if (klen == 4 && strncasecmp(ptr, "link", 4) == 0) {
-        char *next = parse_link_next(v, vlen);
+        char *next = wt_http_parse_link_next(v, vlen);
         if (next) {
             free(x->link_next);
             x->link_next = next;

@@ -76,6 +76,9 @@ int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t
 int wt_http_get_ranged(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
                        uint64_t max_body, wt_http_response *resp, char **err);
 
+/* The URL of rel="next" in a Link header value (n bytes), or NULL. */
+char *wt_http_parse_link_next(const char *v, size_t n);
+
 /* Percent-encode s (RFC 3986 unreserved kept; keep_slash keeps '/'). */
 char *wt_http_escape(const char *s, bool keep_slash);
 

@@ -34,6 +34,15 @@ void wt_remote_add(wt_source *s, size_t *cap, const char *name, uint64_t size, c
 /* Finish: sort entries. */
 void wt_remote_finish(wt_source *s);
 
+/* ---- parsers of remote answers (exposed for tests and fuzzing) ---- */
+/* One ListObjectsV2 page: on_key(ud, key, size) per object (folder markers
+ * "dir/" of size 0 skipped); *truncated and *next_token (malloc'd or NULL).
+ * Returns 0, or -1 if xml is not a ListBucketResult. */
+int wt_s3_parse_list_page(const char *xml, size_t len, void (*on_key)(void *ud, const char *key, uint64_t size),
+                          void *ud, bool *truncated, char **next_token);
+/* True if p[0..n) is a Git LFS pointer file; *size = the object's size. */
+bool wt_git_lfs_pointer(const uint8_t *p, size_t n, uint64_t *size);
+
 /* Read an environment variable, NULL if unset or empty. */
 const char *wt_getenv_nonempty(const char *name);
 

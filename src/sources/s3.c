@@ -208,6 +208,53 @@ static char *s3_error(const char *bucket, const char *region, long status, const
     return m;
 }
 
+int wt_s3_parse_list_page(const char *xml, size_t len, void (*on_key)(void *ud, const char *key, uint64_t size),
+                          void *ud, bool *truncated, char **next_token) {
+    *truncated = false;
+    *next_token = NULL;
+    if (!xml || !memmem(xml, len, "<ListBucketResult", 17)) return -1;
+    const char *p = xml, *end = xml + len;
+    const char *in, *after;
+    size_t n;
+    while (xml_find(p, end, "Contents", &in, &n, &after)) {
+        char *k = xml_get(in, in + n, "Key");
+        char *sz = xml_get(in, in + n, "Size");
+        uint64_t size = sz ? strtoull(sz, NULL, 10) : 0;
+        size_t kl = k ? strlen(k) : 0;
+        /* skip folder markers ("dir/" with no content) and empty keys */
+        if (k && kl > 0 && !(k[kl - 1] == '/' && size == 0)) on_key(ud, k, size);
+        free(k);
+        free(sz);
+        p = after;
+    }
+    char *trunc = xml_get(xml, end, "IsTruncated");
+    *truncated = trunc && strcmp(trunc, "true") == 0;
+    free(trunc);
+    if (*truncated) {
+        *next_token = xml_get(xml, end, "NextContinuationToken");
+        if (!*next_token || !**next_token) { /* truncated without a token: stop */
+            free(*next_token);
+            *next_token = NULL;
+            *truncated = false;
+        }
+    }
+    return 0;
+}
+
+typedef struct list_ctx {
+    wt_source *s;
+    size_t *cap;
+    const char *base;
+} list_ctx;
+
+static void add_key(void *ud, const char *key, uint64_t size) {
+    list_ctx *lc = ud;
+    if (lc->s->nentries >= S3_MAX_KEYS) return;
+    char *ek = wt_http_escape(key, true);
+    wt_remote_add(lc->s, lc->cap, key, size, wt_xasprintf("%s/%s", lc->base, ek));
+    free(ek);
+}
+
 static bool valid_bucket(const char *b) {
     size_t n = strlen(b);
     if (n < 1 || n > 255) return false;
@@ -301,35 +348,21 @@ int wt_source_s3_open(const wt_target *t, const wt_scan_options *opt, wt_source 
             wt_http_response_fini(&resp);
             break;
         }
-        const char *p = resp.body, *end = resp.body + resp.body_len;
-        if (!memmem(p, resp.body_len, "<ListBucketResult", 17)) {
+        list_ctx lc = {s, &cap, base};
+        bool truncated = false;
+        free(ctoken);
+        ctoken = NULL;
+        if (wt_s3_parse_list_page(resp.body, resp.body_len, add_key, &lc, &truncated, &ctoken) != 0) {
             *err = wt_xasprintf("S3 bucket '%s': unexpected answer to ListObjectsV2", bucket);
             wt_http_response_fini(&resp);
             rc = WT_ERR_FORMAT;
             break;
         }
-        const char *in, *after;
-        size_t n;
-        while (s->nentries < S3_MAX_KEYS && xml_find(p, end, "Contents", &in, &n, &after)) {
-            char *k = xml_get(in, in + n, "Key");
-            char *sz = xml_get(in, in + n, "Size");
-            uint64_t size = sz ? strtoull(sz, NULL, 10) : 0;
-            size_t kl = k ? strlen(k) : 0;
-            /* skip folder markers ("dir/" with no content) */
-            if (k && kl > 0 && !(k[kl - 1] == '/' && size == 0)) {
-                char *ek = wt_http_escape(k, true);
-                wt_remote_add(s, &cap, k, size, wt_xasprintf("%s/%s", base, ek));
-                free(ek);
-            }
-            free(k);
-            free(sz);
-            p = after;
-        }
-        char *trunc = xml_get(resp.body, end, "IsTruncated");
-        free(ctoken);
-        ctoken = (trunc && strcmp(trunc, "true") == 0) ? xml_get(resp.body, end, "NextContinuationToken") : NULL;
-        free(trunc);
         wt_http_response_fini(&resp);
+        if (!truncated) {
+            free(ctoken);
+            ctoken = NULL;
+        }
         if (!ctoken || s->nentries >= S3_MAX_KEYS) break;
     }
     free(ctoken);
