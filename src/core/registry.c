@@ -5,8 +5,18 @@
 #include "registry.h"
 
 #include "core/core_rules.h"
+#include "formats/archive.h"
+#include "formats/joblib.h"
+#include "formats/numpy.h"
+#include "formats/torch.h"
+#include "formats/zip.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
+    &wt_zip_analyzer,
+    &wt_torch_legacy_analyzer,
+    &wt_numpy_analyzer,
+    &wt_joblib_analyzer,
+    &wt_archive_analyzer,
     NULL, /* keep the array non-empty; the core skips NULL entries */
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
