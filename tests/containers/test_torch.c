@@ -150,7 +150,7 @@ static size_t legacy_stream(uint8_t *out, const void *data_pkl, size_t dl, bool 
     memcpy(out + n, "\x80\x02}q\x00.", 6); n += 6;                        /* sys_info */
     if (broken) { memcpy(out + n, "\x80\x02\xfe\xfe", 4); return n + 4; }
     memcpy(out + n, data_pkl, dl); n += dl;                               /* the object */
-    memcpy(out + n, "\x80\x02]q\x00X\x01\x00\x00\x00" "0a.", 12); n += 12;   /* storage keys */
+    memcpy(out + n, "\x80\x02]q\x00X\x01\x00\x00\x00" "0a.", 13); n += 13;   /* storage keys */
     memcpy(out + n, "\x10\x00\x00\x00\x00\x00\x00\x00", 8); n += 8;        /* raw storage */
     memset(out + n, 0xee, 64); n += 64;
     return n;
