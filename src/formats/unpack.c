@@ -310,28 +310,42 @@ static bool next_member(wt_unpacker *u) {
     return dec_init(u);
 }
 
+#define STEP_MAX (1u << 20)
+
+static bool over_ratio(const wt_unpacker *u) {
+    uint64_t consumed = wt_unpacker_consumed(u);
+    return u->ratio && u->out_len > RATIO_FLOOR && u->out_len / (consumed ? consumed : 1) > u->ratio;
+}
+
 uint64_t wt_unpacker_fill(wt_unpacker *u, uint64_t want) {
     if (want > u->cap) want = u->cap;
     while (u->state == WT_UNPACK_RUNNING && u->out_len < want) {
         if (u->ctx && wt_ctx_expired(u->ctx)) { u->state = WT_UNPACK_EXPIRED; break; }
-        if (!u->inited) { if (u->state == WT_UNPACK_RUNNING) u->state = WT_UNPACK_CORRUPT; break; }
+        if (!u->inited) { u->state = WT_UNPACK_CORRUPT; break; }
         bool have_in = refill(u);
-        /* grow output */
-        uint64_t target = want - u->out_len < IN_CHUNK * 4 ? u->out_len + IN_CHUNK * 4 : want;
-        if (target > u->cap) target = u->cap;
-        if (target > u->out_cap) {
-            size_t nc = u->out_cap ? u->out_cap : IN_CHUNK;
-            while (nc < target) nc = nc > SIZE_MAX / 2 ? (size_t)target : nc * 2;
-            if (nc > u->cap) nc = (size_t)u->cap;
-            u->out = wt_xrealloc(u->out, nc + 1);
-            u->out_cap = nc;
+        /* decode in steps of at most 1 MiB so budgets are checked often */
+        uint64_t step = want - u->out_len;
+        if (step < IN_CHUNK) step = IN_CHUNK;
+        if (step > STEP_MAX) step = STEP_MAX;
+        if (step > u->cap - u->out_len) step = u->cap - u->out_len;
+        if (step == 0) { u->state = WT_UNPACK_CAP_MEMBER; break; }
+        if (u->out_len + step > u->out_cap) {
+            uint64_t nc = u->out_cap ? u->out_cap * 2 : IN_CHUNK;
+            if (nc < u->out_len + step) nc = u->out_len + step;
+            if (nc > u->cap) nc = u->cap;
+            u->out = wt_xrealloc(u->out, (size_t)nc + 1);
+            u->out_cap = (size_t)nc;
         }
-        size_t room = u->out_cap - u->out_len;
-        if (room == 0) { u->state = WT_UNPACK_CAP_MEMBER; break; }
         bool end = false, bad = false;
         size_t before_pos = u->in_pos;
-        size_t got = dec_step(u, u->out + u->out_len, room, &end, &bad);
+        size_t got = dec_step(u, u->out + u->out_len, (size_t)step, &end, &bad);
         u->out_len += got;
+        if (over_ratio(u)) { u->state = WT_UNPACK_CAP_RATIO; break; }
+        if (u->ctx && u->out_len - u->charged >= CHARGE_STEP) {
+            uint64_t n = u->out_len - u->charged;
+            u->charged = u->out_len;
+            if (!wt_ctx_charge_unpacked(u->ctx, n)) { u->state = WT_UNPACK_CAP_TOTAL; break; }
+        }
         if (bad) { if (u->state == WT_UNPACK_RUNNING) u->state = WT_UNPACK_CORRUPT; break; }
         if (end) {
             if (!next_member(u)) u->state = WT_UNPACK_END;
@@ -341,19 +355,8 @@ uint64_t wt_unpacker_fill(wt_unpacker *u, uint64_t want) {
             u->state = WT_UNPACK_TRUNCATED;
             break;
         }
-        /* budgets */
-        uint64_t consumed = u->in_off - u->in_start - (u->in_avail - u->in_pos);
-        if (u->ratio && u->out_len > RATIO_FLOOR && u->out_len / (consumed ? consumed : 1) > u->ratio) {
-            u->state = WT_UNPACK_CAP_RATIO;
-            break;
-        }
-        if (u->ctx && u->out_len - u->charged >= CHARGE_STEP) {
-            uint64_t n = u->out_len - u->charged;
-            u->charged = u->out_len;
-            if (!wt_ctx_charge_unpacked(u->ctx, n)) { u->state = WT_UNPACK_CAP_TOTAL; break; }
-        }
-        if (u->out_len >= u->cap && u->state == WT_UNPACK_RUNNING) {
-            /* Exactly at the cap: stop unless the stream also ends here. */
+        if (u->out_len >= u->cap) {
+            /* exactly at the cap: stop unless the stream also ends here */
             bool e2 = false, b2 = false;
             uint8_t probe;
             refill(u);

@@ -253,6 +253,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         return;
     }
     uint64_t maxm = lim->max_member_size ? lim->max_member_size : (1ull << 30);
+    bool declared_bomb = false;
     if (usize > maxm || (lim->max_ratio && usize > (1u << 20) && csize && usize / csize > lim->max_ratio) ||
         (lim->max_ratio && usize > (1u << 20) && csize == 0)) {
         char *m = wt_xasprintf("member %s declares %llu bytes from %llu compressed (ratio %llu, limits: %llu bytes, "
@@ -262,6 +263,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
                                lim->max_ratio);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
         free(m);
+        declared_bomb = true;
     }
     bool known = usize != 0 && usize != 0xffffffffu;
     wt_unpacker *u = wt_unpacker_new(ctx, z->r, doff, csize, codec, known ? (usize < maxm ? usize + 1 : maxm) : 0);
@@ -281,6 +283,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     size_t outlen;
     const uint8_t *out = wt_unpacker_data(u, &outlen);
     if (wt_unpack_state_is_cap(st) && !(known && st == WT_UNPACK_CAP_MEMBER && outlen == usize + 1)) {
+        if (declared_bomb || st == WT_UNPACK_CAP_TOTAL) goto done; /* already reported */
         char *m = wt_xasprintf("member %s: %s after %zu decompressed bytes from %llu compressed; the rest is not "
                                "scanned", name, wt_unpack_state_text(st), outlen, (unsigned long long)csize);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
@@ -308,6 +311,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
             }
         }
     }
+done:
     wt_reader_unref(child); /* a lazy reader frees u */
     if (!known) wt_unpacker_free(u);
 }
