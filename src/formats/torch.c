@@ -4,6 +4,7 @@
 #include "torch.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,14 @@ bool wt_torch_is_storage_member(const wt_torch_layout *l, const char *name) {
     for (; *d; d++)
         if (!isdigit((unsigned char)*d)) return false;
     return true;
+}
+
+bool wt_torch_is_loaded_pickle(const wt_torch_layout *l, const char *name) {
+    if (!l->is_torch) return false;
+    size_t tl = strlen(l->top);
+    if (strncmp(name, l->top, tl) != 0 || name[tl] != '/') return false;
+    return strcasecmp(name + tl + 1, "data.pkl") == 0 ||
+           (l->is_torchscript && strcmp(name + tl + 1, "constants.pkl") == 0);
 }
 
 void wt_torch_zip_report(wt_ctx *ctx, const wt_torch_layout *l) {

@@ -208,6 +208,15 @@ static uint32_t crc_of_reader(wt_reader *r, uint64_t off, uint64_t len, bool *ok
     return (uint32_t)crc;
 }
 
+/* torch.load unpickles <top>/data.pkl (and TorchScript's constants.pkl)
+ * whatever the bytes look like: force those through the pickle analyzer. */
+static void dispatch(zscan *z, const char *name, wt_reader *r) {
+    if (z->torch.is_torch && wt_torch_is_loaded_pickle(&z->torch, name) && wt_analyzer_by_name("pickle"))
+        wt_scan_child_as(z->ctx, name, r, "pickle");
+    else
+        wt_scan_child(z->ctx, name, r);
+}
+
 /* Scan one variant of a member: data at doff, compressed size csize,
  * declared size usize, method, expected crc (check_crc=false to skip). */
 static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csize, uint64_t usize, uint16_t method,
@@ -231,7 +240,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     const wt_limits *lim = wt_ctx_limits(ctx);
     if (method == 0) {
         wt_reader *sub = wt_reader_new_sub(z->r, doff, csize);
-        wt_scan_child(ctx, name, sub);
+        dispatch(z, name, sub);
         if (check_crc && csize <= CRC_MAX) {
             bool ok;
             uint32_t got = crc_of_reader(sub, 0, csize, &ok);
@@ -276,7 +285,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         const uint8_t *d = wt_unpacker_data(u, &len);
         child = wt_reader_new_mem(d ? (const void *)d : (const void *)"", len, false);
     }
-    wt_scan_child(ctx, name, child);
+    dispatch(z, name, child);
     /* Finish the stream (bounded) when it is small enough to verify. */
     if (known && usize <= CRC_MAX) wt_unpacker_fill(u, usize + 1);
     wt_unpack_state st = wt_unpacker_state(u);

@@ -65,7 +65,8 @@ WT_TEST(crc_mismatch_is_reported_and_member_still_scanned) {
         zw z;
         zw_init(&z);
         zw_opts o = {.method = (uint16_t)method, .bad_crc = true, .local_method = -1};
-        zw_add(&z, "archive/data.pkl", npy, nl, &o);
+        zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+        zw_add(&z, "archive/extra.npy", npy, nl, &o);
         uint8_t *zip = zw_finish(&z, &zl);
         wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
         CHECK_INT(wt_t_count(r, "WT-ZIP-002"), 1);
@@ -171,8 +172,9 @@ WT_TEST(prepended_junk_is_accepted_like_zipfile) {
     zw z;
     zw_init(&z);
     zw_junk(&z, "#!/bin/sh\necho self-extracting\nexit 0\n", 38);
-    zw_add(&z, "archive/data.pkl", npy, nl, NULL);
-    /* offsets written relative to the junk-free archive, as zip -A would not */
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/extra.npy", npy, nl, NULL);
+    /* offsets account for the junk (as `zip -A` writes them) */
     uint8_t *zip = zw_finish(&z, &zl);
     wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
     CHECK_INT(wt_t_count(r, "WT-ZIP-009"), 1);
@@ -182,7 +184,8 @@ WT_TEST(prepended_junk_is_accepted_like_zipfile) {
     /* offsets relative to the zip start (junk not accounted): zipfile's "concat" */
     zw z2;
     zw_init(&z2);
-    zw_add(&z2, "archive/data.pkl", npy, nl, NULL);
+    zw_add(&z2, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z2, "archive/extra.npy", npy, nl, NULL);
     size_t l2;
     uint8_t *inner = zw_finish(&z2, &l2);
     uint8_t *cat = malloc(l2 + 100);
