@@ -433,7 +433,9 @@ static int archive_analyze(wt_ctx *ctx, wt_reader *r) {
     if (hl >= 7 && memcmp(h, "Rar!\x1a\x07", 6) == 0) return la_analyze(ctx, r, "rar");
     wt_codec c = wt_codec_sniff(h, hl);
     wt_ctx_set_kind(ctx, wt_codec_name(c));
-    if (wt_is_model_extension(wt_ctx_name(ctx))) wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+    /* no class here: if the decoded content is a model its analyzer says so,
+     * and a model-named stream that decodes to nothing recognisable stays
+     * "unscannable model" for the core */
     return wt_unpack_scan_stream(ctx, r, 0, c, &archive_stream_rules);
 }
 

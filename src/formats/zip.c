@@ -88,7 +88,7 @@ const size_t wt_zip_nrules = sizeof wt_zip_rules / sizeof wt_zip_rules[0];
 #define EOCD_SEARCH (65535 + EOCD_LEN)
 #define CRC_MAX (64u << 20)          /* members up to this size get their CRC checked */
 #define GAP_SEARCH_MAX (32u << 20)   /* bytes searched for hidden local headers */
-#define CD_MAX (512u << 20)
+#define CD_MAX (64u << 20)
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
@@ -714,9 +714,11 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
     }
     /* scan every central entry */
     for (size_t i = 0; i < z.n && !wt_ctx_expired(ctx); i++) scan_entry(&z, &z.e[i]);
-    /* hidden local entries in the gaps between covered ranges */
+    /* hidden local entries in the gaps between covered ranges (not when the
+     * member limit cut the directory short: the rest would look hidden) */
     uint64_t pos = 0;
-    for (size_t i = 0; i < z.n && !wt_ctx_expired(ctx); i++) {
+    bool cut = z.limit_reported;
+    for (size_t i = 0; i < z.n && !cut && !wt_ctx_expired(ctx); i++) {
         zent *e = order[i];
         if (!e->local_ok) continue;
         if (e->loff > pos && e->loff - pos >= 30) search_gap(&z, pos, e->loff);
@@ -730,7 +732,7 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
         if (end > pos) pos = end;
     }
     uint64_t cd_start = cd_off + concat;
-    if (cd_start > pos && cd_start - pos >= 30) search_gap(&z, pos, cd_start);
+    if (!cut && cd_start > pos && cd_start - pos >= 30) search_gap(&z, pos, cd_start);
     free(order);
     free_entries(&z);
     return WT_OK;

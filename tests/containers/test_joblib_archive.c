@@ -173,6 +173,21 @@ WT_TEST(compression_bomb_is_capped) {
     free(zeros);
 }
 
+WT_TEST(model_named_stream_of_unknown_content_is_unscannable) {
+    const char junk[] = "this is not a model, just text that happens to be compressed";
+    for (int c = C_GZIP; c <= C_ZSTD; c++) {
+        size_t cl;
+        uint8_t *z = compress_as((comp)c, junk, sizeof junk, &cl);
+        wt_scan_result *r = wt_t_scan_mem("model.pkl.gz", z, cl);
+        CHECK_INT(wt_t_count(r, "WT-SCAN-003"), 1);
+        wt_scan_result_free(r);
+        r = wt_t_scan_mem("notes.gz", z, cl); /* not a model name: nothing to say */
+        CHECK_INT(r->nfindings, 0);
+        wt_scan_result_free(r);
+        free(z);
+    }
+}
+
 WT_TEST(garbage_with_compression_magic_does_not_crash) {
     const uint8_t heads[][8] = {{0x1f, 0x8b, 8, 0xff, 0xff, 0xff, 0xff, 0xff}, {'B', 'Z', 'h', '9', 1, 2, 3, 4},
                                 {0xfd, '7', 'z', 'X', 'Z', 0, 0xff, 0xff}, {0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0, 0},

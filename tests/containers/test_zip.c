@@ -380,6 +380,7 @@ WT_TEST(member_count_is_bounded) {
     lim.max_members = 10;
     wt_scan_result *r = scan_lim("x.zip", zip, zl, &lim);
     CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-004"), 0); /* unlisted members are not "hidden" */
     wt_scan_result_free(r);
     free(zip);
 }
