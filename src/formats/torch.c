@@ -22,7 +22,8 @@ const wt_rule wt_torch_rules[] = {
     {"WT-TORCH-002", "TorchLegacyStreamMalformed", WT_CAT_MODEL, WT_SEV_MEDIUM,
      "A legacy (non-zip) PyTorch stream does not hold the five pickles torch expects",
      "torch's legacy loader unpickles magic, protocol, sys_info, the object and the storage keys in a row; a "
-     "stream that breaks this shape is crafted or damaged. The whole stream is scanned.",
+     "stream with unparseable data after fewer pickles is crafted (medium); one that merely ends early is "
+     "damaged (low). The whole stream is scanned.",
      "CWE-20", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
 };
 const size_t wt_torch_nrules = sizeof wt_torch_rules / sizeof wt_torch_rules[0];
@@ -177,9 +178,12 @@ static int legacy_analyze(wt_ctx *ctx, wt_reader *r) {
         sub = wt_reader_new_sub(r, 0, end);
     } else {
         wt_location loc = wt_loc_offset(end);
-        wt_emit(ctx, "WT-TORCH-002", WT_SEV_NONE, &loc, NULL,
-                "legacy PyTorch stream: only %d of the 5 pickles torch reads could be delimited; the whole stream "
-                "is scanned", found);
+        /* Ending cleanly after fewer pickles is damage (torch fails after
+         * unpickling the object); anything else after them is crafted. */
+        bool clean_eof = found > 0 && end == size;
+        wt_emit(ctx, "WT-TORCH-002", clean_eof ? WT_SEV_LOW : WT_SEV_NONE, &loc, NULL,
+                "legacy PyTorch stream: %s after %d of the 5 pickles torch reads; the whole stream is scanned",
+                clean_eof ? "the file ends" : "unparseable data follows", found);
         sub = wt_reader_ref(r);
     }
     wt_scan_child_as(ctx, "pickles", sub, "pickle");

@@ -174,6 +174,12 @@ WT_TEST(legacy_stream_is_delimited) {
     n = legacy_stream(buf, NULL, 0, true);
     r = wt_t_scan_mem("old.pt", buf, n);
     CHECK_INT(wt_t_count(r, "WT-TORCH-002"), 1);
+    CHECK(wt_t_find(r, "WT-TORCH-002") && wt_t_find(r, "WT-TORCH-002")->severity == WT_SEV_MEDIUM);
+    wt_scan_result_free(r);
+    /* four clean pickles and EOF: damaged, low */
+    n = legacy_stream(buf, pkl, pl, false) - 13 - 8 - 64;
+    r = wt_t_scan_mem("old.pt", buf, n);
+    CHECK(wt_t_find(r, "WT-TORCH-002") && wt_t_find(r, "WT-TORCH-002")->severity == WT_SEV_LOW);
     wt_scan_result_free(r);
 }
 
