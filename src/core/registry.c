@@ -6,9 +6,18 @@
 
 #include "core/core_rules.h"
 #include "deps/deps_check.h"
+#include "formats/archive.h"
+#include "formats/joblib.h"
+#include "formats/numpy.h"
+#include "formats/torch.h"
+#include "formats/zip.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
-    NULL, /* keep the array non-empty; the core skips NULL entries */
+    &wt_zip_analyzer,
+    &wt_torch_legacy_analyzer,
+    &wt_numpy_analyzer,
+    &wt_joblib_analyzer,
+    &wt_archive_analyzer,
     &wt_deps_analyzer,
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
