@@ -87,6 +87,23 @@ char *wt_http_escape(const char *s, bool keep_slash);
  * (0 = no bound). The reader holds a reference on the client. */
 wt_reader *wt_http_reader_new(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole);
 
+/* Same, with block 0 already known (from wt_http_prefetch): head must hold
+ * a full block or the whole object; the reader takes ownership of it. */
+wt_reader *wt_http_reader_new_seeded(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole,
+                                     uint8_t *head, size_t headlen);
+
+/* Fetch the first `want` bytes of several objects in parallel (libcurl
+ * multi, at most max_parallel connections). On return each item has data
+ * (malloc'd, len == want) or NULL when that transfer did not complete
+ * cleanly (the reader's normal path then retries and reports). */
+typedef struct wt_http_prefetch_item {
+    const char *url;
+    uint64_t want;
+    uint8_t *data;
+    size_t len;
+} wt_http_prefetch_item;
+void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n, int max_parallel);
+
 /* Block cache geometry (exposed for tests and docs). */
 #define WT_HTTP_BLOCK_SIZE (64u * 1024u)
 #define WT_HTTP_CACHE_BLOCKS 64u /* 4 MiB per open reader */
