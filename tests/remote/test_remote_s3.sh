@@ -124,5 +124,9 @@ AWS_ACCESS_KEY_ID=AKIDSTUB AWS_SECRET_ACCESS_KEY='stub/Secret+Key=' run s3://sig
 if [ "$rc" = 2 ] && grep -q "InvalidToken" <<<"$err"; then ok "missing session token: exit 2"
 else fail "missing session token (rc=$rc) $err"; fi
 
+# 10. --exclude applies to keys
+AWS_ENDPOINT_URL="$EP" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER run s3://models --exclude '*.pkl'
+if scanned_ok && ! grep -q "evil.pkl" <<<"$out"; then ok "--exclude"; else fail "--exclude (rc=$rc) $out"; fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
