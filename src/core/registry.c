@@ -5,9 +5,11 @@
 #include "registry.h"
 
 #include "core/core_rules.h"
+#include "formats/pickle/pickle.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
     NULL, /* keep the array non-empty; the core skips NULL entries */
+    &wt_pickle_analyzer,
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
 
