@@ -149,11 +149,11 @@ size_t pk_policy_rows(void) { ensure_loaded(); return g_nrows; }
 
 /* entry matches name if equal, or name continues with '.' after it, or the
  * entry ends with '*' and is a prefix of name's first component(s). */
-static bool name_matches(const char *entry, const char *name) {
+static bool name_matches(const char *entry, const char *name, bool chain) {
     size_t el = strlen(entry);
     if (el && entry[el - 1] == '*') return strncmp(entry, name, el - 1) == 0;
     if (strncmp(entry, name, el) != 0) return false;
-    return name[el] == 0 || name[el] == '.';
+    return name[el] == 0 || (chain && name[el] == '.');
 }
 
 static bool module_matches(const pk_row *r, const char *module) {
@@ -170,7 +170,7 @@ void pk_policy_eval(const char *module, const char *name, pk_verdict *out) {
         if (!module_matches(r, module)) continue;
         bool named = false;
         if (r->names) {
-            for (size_t j = 0; j < r->nnames && !named; j++) named = name_matches(r->names[j], name);
+            for (size_t j = 0; j < r->nnames && !named; j++) named = name_matches(r->names[j], name, r->level >= PK_LVL_HIGH);
             if (!named) continue;
         }
         size_t spec = r->mlen * 2 + (named ? 1 : 0) + 1;
@@ -242,7 +242,6 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
         if (!d) break;
         p = d + 1;
     }
-    bool canonical_allow = out->known && out->level == PK_LVL_ALLOW;
     char buf[512], buf2[512];
     pk_verdict v;
     /* Prefixes of the chain: builtins + eval.__call__ is builtins.eval. */
@@ -271,7 +270,7 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
             }
         }
     }
-    if (out->level < PK_LVL_HIGH && !canonical_allow) {
+    if (out->level < PK_LVL_HIGH) {
         for (size_t j = 0; j < nc; j++) {
             if (is_dunder(comp[j], clen[j])) {
                 out->level = PK_LVL_HIGH;

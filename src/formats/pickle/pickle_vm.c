@@ -232,8 +232,8 @@ static bool in_line(vm *m, size_t keep, uint64_t *full) {
             *full = total;
             return true;
         }
-        if (m->ctx && wt_ctx_expired(m->ctx)) {
-            limit(m, "pickle decode time budget", 0, 0);
+        if (m->ctx && wt_ctx_expired(m->ctx)) { /* the core reports the budget */
+            m->limited = true;
             return false;
         }
     }
@@ -1534,7 +1534,7 @@ void pk_vm_run(pk_run *run) {
             break;
         }
         if ((run->ops & 0xFFFF) == 0xFFFF && m.ctx && wt_ctx_expired(m.ctx)) {
-            limit(&m, "pickle decode time budget", run->ops, run->ops);
+            m.limited = true; /* the core reports the time budget */
             break;
         }
         uint64_t off = m.pos;
