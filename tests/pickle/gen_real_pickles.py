@@ -48,6 +48,14 @@ w(os.path.join(b, "long.pkl"), pickle.dumps(long_obj, protocol=4))
 w(os.path.join(b, "concatenated.pkl"),
   pickle.dumps(119547037146038801333356, protocol=2) + pickle.dumps(1001, protocol=2)
   + pickle.dumps({"protocol_version": 1001}, protocol=2) + pickle.dumps(["0", "1"], protocol=2))
+try:
+    import joblib  # Debian python3-joblib; dump only
+except ImportError:
+    joblib = None
+if joblib is not None:
+    joblib.dump({"w": np.arange(1000, dtype=np.float64).reshape(10, 100), "i": np.arange(7, dtype=np.int32),
+                 "o": np.array([1, "x", None], dtype=object), "u": np.array(["ab", "c"])},
+                os.path.join(b, "model.joblib"))
 with open(os.path.join(b, "notes.txt"), "w") as f:
     f.write("(these are notes)\nI think the model is fine.\ncmake it\n")
 
@@ -67,6 +75,8 @@ for p in range(6):
     w(os.path.join(e, "os_system_p%d.pkl" % p), pickle.dumps(System(), protocol=p))
 w(os.path.join(e, "eval_in_state_dict.pkl"),
   pickle.dumps(collections.OrderedDict(w=arrays["f32"], x=Eval()), protocol=2))
+if joblib is not None:
+    joblib.dump({"w": np.arange(10.0), "o": np.array([1, System()], dtype=object)}, os.path.join(e, "evil.joblib"))
 w(os.path.join(e, "after_benign_stream.pkl"),
   pickle.dumps({"ok": 1}, protocol=2) + pickle.dumps(System(), protocol=2))
 w(os.path.join(e, "nested_loads.pkl"),

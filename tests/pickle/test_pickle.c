@@ -974,6 +974,8 @@ WT_TEST(probe_does_not_claim_ordinary_text) {
         "(hello world)\n", "I am a text file\n", "cmake_minimum_required(VERSION 3.20)\n",
         "{\"a\": 1}\n", "]]]\n", "N/A\n", "Some notes.\n", "(1, 2, 3)\n", "c\n", "S'x'\n",
         "import os\nos.system('ls')\n", "# README\n\nText.\n", "}\n",
+        "Git v2.31.7 Release Notes\n==========\n", "cryptography-38.0.4.dist-info/METADATA,sha256=x\nfoo\n(t.",
+        "PK\x03\x04\n\x14(t.", "Notes.\n",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         int s = wt_pickle_probe("x.txt", (const uint8_t *)texts[i], strlen(texts[i]), strlen(texts[i]));
@@ -1026,4 +1028,59 @@ WT_TEST(policy_table_loads_and_matches_by_prefix) {
     CHECK(!v.known);
     pk_policy_judge("os\nx", "system", &v);
     CHECK(v.level >= PK_LVL_HIGH);
+}
+
+/* ---------------- joblib inline arrays ---------------- */
+
+/* joblib NumpyArrayWrapper + BUILD, followed by `n` raw array bytes. */
+static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
+    pa_global(a, "joblib.numpy_pickle", "NumpyArrayWrapper");
+    pa_op(a, ')');
+    pa_op(a, 0x81);
+    pa_op(a, '}');
+    pa_mark(a);
+    pa_str(a, "subclass"); pa_global(a, "numpy", "ndarray");
+    pa_str(a, "shape"); pa_int(a, (int32_t)n); pa_tuple1(a);
+    pa_str(a, "order"); pa_str(a, "C");
+    pa_str(a, "dtype"); pa_global(a, "numpy", "dtype"); pa_str(a, "u1"); pa_op(a, 0x89); pa_op(a, 0x88); pa_op(a, 0x87); pa_reduce(a);
+    pa_str(a, "allow_mmap"); pa_op(a, 0x89);
+    pa_str(a, "numpy_array_alignment_bytes");
+    if (align) pa_int(a, 16); else pa_op(a, 'N');
+    pa_op(a, 'u');
+    pa_op(a, 'b');
+    if (align) {
+        pa_op(a, 3); /* padding length byte */
+        pa_raw(a, "\xff\xff\xff", 3);
+    }
+    pa_raw(a, raw, n);
+}
+
+WT_TEST(joblib_array_bytes_are_stepped_over_like_joblib_load) {
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_op(&a, '}');
+    pa_str(&a, "w");
+    static const uint8_t zeros[64];
+    joblib_wrapper(&a, zeros, sizeof zeros, true);
+    pa_op(&a, 's');
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    if (r->nfindings) wt_t_dump(r);
+    CHECK_INT(r->nfindings, 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(joblib_array_bytes_hiding_opcodes_are_read_as_plain_pickle_too) {
+    /* joblib.load skips the "array", pickle.load executes it */
+    const char hidden[] = "cos\nsystem\n(S'true'\ntR0";
+    pasm a = {0};
+    pa_proto(&a, 2);
+    joblib_wrapper(&a, hidden, sizeof hidden - 1, false);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system('true')");
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "plain pickle.load");
+    wt_scan_result_free(r);
+    pa_free(&a);
 }

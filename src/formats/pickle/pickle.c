@@ -53,8 +53,15 @@ static const wt_rule k_rules[] = {
 
 /* ---------------- probe ---------------- */
 
+/* First opcodes pickle.dumps writes for protocols 0 and 1. */
 static bool opener_p0(uint8_t b) {
-    return strchr("(]})cNILFSVXUTJKMGiP", b) != NULL && b != 0;
+    return b && strchr("(]})cNILFSVXUTJKMGi", b) != NULL;
+}
+
+/* Openers of a bare scalar: short text often decodes as one ("G" + 8 bytes
+ * + "."), so such a stream must be the whole input or be long. */
+static bool scalar_opener(uint8_t b) {
+    return b && strchr("NILFSVXUTJKMG", b) != NULL;
 }
 
 static bool valid_opcode(uint8_t b) {
@@ -80,9 +87,14 @@ bool wt_pickle_looks_like(const uint8_t *buf, size_t len, uint64_t size) {
     run.end = len;
     pk_bounds_default(&run.bounds);
     run.bounds.max_ops = 4096;
+    run.strict = true;
     pk_vm_run(&run);
     wt_reader_unref(r);
-    if (run.result == PK_END_STOP) return run.ops >= 2;
+    if (run.result == PK_END_STOP) {
+        if (run.ops < 2) return false;
+        if (!proto && scalar_opener(buf[0]) && run.pos != size && run.ops < 8) return false;
+        return true;
+    }
     /* cut by the end of the head: plausible if it decoded a while */
     bool cut = size > len && strstr(run.err, "truncated") != NULL;
     bool eoh = size > len && strstr(run.err, "without STOP") != NULL;
@@ -116,6 +128,7 @@ static int scan(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t *consumed, boo
             const uint8_t *h = wt_reader_view(r, pos, hl);
             if (!h || !wt_pickle_looks_like(h, hl, avail)) break;
         }
+        pk_dedupe *dd = ctx ? pk_dedupe_new() : NULL;
         pk_run run;
         memset(&run, 0, sizeof run);
         run.ctx = ctx;
@@ -124,7 +137,24 @@ static int scan(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t *consumed, boo
         run.end = size;
         pk_bounds_default(&run.bounds);
         run.emit_malformed = n == 0;
+        run.dedupe = dd;
         pk_vm_run(&run);
+        if (run.joblib_arrays && ctx) {
+            /* joblib.load steps over array bytes, plain pickle.load executes
+             * them as opcodes: report what only the second view contains */
+            pk_run plain;
+            memset(&plain, 0, sizeof plain);
+            plain.ctx = ctx;
+            plain.r = r;
+            plain.off = pos;
+            plain.end = size;
+            pk_bounds_default(&plain.bounds);
+            plain.plain = true;
+            plain.dedupe = dd;
+            plain.note = "when loaded with plain pickle.load instead of joblib.load: ";
+            pk_vm_run(&plain);
+        }
+        pk_dedupe_free(dd);
         if (run.result == PK_END_LIMIT) {
             rc = WT_ERR_LIMIT;
             break;

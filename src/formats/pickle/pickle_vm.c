@@ -125,8 +125,34 @@ static uint64_t rep_off(vm *m, uint64_t off) {
 
 static void emit(vm *m, const char *rule, wt_severity sev, uint64_t off, const char *evidence, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+struct pk_dedupe {
+    wt_vec keys;
+};
+
+pk_dedupe *pk_dedupe_new(void) { return wt_xcalloc(1, sizeof(pk_dedupe)); }
+
+void pk_dedupe_free(pk_dedupe *d) {
+    if (!d) return;
+    wt_vec_free(&d->keys, free);
+    free(d);
+}
+
+/* true if key was already there (else adds it) */
+static bool dedupe_seen(pk_dedupe *d, char *key) {
+    for (size_t i = 0; i < d->keys.len; i++)
+        if (strcmp(d->keys.items[i], key) == 0) { free(key); return true; }
+    if (d->keys.len < 4096) wt_vec_push(&d->keys, key);
+    else free(key);
+    return false;
+}
+
 static void emit(vm *m, const char *rule, wt_severity sev, uint64_t off, const char *evidence, const char *fmt, ...) {
     if (!m->ctx) return;
+    if (m->run->dedupe) {
+        char *key = evidence ? wt_xasprintf("%s|%s", rule, evidence)
+                             : wt_xasprintf("%s|@%llu", rule, (unsigned long long)off);
+        if (dedupe_seen(m->run->dedupe, key)) return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *msg = wt_xvasprintf(fmt, ap);
@@ -912,6 +938,8 @@ static void nested_loads(vm *m, const pv *call_ev, const pv *data, uint64_t off)
                               (unsigned long long)rep_off(m, off));
     r2.note = note;
     r2.emit_malformed = true;
+    r2.dedupe = m->run->dedupe;
+    r2.plain = m->run->plain;
     pk_vm_run(&r2);
     m->run->findings += r2.findings;
     free(note);
@@ -993,7 +1021,7 @@ static void unescape_string(const char *s, size_t n, wt_buf *out) {
         case 'v': wt_buf_putc(out, '\v'); break;
         case '\n': break;
         case 'x':
-            if (i + 2 < n + 0 && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+            if (i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
                 wt_buf_putc(out, (char)(hexv(s[i + 1]) * 16 + hexv(s[i + 2])));
                 i += 2;
             } else wt_buf_putc(out, 'x');
@@ -1014,9 +1042,9 @@ static void unescape_raw_unicode(const char *s, size_t n, wt_buf *out) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\\' && i + 1 < n && (s[i + 1] == 'u' || s[i + 1] == 'U')) {
             size_t k = s[i + 1] == 'u' ? 4 : 8;
-            if (i + 1 + k < n + 0 || i + 1 + k == n - 0) {
+            if (i + 1 + k < n) { /* digits at s[i+2 .. i+1+k] */
                 uint32_t cp = 0;
-                bool ok = i + 1 + k < n;
+                bool ok = true;
                 for (size_t j = 0; ok && j < k; j++) {
                     int h = hexv(s[i + 2 + j]);
                     if (h < 0) ok = false; else cp = cp * 16 + (uint32_t)h;
@@ -1076,6 +1104,16 @@ static pv *make_long_bytes(vm *m, const uint8_t *p, size_t n, uint64_t full) {
     return v;
 }
 
+static bool ident_path(const char *s) {
+    if (!*s || *s == '.' || (*s >= '0' && *s <= '9')) return false;
+    for (; *s; s++) {
+        char c = *s;
+        if (!(c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return false;
+    }
+    return true;
+}
+
 /* Read a GLOBAL/INST argument pair of lines. */
 static bool read_two_lines(vm *m, char **mod, char **name) {
     uint64_t full;
@@ -1083,6 +1121,12 @@ static bool read_two_lines(vm *m, char **mod, char **name) {
     *mod = wt_xstrndup(m->line.data ? m->line.data : "", m->line.len);
     if (!in_line(m, 1024, &full)) { free(*mod); return false; }
     *name = wt_xstrndup(m->line.data ? m->line.data : "", m->line.len);
+    if (m->run->strict && (!ident_path(*mod) || !ident_path(*name))) {
+        fail(m, m->pos, "GLOBAL/INST argument is not an identifier");
+        free(*mod);
+        free(*name);
+        return false;
+    }
     return true;
 }
 
@@ -1094,6 +1138,101 @@ static void hidden_method_call(vm *m, pv *target, const char *method, uint64_t o
     seen *s = seen_get(m, attr->text, (uint32_t)attr->u.mlen);
     if (s && s->v.level >= PK_LVL_HIGH) report_seen(m, s, off, NULL, true, what);
     v_unref(m, attr);
+}
+
+/* Value of key in a dict value (kept items only), or NULL. */
+static pv *dict_get(const pv *d, const char *key) {
+    if (!d || d->kind != V_DICT) return NULL;
+    for (uint16_t i = 0; i + 1 < d->nkids; i += 2) {
+        const char *k = str_of(d->kids[i]);
+        if (k && strcmp(k, key) == 0) return d->kids[i + 1];
+    }
+    return NULL;
+}
+
+/* Item size of a numpy dtype as pickled: dtype('f8', False, True). Returns 0
+ * if unknown, SIZE_MAX for object dtypes. */
+static size_t np_itemsize(const pv *dt) {
+    if (!dt || dt->kind != V_CALL || !dt->kids[0] || dt->kids[0]->kind != V_REF) return 0;
+    const char *q = dt->kids[0]->text;
+    if (strcmp(q, "numpy.dtype") != 0 && strcmp(q, "numpy.core.multiarray.dtype") != 0) return 0;
+    const char *s = str_of(kid(dt->kids[1], 0));
+    if (!s || !*s) return 0;
+    if (*s == '<' || *s == '>' || *s == '|' || *s == '=') s++;
+    char kind = *s++;
+    if (kind == 'O') return SIZE_MAX;
+    char *end = NULL;
+    unsigned long n = strtoul(s, &end, 10);
+    if (!end || *end || !n || n > (1ul << 30)) return 0;
+    if (kind == 'U') return (size_t)n * 4;
+    return strchr("biufcVSMm", kind) ? (size_t)n : 0;
+}
+
+/* joblib's NumpyUnpickler reads an array's bytes from the file right after
+ * BUILD of a NumpyArrayWrapper (raw data, or a protocol-2 pickle for object
+ * arrays). Step over them the same way so the opcodes after line up. */
+static void joblib_array(vm *m, const pv *inst, const pv *state, uint64_t off) {
+    if (m->run->plain || !inst || inst->kind != V_CALL || !inst->kids[0] || inst->kids[0]->kind != V_REF) return;
+    const char *q = inst->kids[0]->text;
+    size_t ql = strlen(q);
+    static const char suffix[] = "joblib.numpy_pickle.NumpyArrayWrapper";
+    if (ql < sizeof suffix - 1 || strcmp(q + ql - (sizeof suffix - 1), suffix) != 0) return;
+    m->run->joblib_arrays++;
+    /* joblib commits the frame before writing the array: raw bytes follow
+     * the frame, they are not opcodes inside it */
+    if (m->in_frame && m->pos == m->frame_end) m->in_frame = false;
+    pv *shape = dict_get(state, "shape");
+    size_t isz = np_itemsize(dict_get(state, "dtype"));
+    if (!shape || shape->kind != V_TUPLE || shape->n > shape->nkids || !isz) {
+        fail(m, off, "joblib array wrapper with a shape or dtype that cannot be followed");
+        return;
+    }
+    if (isz == SIZE_MAX) { /* object array: a whole pickle follows */
+        if (m->run->nested_depth + 1 > (int)m->run->bounds.max_nested) {
+            limit(m, "joblib object-array pickle nesting", (uint64_t)m->run->nested_depth + 1, m->run->bounds.max_nested);
+            return;
+        }
+        pk_run r2;
+        memset(&r2, 0, sizeof r2);
+        r2.ctx = m->ctx;
+        r2.r = m->r;
+        r2.off = m->pos;
+        r2.end = m->end;
+        r2.bounds = m->run->bounds;
+        r2.nested_depth = m->run->nested_depth + 1;
+        r2.report_base = m->run->report_base;
+        r2.fixed_offset = m->run->fixed_offset;
+        r2.note = m->run->note;
+        r2.dedupe = m->run->dedupe;
+        pk_vm_run(&r2);
+        m->run->joblib_arrays += r2.joblib_arrays;
+        m->run->findings += r2.findings;
+        m->run->globals += r2.globals;
+        in_invalidate(m);
+        if (r2.result == PK_END_LIMIT) { m->limited = true; return; }
+        if (r2.result != PK_END_STOP) {
+            fail(m, r2.err_off, "joblib object array: %s", r2.err);
+            return;
+        }
+        m->pos = r2.pos;
+        return;
+    }
+    uint64_t count = 1;
+    for (uint16_t i = 0; i < shape->nkids; i++) {
+        const pv *d = shape->kids[i];
+        if (!d || d->kind != V_INT || d->u.i < 0 || !wt_mul_ok(count, (uint64_t)d->u.i, &count)) {
+            fail(m, off, "joblib array wrapper with an invalid shape");
+            return;
+        }
+    }
+    pv *align = dict_get(state, "numpy_array_alignment_bytes");
+    if (align && align->kind != V_NONE) {
+        const uint8_t *p = in_get(m, 1);
+        if (!p || !in_skip(m, p[0])) return;
+    }
+    uint64_t bytes;
+    if (!wt_mul_ok(count, isz, &bytes)) { fail(m, off, "joblib array size overflows"); return; }
+    in_skip(m, bytes);
 }
 
 static void op_build(vm *m, uint64_t off) {
@@ -1114,6 +1253,7 @@ static void op_build(vm *m, uint64_t off) {
         wt_buf_free(&b);
     }
     hidden_method_call(m, inst, "__setstate__", off, " (via BUILD)");
+    joblib_array(m, inst, state, off);
     v_unref(m, state);
 }
 
@@ -1418,6 +1558,12 @@ static int step(vm *m) {
     case 'b': op_build(m, off); break;
     case 'P':
         if (!in_line(m, PK_PFX, &full)) break;
+        if (m->run->strict) {
+            bool printable = full == m->line.len;
+            for (size_t i = 0; printable && i < m->line.len; i++)
+                printable = m->line.data[i] >= 0x20 && m->line.data[i] < 0x7f;
+            if (!printable) { fail(m, off, "PERSID argument is not printable"); break; }
+        }
         if ((w = new_str(m, V_STR, full, m->line.data ? m->line.data : "", m->line.len, 0, false)) && (v = v_new(m, V_PERSID))) {
             v->kids = wt_xcalloc(1, sizeof *v->kids); v->kids[0] = w; v->nkids = 1; push(m, v);
         } else v_unref(m, w);

@@ -17,6 +17,12 @@
 
 #include "core/analyzer.h"
 
+/* A set of finding keys shared by several runs over the same bytes, so a
+ * second reading (a different loader's view) only adds what is new. */
+typedef struct pk_dedupe pk_dedupe;
+pk_dedupe *pk_dedupe_new(void);
+void pk_dedupe_free(pk_dedupe *d);
+
 /* Outcome of decoding one stream. */
 typedef enum {
     PK_END_STOP = 0,   /* reached STOP */
@@ -48,6 +54,10 @@ typedef struct pk_run {
     bool fixed_offset;      /* report every finding at report_base (derived bytes) */
     const char *note;       /* prefix for messages (nested pickles) or NULL */
     bool emit_malformed;    /* emit WT-PICKLE-004 on malformed end */
+    bool plain;             /* plain pickle.load view: no joblib array stepping */
+    pk_dedupe *dedupe;      /* optional: skip findings already emitted */
+    bool strict;            /* content probe: GLOBAL/INST/PERSID lines must look like
+                               what a pickler writes (identifiers, printable text) */
     /* outputs */
     pk_end result;
     uint64_t pos;           /* offset just after the last decoded opcode */
@@ -57,6 +67,7 @@ typedef struct pk_run {
     uint64_t err_off;
     char err[160];          /* malformed reason */
     size_t findings;        /* findings emitted */
+    uint64_t joblib_arrays; /* joblib arrays stepped over (their bytes are not opcodes) */
 } pk_run;
 
 /* Decode one stream from run->off. Fills the outputs. */
