@@ -5,19 +5,24 @@
 #include "registry.h"
 
 #include "core/core_rules.h"
+#include "text/code_rules.h"
+#include "text/notebook.h"
+#include "text/textfile.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
-    NULL, /* keep the array non-empty; the core skips NULL entries */
+    &wt_notebook_analyzer,
+    &wt_textfile_analyzer, /* low-score fallback for any text file */
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
 
 const wt_rule_table *const wt_registry_rule_tables[] = {
     &wt_core_rule_table,
+    &wt_code_rule_table,
 };
 const size_t wt_registry_nrule_tables = sizeof wt_registry_rule_tables / sizeof wt_registry_rule_tables[0];
 
 const wt_text_detector *const wt_registry_text_detectors[] = {
-    NULL,
+    &wt_code_detector,
 };
 const size_t wt_registry_ntext_detectors = sizeof wt_registry_text_detectors / sizeof wt_registry_text_detectors[0];
 

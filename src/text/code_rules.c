@@ -1473,12 +1473,10 @@ static void det_hit(void *ud, const wt_code_hit *h)
         wt_location end = wt_text_location(d->text, d->len, h->off + (h->len ? h->len - 1 : 0), d->o);
         if (end.cell_line == loc.cell_line && end.line == loc.line)
             loc.end_column = end.column + 1;
-        free(end.cell_id);
         wt_finding *f = wt_emit(d->ctx, h->rule_id, h->severity, &loc, h->evidence, "%s", h->message);
         if (f)
             f->confidence = h->severity >= WT_SEV_HIGH ? 0.9 : 0.7;
     }
-    free(loc.cell_id);
 }
 
 static void code_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o)
