@@ -403,8 +403,8 @@ WT_TEST(truncated_and_non_json_notebooks_do_not_crash)
 {
     const char *cases[] = {"", "{", "[1,2,3]", "\"cells\"", "{\"cells\": 5, \"nbformat\": 4}", "not json at all",
                            "{\"cells\": [\"x\", 1, null, {\"cell_type\": 7, \"source\": {\"a\": 1}}], \"nbformat\": 4}",
-                           "{\"cells\": [{\"cell_type\": \"code\", \"source\": [1, true, \"ok\\n\"], "
-                           "\"outputs\": [1, {\"output_type\": \"stream\", \"text\": 3}]}], \"nbformat\": 4}",
+                           ("{\"cells\": [{\"cell_type\": \"code\", \"source\": [1, true, \"ok\\n\"], "
+                            "\"outputs\": [1, {\"output_type\": \"stream\", \"text\": 3}]}], \"nbformat\": 4}"),
                            "{\"a\": \"\\ud800\\udc00\\ud800 \\u0000\"}", "{\"x\": NaN, \"y\": -Infinity}"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         wt_scan_result *r = wt_t_scan_mem("x.ipynb", cases[i], strlen(cases[i]));
