@@ -538,13 +538,15 @@ static bool host_ok(server *srv, struct MHD_Connection *c) {
     return wt_str_startswith(host, "127.") || wt_str_startswith(host, "localhost") || wt_str_startswith(host, "[::1]");
 }
 
-static bool token_ok(server *srv, struct MHD_Connection *c) {
+static bool token_ok(server *srv, struct MHD_Connection *c, bool method_is_get) {
     if (!srv->cfg->token) return true;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Watchtower-Token");
     const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (h && const_eq(h, srv->cfg->token)) return true;
     if (a && wt_str_startswith(a, "Bearer ") && const_eq(a + 7, srv->cfg->token)) return true;
-    return false;
+    /* report downloads are plain links: accept ?token= on GET only */
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    return q && method_is_get && const_eq(q, srv->cfg->token);
 }
 
 /* State-changing requests must come from our own page: a custom header
@@ -608,7 +610,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return serve_asset(c, name);
     }
     if (wt_str_startswith(url, "/api/")) {
-        if (!token_ok(srv, c)) return send_error(c, 401, "missing or wrong access token", NULL);
+        if (!token_ok(srv, c, strcmp(method, "GET") == 0)) return send_error(c, 401, "missing or wrong access token", NULL);
         if (strcmp(method, "GET") != 0 && !csrf_ok(c))
             return send_error(c, 403, "cross-site request refused (X-Requested-With: watchtower required)", NULL);
         if (strcmp(method, "POST") == 0) {
