@@ -702,7 +702,7 @@ static void emit_text(walker *w, int node, const char *part, const char *kind, c
 }
 
 /* a JSON value given as JSON (application/json in nbformat 4): scan its raw text */
-static void emit_raw_json(walker *w, int node, const char *mime)
+static void emit_raw_json_part(walker *w, int node, const char *part, const char *mime)
 {
     const wt_json *j = w->j;
     const wt_jnode *n = &j->n[node];
@@ -718,8 +718,10 @@ static void emit_raw_json(walker *w, int node, const char *mime)
     raw_push(w, line);
     for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p))) != NULL; p++)
         raw_push(w, ++line);
-    emit(w, "output", "json", mime, s, len, NULL, NULL, 0);
+    emit(w, part, "json", mime, s, len, NULL, NULL, 0);
 }
+
+static void emit_raw_json(walker *w, int node, const char *mime) { emit_raw_json_part(w, node, "output", mime); }
 
 static void emit_mime(walker *w, const char *mime, int v)
 {
@@ -849,6 +851,10 @@ static void walk_cell(walker *w, int cell, int nbformat)
             kind = "shell";
         emit(w, "source", kind, NULL, w->text.data, w->text.len, NULL, NULL, 0);
     }
+    /* cell metadata (Colab keeps the executing user's name and e-mail there) */
+    int meta = wt_json_get(j, cell, "metadata");
+    if (jtype(j, meta) == WT_J_OBJ && j->n[meta].first >= 0)
+        emit_raw_json_part(w, meta, "metadata", NULL);
     int outs = wt_json_get(j, cell, "outputs");
     if (jtype(j, outs) == WT_J_ARR) {
         int idx = 0;

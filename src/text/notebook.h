@@ -63,7 +63,7 @@ size_t wt_json_str_append(const wt_json *j, int k, void *out_wt_buf, size_t max)
 typedef struct wt_nb_buffer {
     int32_t cell;            /* 0-based cell index (across v3 worksheets) */
     const char *cell_id;     /* v4.5 "id" or NULL */
-    const char *cell_part;   /* "source" | "output" */
+    const char *cell_part;   /* "source" | "output" | "metadata" (cell metadata, as JSON) */
     const char *kind;        /* python, shell, markdown, text, output, html, json, traceback */
     const char *mime;        /* output mime type / "stream" / "error", or NULL */
     int32_t output;          /* output index in the cell, -1 for the source */

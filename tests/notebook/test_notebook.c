@@ -518,3 +518,25 @@ WT_TEST(json_parser_records_lines_and_rejects_bad_input)
         wt_json_free(&j);
     }
 }
+
+WT_TEST(non_empty_cell_metadata_is_scanned_as_json_with_raw_lines)
+{
+    const char *nb = "{\"cells\": [{\"cell_type\": \"code\", \"outputs\": [], \"source\": [\"x = 1\"],\n"
+                     " \"metadata\": {\"colab\": {\"base_uri\": \"https://localhost:8080/\"},\n"
+                     "  \"executionInfo\": {\"user\": {\"displayName\": \"META_NEEDLE\"}}}},\n"
+                     " {\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": \"hi\"}],\n"
+                     " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 4}";
+    rec r;
+    recs a;
+    CHECK(locate(nb, "META_NEEDLE", &r, &a));
+    CHECK_STR(r.part, "metadata");
+    CHECK_STR(r.kind, "json");
+    CHECK_INT(r.loc.cell, 0);
+    CHECK_INT(r.loc.cell_line, 2);
+    CHECK_INT(r.loc.line, 3);
+    int metas = 0;
+    for (int i = 0; i < a.n; i++)
+        metas += strcmp(a.r[i].part, "metadata") == 0;
+    CHECK_INT(metas, 1); /* the empty {} of the markdown cell is skipped */
+    recs_free(&a);
+}
