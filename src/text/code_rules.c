@@ -885,10 +885,13 @@ static void try_rows(scanner *s, const key_slot *k, const char *name, size_t n, 
         const char *shown = name[0] == '?' ? name + 1 : name; /* "?.extractall" -> ".extractall" */
         snprintf(ev, sizeof ev, "%s(...%s)", shown, note);
         size_t end = close < s->nt ? s->t[close].off + s->t[close].len : s->t[s->nt - 1].off + s->t[s->nt - 1].len;
-        wt_code_hit h = {WT_CODE_HIT_RULE, r->rule_id, r->sev, r->msg, ev, off, end - off};
+        wt_code_hit h = {WT_CODE_HIT_RULE, r->rule_id, r->sev, r->msg, ev, off, end - off, NULL, 0};
         hit(s, &h);
     }
 }
+
+static bool is_command_call(scanner *s, const char *name, int a);
+static void scan_command_arg(scanner *s, call *c);
 
 static void process_call(scanner *s, int a, int e, bool unknown_recv)
 {
@@ -917,6 +920,8 @@ static void process_call(scanner *s, int a, int e, bool unknown_recv)
                 try_rows(s, key_find("L:", last, strlen(last), false), full, (size_t)fl, &c, a, close);
         }
     }
+    if ((name[0] == 'o' || name[0] == 's' || name[0] == '?') && is_command_call(s, name, a))
+        scan_command_arg(s, &c);
 }
 
 /* keyword argument of a `*` row: evaluate against the enclosing call */
@@ -1215,12 +1220,85 @@ typedef struct shell_ctx {
     scanner *s;
     size_t base;
     const char *text; /* the shell text as given to wt_shell_scan */
+    bool synthetic;   /* text was rebuilt (not in s->text): report at base */
 } shell_ctx;
 
 static void scan_shell(scanner *s, size_t off, size_t len)
 {
-    shell_ctx sc = {s, off, s->text + off};
+    shell_ctx sc = {s, off, s->text + off, false};
     wt_shell_scan(s->text + off, len, shell_fact_cb, &sc);
+}
+
+/* The command of os.system("...") / subprocess.run("..." | [...]): a
+ * literal string is shell text; a list of literals is rebuilt as argv
+ * words (sys.executable counts as "python"). */
+static void scan_command_arg(scanner *s, call *c)
+{
+    if (!c->parsed) {
+        c->nargs = parse_args(s, c->open, c->args, &c->has_star);
+        c->parsed = true;
+    }
+    const arg *g = NULL;
+    for (int i = 0; i < c->nargs && !g; i++)
+        if (c->args[i].kwtok < 0 || tok_is(s, c->args[i].kwtok, "args") || tok_is(s, c->args[i].kwtok, "cmd"))
+            g = &c->args[i];
+    if (!g || g->b <= g->a)
+        return;
+    const tok *t0 = &s->t[g->a];
+    if (g->b - g->a == 1 && t0->type == T_STR && !(t0->flags & F_FEXPR)) {
+        scan_shell(s, t0->off + t0->qoff, t0->qlen);
+        return;
+    }
+    if (!(op_is(s, g->a, '[') || op_is(s, g->a, '(')) || t0->match != g->b - 1)
+        return;
+    char buf[1024];
+    size_t n = 0;
+    for (int i = g->a + 1; i < g->b - 1; i++) {
+        const tok *t = &s->t[i];
+        if (op_is(s, i, ','))
+            continue;
+        const char *w = "?";
+        size_t wl = 1;
+        if (t->type == T_STR && !(t->flags & F_FEXPR)) {
+            w = s->text + t->off + t->qoff;
+            wl = t->qlen;
+        } else if (name_is(s, i, "sys") && op_is(s, i + 1, '.') && name_is(s, i + 2, "executable")) {
+            w = "python";
+            wl = 6;
+            i += 2;
+        } else {
+            /* skip the rest of this element */
+            while (i + 1 < g->b - 1 && !op_is(s, i + 1, ',')) {
+                if (s->t[i + 1].match > i + 1)
+                    i = s->t[i + 1].match - 1;
+                i++;
+            }
+        }
+        bool quote = memchr(w, ' ', wl) != NULL;
+        if (n + wl + 4 >= sizeof buf)
+            break;
+        if (n)
+            buf[n++] = ' ';
+        if (quote)
+            buf[n++] = '\'';
+        memcpy(buf + n, w, wl);
+        n += wl;
+        if (quote)
+            buf[n++] = '\'';
+    }
+    shell_ctx sc = {s, t0->off, buf, true};
+    wt_shell_scan(buf, n, shell_fact_cb, &sc);
+}
+
+static bool is_command_call(scanner *s, const char *name, int a)
+{
+    if (strncmp(name, "os.", 3) == 0)
+        return strcmp(name + 3, "system") == 0 || strcmp(name + 3, "popen") == 0;
+    if (strncmp(name, "subprocess.", 11) == 0)
+        return true;
+    /* get_ipython().system("...") in scripts exported from notebooks */
+    return strcmp(name, "?.system") == 0 && a >= 4 && name_is(s, a - 4, "get_ipython") && op_is(s, a - 3, '(') &&
+           op_is(s, a - 2, ')');
 }
 
 static void describe_pipe(const char *p, size_t n, char *ev, size_t cap)
@@ -1267,7 +1345,13 @@ static void shell_fact_cb(void *ud, wt_shell_fact what, size_t off, size_t len)
     shell_ctx *sc = ud;
     scanner *s = sc->s;
     if (what == WT_SHELL_PIP_INSTALL) {
-        wt_code_hit h = {WT_CODE_HIT_PIP, NULL, WT_SEV_NONE, NULL, NULL, sc->base + off, len};
+        wt_code_hit h = {WT_CODE_HIT_PIP, NULL, WT_SEV_NONE, NULL, NULL, sc->base + off, len, NULL, 0};
+        if (sc->synthetic) {
+            h.off = sc->base;
+            h.len = 1;
+            h.args = sc->text + off;
+            h.args_len = len;
+        }
         hit(s, &h);
         return;
     }
@@ -1281,7 +1365,11 @@ static void shell_fact_cb(void *ud, wt_shell_fact what, size_t off, size_t len)
             continue;
         char ev[80];
         describe_pipe(sc->text + off, len, ev, sizeof ev);
-        wt_code_hit h = {WT_CODE_HIT_RULE, r->rule_id, r->sev, r->msg, ev, sc->base + off, len};
+        wt_code_hit h = {WT_CODE_HIT_RULE, r->rule_id, r->sev, r->msg, ev, sc->base + off, len, NULL, 0};
+        if (sc->synthetic) {
+            h.off = sc->base;
+            h.len = 1;
+        }
         hit(s, &h);
         break;
     }
@@ -1528,7 +1616,10 @@ static void det_hit(void *ud, const wt_code_hit *h)
     det_ctx *d = ud;
     wt_location loc = wt_text_location(d->text, d->len, h->off, d->o);
     if (h->kind == WT_CODE_HIT_PIP) {
-        wt_check_pip_install(d->ctx, d->text + h->off, h->len, &loc);
+        if (h->args)
+            wt_check_pip_install(d->ctx, h->args, h->args_len, &loc);
+        else
+            wt_check_pip_install(d->ctx, d->text + h->off, h->len, &loc);
     } else if (!wt_text_line_ignored(d->text, d->len, h->off, h->rule_id)) {
         wt_location end = wt_text_location(d->text, d->len, h->off + (h->len ? h->len - 1 : 0), d->o);
         if (end.cell_line == loc.cell_line && end.line == loc.line)

