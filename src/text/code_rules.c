@@ -1634,6 +1634,9 @@ static void code_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text
 {
     if (!o || !o->kind)
         return;
+    const char *err = NULL;
+    if (wt_code_rules_load(&err) < 0 && err)
+        wt_ctx_note(ctx, "unsafe-code rules: %s", err);
     det_ctx d = {ctx, text, len, o};
     wt_code_scan_text(text, len, o->kind, det_hit, &d);
 }
