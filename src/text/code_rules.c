@@ -89,7 +89,7 @@ const wt_rule_table wt_code_rule_table = {"code", code_rules_get};
 /* rule table (rules/unsafe_code.tsv)                                  */
 
 enum { P_EXACT, P_SUFFIX, P_PREFIX, P_ANY, P_PIPE };
-enum { C_ALWAYS, C_IMPORTED, C_MISSING, C_EQ, C_NE, C_NONLIT, C_LIT };
+enum { C_ALWAYS, C_IMPORTED, C_MISSING, C_EQ, C_NE, C_NONLIT, C_LIT, C_LOCALFILE };
 
 #define MAX_VALS 8
 #define MAX_TERMS 4
@@ -279,6 +279,8 @@ static bool parse_term(cond_term *t, const char *s, size_t n)
                 t->type = C_NONLIT;
             else if (n - i - 1 == 7 && memcmp(s + i + 1, "literal", 7) == 0)
                 t->type = C_LIT;
+            else if (n - i - 1 == 9 && memcmp(s + i + 1, "localfile", 9) == 0)
+                t->type = C_LOCALFILE;
             else
                 return false;
             return parse_arg(t, s, i);
@@ -756,6 +758,21 @@ static bool arg_literal(scanner *s, const arg *g)
     return i + 1 == g->b && s->t[i].type == T_NUM;
 }
 
+/* open("literal path").read() : a file of the repository, not outside input */
+static bool arg_localfile(scanner *s, const arg *g)
+{
+    int i = g->a;
+    if (i + 3 >= s->nt || !name_is(s, i, "open") || !op_is(s, i + 1, '('))
+        return false;
+    int m = s->t[i + 1].match;
+    if (m < 0 || s->t[i + 2].type != T_STR || (s->t[i + 2].flags & F_FEXPR))
+        return false;
+    if (!(op_is(s, i + 3, ')') || op_is(s, i + 3, ',')))
+        return false;
+    return op_is(s, m + 1, '.') && name_is(s, m + 2, "read") && op_is(s, m + 3, '(') && op_is(s, m + 4, ')') &&
+           m + 5 == g->b;
+}
+
 static bool val_match(const char *v, size_t vn, const cond_term *t)
 {
     const char *dot = NULL;
@@ -820,6 +837,10 @@ static bool eval_row(scanner *s, const row *r, call *c, char *note, size_t notec
             break;
         case C_LIT:
             if (!g || !arg_literal(s, g))
+                return false;
+            break;
+        case C_LOCALFILE:
+            if (!g || !arg_localfile(s, g))
                 return false;
             break;
         }

@@ -347,3 +347,12 @@ WT_TEST(download_piped_to_shell_inside_os_system_is_found)
     }
     wt_scan_result_free(r);
 }
+
+WT_TEST(exec_of_a_repository_file_is_only_low)
+{
+    wt_scan_result *r = py("exec(open('src/pkg/version.py').read())\nexec(open(path).read())\n");
+    CHECK_INT(wt_t_count(r, "WT-CODE-007"), 2);
+    for (size_t i = 0; i < r->nfindings; i++)
+        CHECK_INT(r->findings[i]->severity, r->findings[i]->loc.line == 1 ? WT_SEV_LOW : WT_SEV_HIGH);
+    wt_scan_result_free(r);
+}
