@@ -475,18 +475,23 @@ size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
         char c = h[i];
         if (c == '<' && i + 1 < len && (h[i + 1] == '/' || h[i + 1] == '!' || h[i + 1] == '?' ||
                                         ((h[i + 1] | 0x20) >= 'a' && (h[i + 1] | 0x20) <= 'z'))) {
-            size_t e;
+            /* an unterminated tag or comment is text: nothing is hidden */
+            size_t e = 0;
             if (i + 4 <= len && memcmp(h + i, "<!--", 4) == 0) {
-                const char *end = NULL;
                 for (size_t k = i + 4; k + 3 <= len; k++)
                     if (h[k] == '-' && h[k + 1] == '-' && h[k + 2] == '>') {
-                        end = h + k + 3;
+                        e = k + 3;
                         break;
                     }
-                e = end ? (size_t)(end - h) : len;
             } else {
                 const char *gt = memchr(h + i, '>', len - i);
-                e = gt ? (size_t)(gt - h) + 1 : len;
+                e = gt ? (size_t)(gt - h) + 1 : 0;
+            }
+            if (e == 0) {
+                out[o] = c;
+                map[o++] = (uint32_t)i;
+                i++;
+                continue;
             }
             bool nl = false;
             for (size_t k = i; k < e; k++)

@@ -497,6 +497,10 @@ WT_TEST(html_stripping_keeps_newlines_and_maps_offsets)
     CHECK_INT(map[0], 3);  /* the newline inside the tag */
     CHECK_INT(map[1], 12); /* 'a' */
     CHECK_INT(map[4], 19); /* '<' from &lt; */
+    const char *open_tag = "x <b token=abc";
+    n = wt_nb_strip_html(open_tag, strlen(open_tag), out, map);
+    out[n] = '\0';
+    CHECK_STR(out, "x <b token=abc"); /* unterminated: kept as text */
 }
 
 WT_TEST(json_parser_records_lines_and_rejects_bad_input)
