@@ -5,6 +5,8 @@
 #include "registry.h"
 
 #include "core/core_rules.h"
+#include "text/pii.h"
+#include "text/secrets.h"
 
 const wt_analyzer *const wt_registry_analyzers[] = {
     NULL, /* keep the array non-empty; the core skips NULL entries */
@@ -13,11 +15,14 @@ const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_r
 
 const wt_rule_table *const wt_registry_rule_tables[] = {
     &wt_core_rule_table,
+    &wt_secrets_rule_table,
+    &wt_pii_rule_table,
 };
 const size_t wt_registry_nrule_tables = sizeof wt_registry_rule_tables / sizeof wt_registry_rule_tables[0];
 
 const wt_text_detector *const wt_registry_text_detectors[] = {
-    NULL,
+    &wt_secrets_detector,
+    &wt_pii_detector,
 };
 const size_t wt_registry_ntext_detectors = sizeof wt_registry_text_detectors / sizeof wt_registry_text_detectors[0];
 

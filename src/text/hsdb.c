@@ -64,11 +64,6 @@ static size_t split_tabs(char *line, char **f, size_t max)
     return n;
 }
 
-static char *field_dup(const char *s)
-{
-    return (strcmp(s, "-") == 0 || !*s) ? NULL : wt_xstrdup(s);
-}
-
 /* Parse the checks column; false on an unknown name. */
 static bool parse_checks(char *s, wt_hs_row *r, const char **bad)
 {

@@ -535,7 +535,6 @@ static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin
         wt_location loc = wt_text_location(text, len, m.off, o);
         wt_finding *f = wt_emit(ctx, m.rule_id, m.severity, &loc, ev, "%s: %zu found%s", a[i].r->meta.summary,
                                 m.count, where);
-        free(loc.cell_id);
         if (f) {
             f->confidence = m.confidence;
             if (!f->props)
