@@ -79,6 +79,15 @@ wt_reader *wt_ctx_open_sibling(wt_ctx *ctx, const char *relpath);
  * (used to treat a SavedModel directory as one model). */
 bool wt_ctx_source_has(wt_ctx *ctx, const char *relpath);
 
+/* Add a scan-level note shown once per scan (deduplicated by text), e.g.
+ * "dependency checks skipped: no OSV database". */
+void wt_ctx_note(wt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Per-scan shared object (e.g. an opened database), created once by the
+ * first caller with this key (thread-safe) and destroyed at scan end.
+ * create may return NULL (cached as NULL too). */
+void *wt_ctx_scan_cache(wt_ctx *ctx, const char *key, void *(*create)(const wt_scan_options *opt),
+                        void (*destroy)(void *obj));
+
 /* Scan a nested member: classify by content and analyze. member is the
  * member's own name (e.g. "archive/data.pkl"); the child's full name is
  * "<parent>!<member>". Depth and budgets are enforced here. Returns WT_OK or
@@ -130,6 +139,8 @@ typedef struct wt_text_origin {
     /* text/html outputs are matched with tags stripped; map[i] = offset in
      * the original (unstripped) text of stripped byte i, or NULL. */
     const uint32_t *offset_map;
+    const char *orig_text;     /* the unstripped text when offset_map is set */
+    size_t orig_len;
 } wt_text_origin;
 
 typedef struct wt_text_detector {

@@ -66,7 +66,8 @@ bool wt_str_endswith_ci(const char *s, const char *suffix);
 bool wt_str_startswith(const char *s, const char *prefix);
 /* Basename pointer within path (after last '/' or '!'). */
 const char *wt_basename(const char *path);
-/* Lower-case extension including the dot (".pkl"), or "" */
+/* Extension including the dot (".pkl", case as written), or "". Compare
+ * with strcasecmp. */
 const char *wt_extension(const char *name);
 
 /* Number of CPU cores online. */

@@ -48,7 +48,7 @@ const char *wt_t_tmpdir(void) {
 
 char *wt_t_write(const char *dir, const char *rel, const void *data, size_t len) {
     char *path = wt_xasprintf("%s/%s", dir, rel);
-    for (char *p = path + strlen(dir) + 1; *p; p++) {
+    for (char *p = path + 1; *p; p++) {
         if (*p == '/') { *p = 0; mkdir(path, 0755); *p = '/'; }
     }
     FILE *f = fopen(path, "wb");
