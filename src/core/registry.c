@@ -16,6 +16,11 @@ const wt_analyzer *const wt_registry_analyzers[] = {
     &wt_onnx_analyzer,
     &wt_gguf_analyzer,
     &wt_safetensors_analyzer,
+    &wt_tflite_analyzer,
+    &wt_torchscript_analyzer,
+    &wt_msgpack_analyzer,
+    &wt_paddle_analyzer,
+    &wt_gbdt_analyzer,
     NULL, /* keep the array non-empty; the core skips NULL entries */
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];
