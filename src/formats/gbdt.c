@@ -45,12 +45,13 @@ static int gbdt_analyze(wt_ctx *ctx, wt_reader *r)
     long long n = wt_reader_read(r, 0, head, sizeof head);
     const char *k = n > 0 ? gbdt_kind(wt_ctx_name(ctx), head, (size_t)n) : NULL;
     wt_ctx_set_kind(ctx, k ? k : "gbdt");
+    wt_ctx_set_class(ctx, WT_CLASS_MODEL);
     return WT_OK;
 }
 
 const wt_analyzer wt_gbdt_analyzer = {
     .name = "gbdt",
-    .klass = WT_CLASS_MODEL,
+    .klass = WT_CLASS_OTHER, /* set to model in analyze: .txt/.json/.py names are normal here */
     .exclusive = true,
     .probe = gbdt_probe,
     .analyze = gbdt_analyze,

@@ -383,8 +383,12 @@ static int gguf_analyze(wt_ctx *ctx, wt_reader *r)
             truncated(&g, "a metadata key");
             break;
         }
-        if (kl > GG_MAX_KEY || kl > c->size - c->pos) {
+        if (kl > GG_MAX_KEY) {
             absurd(&g, off, "metadata key length %llu exceeds %llu", kl, GG_MAX_KEY);
+            break;
+        }
+        if (kl > c->size - c->pos) {
+            truncated(&g, "a metadata key");
             break;
         }
         char *key = wt_xmalloc((size_t)kl + 1);

@@ -189,7 +189,7 @@ static void check_lambda_fn(kwalk *w, json_t *cfg, const char *layer, const char
     free(full);
 }
 
-static void check_object(kwalk *w, json_t *o, const char *cn)
+static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
 {
     char ws[160];
     json_t *cfg = json_object_get(o, "config");
@@ -197,7 +197,7 @@ static void check_object(kwalk *w, json_t *o, const char *cn)
     if (!layer)
         layer = jstr(o, "name");
     if (!layer)
-        layer = cn;
+        layer = outer ? outer : cn;
     w->st->layers++;
     if (strcmp(cn, "Lambda") == 0 && json_is_object(cfg)) {
         size_t before = w->st->lambdas;
@@ -253,27 +253,29 @@ static void check_object(kwalk *w, json_t *o, const char *cn)
     }
 }
 
-static void walk(kwalk *w, json_t *v, int depth)
+static void walk(kwalk *w, json_t *v, int depth, const char *outer)
 {
     if (depth > K_MAX_DEPTH || ++w->nodes > K_MAX_NODES || (w->nodes % 4096 == 0 && wt_ctx_expired(w->ctx)))
         return;
     if (json_is_object(v)) {
         const char *cn = jstr(v, "class_name");
         if (cn)
-            check_object(w, v, cn);
+            check_object(w, v, cn, outer);
+        json_t *cfg = json_object_get(v, "config");
+        const char *name = (cn && json_is_object(cfg)) ? jstr(cfg, "name") : NULL;
         const char *key;
         json_t *val;
-        json_object_foreach(v, key, val) walk(w, val, depth + 1);
+        json_object_foreach(v, key, val) walk(w, val, depth + 1, name ? name : outer);
     } else if (json_is_array(v)) {
         size_t i;
         json_t *val;
-        json_array_foreach(v, i, val) walk(w, val, depth + 1);
+        json_array_foreach(v, i, val) walk(w, val, depth + 1, outer);
     }
 }
 
 static void run(kwalk *w, json_t *root)
 {
-    walk(w, root, 0);
+    walk(w, root, 0, NULL);
     if (w->nodes > K_MAX_NODES)
         wt_emit_limit(w->ctx, "Keras config JSON nodes", w->nodes, K_MAX_NODES);
     if (w->over_limit)

@@ -527,7 +527,8 @@ static int h5_analyze(wt_ctx *ctx, wt_reader *r)
             uint8_t *copy = wt_xmalloc(dl ? dl : 1);
             memcpy(copy, data, dl);
             wt_reader *mr = wt_reader_new_mem(copy, dl, true);
-            wt_scan_child_as(ctx, member, mr, "pickle");
+            if (wt_scan_child_as(ctx, member, mr, "pickle") == WT_ERR_USAGE)
+                wt_emit_error(ctx, "pickle analyzer unavailable: pickled bytes at %s not inspected", member);
             wt_reader_unref(mr);
             free(member);
             break;

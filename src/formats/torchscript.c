@@ -64,6 +64,7 @@ static int ts_analyze(wt_ctx *ctx, wt_reader *r)
     size_t n = 0;
     uint8_t *buf = wt_reader_slurp(r, TS_MAX, &n);
     wt_ctx_set_kind(ctx, "torchscript-code");
+    wt_ctx_set_class(ctx, WT_CLASS_MODEL);
     if (!buf) {
         wt_emit_limit(ctx, "TorchScript code member size", wt_reader_size(r), TS_MAX);
         return WT_OK;
@@ -162,7 +163,7 @@ static int ts_analyze(wt_ctx *ctx, wt_reader *r)
 
 const wt_analyzer wt_torchscript_analyzer = {
     .name = "torchscript-code",
-    .klass = WT_CLASS_MODEL,
+    .klass = WT_CLASS_OTHER, /* set to model in analyze: .txt/.json/.py names are normal here */
     .exclusive = true,
     .probe = ts_probe,
     .analyze = ts_analyze,
