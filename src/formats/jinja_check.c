@@ -120,6 +120,14 @@ static size_t read_string(const char *b, size_t n, size_t i, wt_buf *dec)
     return i < n ? i + 1 : n;
 }
 
+/* Is the expression ending at i called: `x(` or `['x'](` / `|attr('x')(`. */
+static bool called(const char *b, size_t n, size_t i)
+{
+    while (i < n && (isspace((unsigned char)b[i]) || b[i] == ']' || b[i] == ')'))
+        i++;
+    return i < n && b[i] == '(';
+}
+
 static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
 {
     wt_buf concat, lit;
@@ -152,6 +160,8 @@ static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
                 if (is_dunder(s, lit.len))
                     add_hit(j, base + start, find_kind(j->tbl, "dunder", "*", 1));
                 add_hit(j, base + start, find_kind(j->tbl, "attr", s, lit.len));
+                if (called(b, n, i))
+                    add_hit(j, base + start, find_kind(j->tbl, "call", s, lit.len));
             }
             prev = '"';
             prev_attr_call = false;
@@ -168,8 +178,11 @@ static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
             first_ident = false;
             if (is_dunder(tok, tl))
                 add_hit(j, base + start, find_kind(j->tbl, "dunder", "*", 1));
-            if (prev == '.')
+            if (prev == '.') {
                 add_hit(j, base + start, find_kind(j->tbl, "attr", tok, tl));
+                if (called(b, n, i))
+                    add_hit(j, base + start, find_kind(j->tbl, "call", tok, tl));
+            }
             else
                 add_hit(j, base + start, find_kind(j->tbl, "ident", tok, tl));
             /* attr filter: |attr( 'name' ) */
