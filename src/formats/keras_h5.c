@@ -346,6 +346,11 @@ static void set_limits(void)
 
 static void child_main(int fd, const void *image, size_t len)
 {
+    /* default crash handling: a crash must end the child with its signal
+     * (the front end or a fuzzer may have installed handlers) */
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGALRM, SIGXCPU};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
     set_limits();
     alarm(H5_CPU_SECONDS + 2);
