@@ -22,6 +22,7 @@ static void usage(FILE *out) {
           "                   a git/GitHub or Hugging Face repository or an S3 bucket\n"
           "  db update|status manage the offline vulnerability (OSV) database\n"
           "  serve            start the web UI\n"
+          "  rules            list every rule with its severity, reason and standards\n"
           "  version          print the version\n"
           "  help [COMMAND]   show help (same as COMMAND --help)\n"
           "\n"
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "scan") == 0) return wt_cli_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "db") == 0) return wt_cli_db(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) return wt_cli_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0) return wt_cli_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("watchtower %s\n", WT_VERSION);
         return 0;
