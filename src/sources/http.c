@@ -133,6 +133,7 @@ void wt_http_response_fini(wt_http_response *r) {
     free(r->body);
     free(r->link_next);
     free(r->retry_after);
+    free(r->bucket_region);
     if (r->whole_fd >= 0) close(r->whole_fd);
     memset(r, 0, sizeof *r);
     r->whole_fd = -1;
@@ -169,6 +170,7 @@ typedef struct xfer {
     bool have_range;
     uint64_t cr_start, cr_total;
     char *link_next;
+    char *bucket_region;
     long retry_after_s;
     long cur_status;   /* status of the response being received */
     bool sink_whole;   /* spill a 200 body to a temp file */
@@ -291,6 +293,9 @@ static size_t on_header(char *ptr, size_t sz, size_t n, void *ud) {
             free(x->link_next);
             x->link_next = next;
         }
+    } else if (klen == 19 && strncasecmp(ptr, "x-amz-bucket-region", 19) == 0 && vlen > 0 && vlen < 64) {
+        free(x->bucket_region);
+        x->bucket_region = wt_xstrndup(v, vlen);
     } else if (klen == 11 && strncasecmp(ptr, "retry-after", 11) == 0 && vlen < sizeof tmp) {
         memcpy(tmp, v, vlen);
         tmp[vlen] = 0;
@@ -426,6 +431,7 @@ void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n,
         curl_slist_free_all(sl[i].hdrs);
         wt_buf_free(&sl[i].x.body);
         free(sl[i].x.link_next);
+        free(sl[i].x.bucket_region);
     }
     free(sl);
     curl_multi_cleanup(m);
@@ -495,6 +501,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
             if (!x.body.data) wt_buf_puts(&x.body, "");
             resp->body = wt_buf_steal(&x.body);
             resp->link_next = x.link_next;
+            resp->bucket_region = x.bucket_region;
             resp->partial = status == 206 && x.have_range;
             resp->range_start = x.cr_start;
             resp->total_size = x.have_range ? x.cr_total : x.content_length;
@@ -521,6 +528,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
             backoff = backoff * 2 > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : backoff * 2;
             free(msg);
             free(x.link_next);
+            free(x.bucket_region);
             wt_buf_free(&x.body);
             if (x.sink_fd >= 0) close(x.sink_fd);
             sleep_ms(wait);
@@ -532,6 +540,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
         if (!x.body.data) wt_buf_puts(&x.body, "");
         resp->body = wt_buf_steal(&x.body);
         free(x.link_next);
+        resp->bucket_region = x.bucket_region;
         if (err) *err = msg;
         else free(msg);
         return rc;

@@ -53,6 +53,7 @@ typedef struct wt_http_response {
     bool partial;         /* 206 Partial Content */
     uint64_t range_start; /* from Content-Range when partial */
     uint64_t total_size;  /* from Content-Range "/N" or Content-Length; 0 unknown */
+    char *bucket_region;  /* S3 "x-amz-bucket-region" header, if any */
     int whole_fd;         /* wt_http_get_ranged: a 200 body spilled to an unlinked temp file, else -1 */
     uint64_t whole_len;
 } wt_http_response;
