@@ -111,7 +111,9 @@ static void pax_parse(const uint8_t *d, size_t n, char **path, uint64_t *size, b
         size_t q = p;
         uint64_t len = 0;
         while (q < n && d[q] >= '0' && d[q] <= '9' && len < n) len = len * 10 + (uint64_t)(d[q++] - '0');
-        if (q >= n || d[q] != ' ' || len == 0 || len > n - p) return;
+        /* the record must cover its own "len " prefix: a shorter one put
+         * end before rec and made the value length wrap (huge allocation) */
+        if (q >= n || d[q] != ' ' || len == 0 || len > n - p || len < (uint64_t)(q - p) + 2) return;
         const uint8_t *rec = d + q + 1, *end = d + p + len - 1; /* end at '\n' */
         const uint8_t *eq = memchr(rec, '=', (size_t)(end - rec));
         if (eq) {

@@ -265,6 +265,26 @@ WT_TEST(tar_long_names_pax_and_traversal) {
     free(npy);
 }
 
+WT_TEST(tar_pax_record_shorter_than_its_length_prefix) {
+    /* fuzz regression: "2 path=..." claims 2 bytes, less than "2 " itself;
+     * the value length wrapped and asked for a 2^64-byte string */
+    size_t nl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    wt_buf b;
+    wt_buf_init(&b);
+    const char *pax = "2 path=evil.npy\n";
+    tarw_add(&b, "PaxHeaders/x", pax, strlen(pax), 'x');
+    tarw_add(&b, "short.npy", npy, nl, '0');
+    tarw_end(&b);
+    wt_scan_result *r = wt_t_scan_mem("t.tar", b.data, b.len);
+    CHECK(r != NULL);
+    const wt_finding *f = r ? wt_t_find(r, "WT-NPY-001") : NULL;
+    CHECK(f && strstr(f->artifact, "t.tar!short.npy")); /* the bad record is ignored */
+    wt_scan_result_free(r);
+    wt_buf_free(&b);
+    free(npy);
+}
+
 WT_TEST(tar_truncated_and_bad_checksum) {
     size_t nl;
     uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
