@@ -8,6 +8,7 @@
  * RSS. Targets: < 1 MB read, < 50 ms.
  *
  *   bench_torch_zip [--storages N] [--storage-mib M] [--runs R]
+ *   bench_torch_zip --write PATH   only write the sparse checkpoint (tests)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,14 +23,20 @@
 int main(int argc, char **argv) {
     int nstor = 8, runs = 5;
     uint64_t mib = 256;
+    const char *write_only = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--storages") == 0) nstor = atoi(argv[i + 1]);
+        if (strcmp(argv[i], "--write") == 0) write_only = argv[i + 1];
+        else if (strcmp(argv[i], "--storages") == 0) nstor = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--storage-mib") == 0) mib = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--runs") == 0) runs = atoi(argv[i + 1]);
     }
     if (nstor < 1 || nstor > 1000 || mib < 1 || mib > 4095 || runs < 1) {
         fprintf(stderr, "usage: bench_torch_zip [--storages N] [--storage-mib M] [--runs R]\n");
         return 2;
+    }
+    if (write_only) {
+        if (gen_sparse_torch_zip(write_only, "archive", nstor, mib << 20) != 0) { perror(write_only); return 2; }
+        return 0;
     }
     const char *t = getenv("TMPDIR");
     char dir[256];

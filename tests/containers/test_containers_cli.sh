@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End to end: the CLI on container files. A 2 GB sparse PyTorch checkpoint is
+# scanned reading well under 1 MB (--stats); exit codes follow --fail-on for
+# findings found inside nested containers (7z > zip, tar.gz > tar > npy).
+set -uo pipefail
+: "${WT_BIN:?}" "${WT_BUILD:?}" "${WT_PYTHON:=/usr/bin/python3}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=1; }
+
+mkdir -p "$tmp/big"
+"$WT_BUILD/bench_torch_zip" --write "$tmp/big/model.pt" || { echo "cannot write checkpoint"; exit 1; }
+size=$(stat -c %s "$tmp/big/model.pt")
+[ "$size" -gt 2000000000 ] && ok "checkpoint is $size bytes" || bad "checkpoint size $size"
+out=$("$WT_BIN" scan "$tmp/big" --stats --no-reports --fail-on low 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ok "benign 2 GB checkpoint: exit 0" || { bad "benign 2 GB checkpoint: exit $rc"; echo "$out"; }
+read_bytes=$(printf '%s\n' "$out" | grep -oE 'bytes read: +[0-9]+' | grep -oE '[0-9]+$' | head -1)
+if [ -n "$read_bytes" ] && [ "$read_bytes" -lt 1000000 ]; then ok "2 GB checkpoint read $read_bytes bytes"
+else bad "2 GB checkpoint read '${read_bytes:-?}' bytes"; echo "$out"; fi
+
+# nested containers: findings surface through every layer, exit code 1
+mkdir -p "$tmp/nest/src" "$tmp/nest/scan"
+"$WT_PYTHON" - "$tmp/nest/src" <<'PY'
+import sys, os, zipfile, tarfile, io
+import numpy as np
+d = sys.argv[1]
+np.save(os.path.join(d, "obj.npy"), np.array([print], dtype=object), allow_pickle=True)
+with zipfile.ZipFile(os.path.join(d, "model.pt"), "w") as z:
+    z.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+    z.write(os.path.join(d, "obj.npy"), "archive/extra.npy")
+with tarfile.open(os.path.join(d, "bundle.tar.gz"), "w:gz") as t:
+    t.add(os.path.join(d, "obj.npy"), "deep/obj.npy")
+PY
+(cd "$tmp/nest/src" && 7z a -bd -bso0 -bsp0 "$tmp/nest/scan/model.7z" model.pt >/dev/null) || bad "7z"
+cp "$tmp/nest/src/bundle.tar.gz" "$tmp/nest/scan/"
+before=$(cd "$tmp/nest/scan" && find . -printf '%p %s %T@\n' | sort)
+"$WT_BIN" scan "$tmp/nest/scan" --no-reports --format json -o "$tmp/out.json" --fail-on medium >/dev/null 2>&1
+rc=$?
+[ $rc -eq 1 ] && ok "nested findings: exit 1" || bad "nested findings: exit $rc"
+"$WT_PYTHON" - "$tmp/out.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+arts = sorted({f["artifact"] for f in d["findings"] if f["rule_id"] == "WT-NPY-001"})
+want = ["bundle.tar.gz!bundle.tar!deep/obj.npy", "model.7z!model.pt!archive/extra.npy"]
+if arts != want:
+    print("FAIL nested artifacts", arts)
+    sys.exit(1)
+print("ok   nested artifact names", arts)
+PY
+after=$(cd "$tmp/nest/scan" && find . -printf '%p %s %T@\n' | sort)
+[ "$before" = "$after" ] && ok "target folder untouched" || bad "target folder changed"
+exit $fail
