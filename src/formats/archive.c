@@ -18,7 +18,7 @@
 
 static const wt_rule archive_rules[] = {
     {"WT-ARCHIVE-001", "ArchiveBomb", WT_CAT_MODEL, WT_SEV_HIGH,
-     "An archive member or compressed stream exceeds the decompression ratio or size limits",
+     "An archive member or compressed stream exceeds the compression ratio limit",
      "A decompression bomb exhausts memory or disk of whoever unpacks it; only the part within the limits is "
      "scanned.",
      "CWE-409", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
@@ -372,13 +372,13 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         }
         wt_buf b;
         wt_buf_init(&b);
-        bool stopped = false, bomb = false, damaged = false;
+        bool stopped = false, bomb = false, damaged = false, too_big = false;
         uint8_t chunk[65536];
         for (;;) {
             la_ssize_t got = archive_read_data(a, chunk, sizeof chunk);
             if (got == 0) break;
             if (got < 0) { damaged = true; break; }
-            if (b.len + (size_t)got > maxm) { bomb = true; stopped = true; break; }
+            if (b.len + (size_t)got > maxm) { too_big = true; stopped = true; break; }
             wt_buf_append(&b, chunk, (size_t)got);
             if (!wt_ctx_charge_unpacked(ctx, (uint64_t)got)) { stopped = true; break; }
             if (lim->max_ratio && b.len > (1u << 20) && b.len / (archsize ? archsize : 1) > lim->max_ratio) {
@@ -390,8 +390,9 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         }
         if (bomb)
             wt_emit(ctx, "WT-ARCHIVE-001", WT_SEV_NONE, NULL, name,
-                    "%s member %s exceeds the decompression limits after %zu bytes; only that prefix is scanned", kind,
-                    name, b.len);
+                    "%s member %s exceeds the compression ratio limit after %zu bytes; only that prefix is scanned",
+                    kind, name, b.len);
+        if (too_big) wt_emit_limit(ctx, "archive member decompressed size", b.len + 1, maxm);
         if (damaged)
             wt_emit(ctx, "WT-ARCHIVE-002", WT_SEV_NONE, NULL, name, "%s member %s could not be fully decoded: %s", kind,
                     name, archive_error_string(a) ? archive_error_string(a) : "error");

@@ -472,7 +472,9 @@ int wt_unpack_scan_stream(wt_ctx *ctx, wt_reader *r, uint64_t off, wt_codec code
     size_t outlen;
     wt_unpacker_data(u, &outlen);
     wt_location loc = wt_loc_offset(off);
-    if (wt_unpack_state_is_cap(st) && st != WT_UNPACK_CAP_TOTAL) {
+    if (st == WT_UNPACK_CAP_MEMBER) {
+        wt_emit_limit(ctx, "decompressed stream size", outlen, u->cap);
+    } else if (st == WT_UNPACK_CAP_RATIO) {
         wt_emit(ctx, rules->bomb, WT_SEV_NONE, &loc, wt_codec_name(codec),
                 "%s stream: %s after %zu bytes from %llu compressed; only that prefix is scanned", wt_codec_name(codec),
                 wt_unpack_state_text(st), outlen, (unsigned long long)wt_unpacker_consumed(u));

@@ -42,9 +42,10 @@ const wt_rule wt_zip_rules[] = {
      "readers; no normal writer overlaps entries.",
      "CWE-409", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-006", "ZipBomb", WT_CAT_MODEL, WT_SEV_HIGH,
-     "A ZIP member exceeds the decompression ratio or size limits",
+     "A ZIP member exceeds the decompression ratio limit",
      "A decompression bomb exhausts memory or disk of whoever loads it (denial of service); only the "
-     "part within the limits is scanned.",
+     "part within the limits is scanned. A member that is merely larger than the size limit is a budget "
+     "finding (WT-SCAN-002) instead.",
      "CWE-409", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-007", "ZipEntryOutOfBounds", WT_CAT_MODEL, WT_SEV_MEDIUM,
      "A ZIP entry points outside the file or is truncated",
@@ -262,18 +263,19 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         return;
     }
     uint64_t maxm = lim->max_member_size ? lim->max_member_size : (1ull << 30);
-    bool declared_bomb = false;
-    if (usize > maxm || (lim->max_ratio && usize > (1u << 20) && csize && usize / csize > lim->max_ratio) ||
-        (lim->max_ratio && usize > (1u << 20) && csize == 0)) {
-        char *m = wt_xasprintf("member %s declares %llu bytes from %llu compressed (ratio %llu, limits: %llu bytes, "
-                               "ratio %u); only the part within the limits is scanned",
+    /* a ratio beyond the limit is a bomb; a merely large member is a budget */
+    bool ratio_bomb = lim->max_ratio && usize > (1u << 20) && (csize == 0 || usize / csize > lim->max_ratio);
+    if (ratio_bomb) {
+        char *m = wt_xasprintf("member %s declares %llu bytes from %llu compressed (ratio %llu, limit %u); only the "
+                               "part within the limits is scanned",
                                name, (unsigned long long)usize, (unsigned long long)csize,
-                               (unsigned long long)(csize ? usize / csize : usize), (unsigned long long)maxm,
-                               lim->max_ratio);
+                               (unsigned long long)(csize ? usize / csize : usize), lim->max_ratio);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
         free(m);
-        declared_bomb = true;
+    } else if (usize > maxm) {
+        wt_emit_limit(ctx, "zip member decompressed size", usize, maxm);
     }
+    bool reported = ratio_bomb || usize > maxm;
     bool known = usize != 0 && usize != 0xffffffffu;
     wt_unpacker *u = wt_unpacker_new(ctx, z->r, doff, csize, codec, known ? (usize < maxm ? usize + 1 : maxm) : 0);
     wt_reader *child;
@@ -292,7 +294,11 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     size_t outlen;
     const uint8_t *out = wt_unpacker_data(u, &outlen);
     if (wt_unpack_state_is_cap(st) && !(known && st == WT_UNPACK_CAP_MEMBER && outlen == usize + 1)) {
-        if (declared_bomb || st == WT_UNPACK_CAP_TOTAL) goto done; /* already reported */
+        if (reported || st == WT_UNPACK_CAP_TOTAL) goto done; /* already reported */
+        if (st == WT_UNPACK_CAP_MEMBER) {
+            wt_emit_limit(ctx, "zip member decompressed size", outlen, maxm);
+            goto done;
+        }
         char *m = wt_xasprintf("member %s: %s after %zu decompressed bytes from %llu compressed; the rest is not "
                                "scanned", name, wt_unpack_state_text(st), outlen, (unsigned long long)csize);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
