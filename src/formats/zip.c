@@ -749,7 +749,10 @@ static int zip_probe(const char *name, const uint8_t *h, size_t n, uint64_t size
     if (n >= 4 && rd32(h) == SIG_EOCD) return 60; /* empty zip */
     /* prepended data: accept if an end of central directory sits at the end
      * of a small file we were fully shown */
-    if (size >= EOCD_LEN && size == n && wt_zip_find_eocd(h, n) >= 0) return 40;
+    if (size >= EOCD_LEN && size == n) {
+        long at = wt_zip_find_eocd(h, n);
+        if (at >= 0 && (size_t)at + EOCD_LEN + rd16(h + at + 20) == n) return 40;
+    }
     /* a short prefix before the first local header */
     if (n >= 34 && memmem(h, n, "PK\x03\x04", 4)) {
         const uint8_t *at = memmem(h, n, "PK\x03\x04", 4);
