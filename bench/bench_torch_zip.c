@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
     wt_scan_options_default(&o);
     o.jobs = 1;
     const char *targets[1] = {path};
-    double best = 1e18, total = 0;
+    double best = 1e18, total = 0, first = 0;
     uint64_t bytes_read = 0, bytes_total = 0;
     size_t findings = 0;
     char kind[64] = "";
@@ -65,8 +65,11 @@ int main(int argc, char **argv) {
             return 2;
         }
         double ms = (double)(wt_now_ns() - s) / 1e6;
-        if (ms < best) best = ms;
-        total += ms;
+        if (i == 0) first = ms; /* includes one-time set-up (rule catalog, pattern databases) */
+        else {
+            if (ms < best) best = ms;
+            total += ms;
+        }
         bytes_read = r->bytes_read;
         bytes_total = r->bytes_total;
         findings = r->nfindings;
@@ -81,7 +84,10 @@ int main(int argc, char **argv) {
            (double)bytes_total / (1024.0 * 1024 * 1024), nstor, (unsigned long long)mib, kind, findings);
     printf("  generated (sparse) in %.1f ms\n", gen_ms);
     printf("  bytes read:   %llu (%.1f KiB)   target < 1 MB\n", (unsigned long long)bytes_read, bytes_read / 1024.0);
-    printf("  wall time:    best %.2f ms, mean %.2f ms over %d runs   target < 50 ms\n", best, total / runs, runs);
+    if (runs > 1)
+        printf("  wall time:    best %.2f ms, mean %.2f ms over %d warm runs   target < 50 ms\n", best, total / (runs - 1),
+               runs - 1);
+    printf("  first run:    %.2f ms (includes one-time set-up of rule tables and pattern databases)\n", first);
     printf("  peak RSS:     %.1f MiB\n", ru.ru_maxrss / 1024.0);
     return bytes_read < 1000000 ? 0 : 1;
 }

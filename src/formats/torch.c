@@ -65,6 +65,17 @@ bool wt_torch_is_storage_member(const wt_torch_layout *l, const char *name) {
     return true;
 }
 
+bool wt_torch_is_metadata_member(const wt_torch_layout *l, const char *name) {
+    static const char *const meta[] = {"byteorder", "version", ".data/version", ".data/serialization_id",
+                                       ".format_version", ".storage_alignment", NULL};
+    if (!l->is_torch) return false;
+    size_t tl = strlen(l->top);
+    if (strncmp(name, l->top, tl) != 0 || name[tl] != '/') return false;
+    for (int i = 0; meta[i]; i++)
+        if (strcmp(name + tl + 1, meta[i]) == 0) return true;
+    return false;
+}
+
 bool wt_torch_is_loaded_pickle(const wt_torch_layout *l, const char *name) {
     if (!l->is_torch) return false;
     size_t tl = strlen(l->top);

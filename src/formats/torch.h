@@ -31,6 +31,10 @@ void wt_torch_zip_layout(const char *const *names, size_t n, wt_torch_layout *ou
 /* True for a raw tensor storage member of a torch zip: <top>/data/<digits>
  * (torch copies those bytes, never unpickles them). */
 bool wt_torch_is_storage_member(const wt_torch_layout *l, const char *name);
+/* True for torch's small metadata records (byteorder, version,
+ * .data/version, .data/serialization_id, .format_version,
+ * .storage_alignment) that torch reads as plain values. */
+bool wt_torch_is_metadata_member(const wt_torch_layout *l, const char *name);
 /* True for the members torch.load unpickles: <top>/data.pkl (compared
  * case-insensitively, like miniz) and, for TorchScript, <top>/constants.pkl. */
 bool wt_torch_is_loaded_pickle(const wt_torch_layout *l, const char *name);

@@ -211,7 +211,20 @@ static uint32_t crc_of_reader(wt_reader *r, uint64_t off, uint64_t len, bool *ok
 
 /* torch.load unpickles <top>/data.pkl (and TorchScript's constants.pkl)
  * whatever the bytes look like: force those through the pickle analyzer. */
+static bool small_plain_text(wt_reader *r) {
+    uint64_t n = wt_reader_size(r);
+    if (n > 256) return false;
+    uint8_t b[256];
+    if (wt_reader_read_exact(r, 0, b, (size_t)n) != 0) return false;
+    for (uint64_t i = 0; i < n; i++)
+        if (b[i] < 0x20 ? !(b[i] == '\n' || b[i] == '\r' || b[i] == '\t') : b[i] > 0x7e) return false;
+    return true;
+}
+
 static void dispatch(zscan *z, const char *name, wt_reader *r) {
+    /* torch reads its small metadata records as plain values; when they are
+     * short printable text there is nothing to classify (anything else is) */
+    if (wt_torch_is_metadata_member(&z->torch, name) && small_plain_text(r)) return;
     if (z->torch.is_torch && wt_torch_is_loaded_pickle(&z->torch, name) && wt_analyzer_by_name("pickle"))
         wt_scan_child_as(z->ctx, name, r, "pickle");
     else

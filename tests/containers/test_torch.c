@@ -86,6 +86,22 @@ WT_TEST(torch_zip_nested_in_zip_is_scanned) {
     free(npy);
 }
 
+WT_TEST(torch_metadata_records_are_only_classified_when_not_plain_text) {
+    size_t nl, zl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/byteorder", "little", 6, NULL);
+    zw_add(&z, "archive/version", npy, nl, NULL); /* not text: classified and scanned */
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
+}
+
 WT_TEST(torch_layout_oddities_are_low) {
     size_t zl;
     zw z;
