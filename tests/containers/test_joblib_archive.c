@@ -209,6 +209,64 @@ WT_TEST(codec_sniffing) {
     CHECK_INT(wt_codec_sniff((const uint8_t *)"\x80\x02}q\x00.", 6), WT_CODEC_NONE);
 }
 
+/* zip methods beyond deflate: 12 bzip2, 14 lzma, 93 zstd, 95 xz */
+static uint8_t *zip_lzma_member(const void *in, size_t n, size_t *out) {
+    lzma_options_lzma opt;
+    lzma_lzma_preset(&opt, 6);
+    lzma_filter f[2] = {{.id = LZMA_FILTER_LZMA1, .options = &opt}, {.id = LZMA_VLI_UNKNOWN, .options = NULL}};
+    uint8_t props[5];
+    if (lzma_properties_encode(&f[0], props) != LZMA_OK) abort();
+    size_t cap = n * 2 + 1024;
+    uint8_t *o = malloc(cap);
+    o[0] = 9; o[1] = 20; o[2] = 5; o[3] = 0;
+    memcpy(o + 4, props, 5);
+    lzma_stream s = LZMA_STREAM_INIT;
+    if (lzma_raw_encoder(&s, f) != LZMA_OK) abort();
+    s.next_in = in;
+    s.avail_in = n;
+    s.next_out = o + 9;
+    s.avail_out = cap - 9;
+    while (lzma_code(&s, LZMA_FINISH) == LZMA_OK) {}
+    *out = cap - s.avail_out;
+    lzma_end(&s);
+    return o;
+}
+
+WT_TEST(zip_members_in_bzip2_lzma_zstd_xz_methods) {
+    size_t nl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    struct { uint16_t method; comp c; } m[] = {{12, C_BZ2}, {14, C_LZMA}, {93, C_ZSTD}, {95, C_XZ}};
+    for (size_t i = 0; i < 4; i++) {
+        size_t pl;
+        uint8_t *packed = m[i].method == 14 ? zip_lzma_member(npy, nl, &pl) : compress_as(m[i].c, npy, nl, &pl);
+        zw z;
+        zw_init(&z);
+        zw_opts o = {.method = m[i].method, .local_method = -1, .packed = packed, .packed_len = pl};
+        zw_add(&z, "obj.npy", npy, nl, &o);
+        size_t zl;
+        uint8_t *zip = zw_finish(&z, &zl);
+        wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+        if (wt_t_count(r, "WT-NPY-001") != 1) fprintf(stderr, "    method %u\n", m[i].method);
+        CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
+        wt_scan_result_free(r);
+        free(zip);
+        free(packed);
+    }
+    /* an unknown method (deflate64) is reported, not guessed */
+    zw z;
+    zw_init(&z);
+    zw_opts o = {.method = 9, .local_method = -1, .packed = npy, .packed_len = nl};
+    zw_add(&z, "obj.npy", npy, nl, &o);
+    size_t zl;
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-010"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
+}
+
 /* ---- tar ---- */
 WT_TEST(tar_members_are_scanned_and_names_nested) {
     size_t nl;
