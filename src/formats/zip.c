@@ -87,7 +87,8 @@ const size_t wt_zip_nrules = sizeof wt_zip_rules / sizeof wt_zip_rules[0];
 #define SIG_DD 0x08074b50u
 #define EOCD_LEN 22
 #define EOCD_SEARCH (65535 + EOCD_LEN)
-#define CRC_MAX (64u << 20)          /* members up to this size get their CRC checked */
+#define CRC_MAX (64u << 20)          /* pickle-looking members up to this size get their CRC checked */
+#define CRC_SMALL (1u << 20)         /* any member up to this size gets its CRC checked */
 #define GAP_SEARCH_MAX (32u << 20)   /* bytes searched for hidden local headers */
 #define CD_MAX (64u << 20)
 
@@ -231,6 +232,16 @@ static void dispatch(zscan *z, const char *name, wt_reader *r) {
         wt_scan_child(z->ctx, name, r);
 }
 
+/* Verifying a CRC means reading the whole member: do it for small members
+ * and for pickles (the members a bad CRC hides from strict scanners,
+ * CVE-2025-10156), not for big weights nobody else reads in full. */
+static bool worth_crc(wt_reader *r, uint64_t size) {
+    if (size <= CRC_SMALL) return true;
+    if (size > CRC_MAX) return false;
+    uint8_t h[2];
+    return wt_reader_read_exact(r, 0, h, 2) == 0 && h[0] == 0x80 && h[1] >= 2 && h[1] <= 5;
+}
+
 /* Scan one variant of a member: data at doff, compressed size csize,
  * declared size usize, method, expected crc (check_crc=false to skip). */
 static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csize, uint64_t usize, uint16_t method,
@@ -255,7 +266,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     if (method == 0) {
         wt_reader *sub = wt_reader_new_sub(z->r, doff, csize);
         dispatch(z, name, sub);
-        if (check_crc && csize <= CRC_MAX) {
+        if (check_crc && worth_crc(sub, csize)) {
             bool ok;
             uint32_t got = crc_of_reader(sub, 0, csize, &ok);
             if (ok && got != crc) {
@@ -302,7 +313,8 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     }
     dispatch(z, name, child);
     /* Finish the stream (bounded) when it is small enough to verify. */
-    if (known && usize <= CRC_MAX) wt_unpacker_fill(u, usize + 1);
+    bool verify = known && worth_crc(child, usize);
+    if (verify) wt_unpacker_fill(u, usize + 1);
     wt_unpack_state st = wt_unpacker_state(u);
     size_t outlen;
     const uint8_t *out = wt_unpacker_data(u, &outlen);
@@ -324,7 +336,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         emit_at(z, outlen ? "WT-ZIP-002" : "WT-ZIP-010", WT_SEV_NONE, doff, name, m);
         free(m);
     } else if (known && (st == WT_UNPACK_END || (st == WT_UNPACK_CAP_MEMBER && outlen == usize + 1)) &&
-               usize <= CRC_MAX) {
+               verify) {
         if (outlen != usize) {
             char *m = wt_xasprintf("member %s decompresses to %s bytes than the %llu declared", name,
                                    outlen > usize ? "more" : "fewer", (unsigned long long)usize);
