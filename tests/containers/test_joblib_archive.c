@@ -120,6 +120,30 @@ WT_TEST(joblib_zfile_format_is_decoded) {
     free(npy);
 }
 
+WT_TEST(concatenated_gzip_and_bzip2_members_are_one_stream) {
+    size_t nl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    comp cs[] = {C_GZIP, C_BZ2, C_XZ, C_ZSTD};
+    for (int i = 0; i < 4; i++) {
+        size_t l1, l2, half = nl / 2;
+        uint8_t *a = compress_as(cs[i], npy, half, &l1);
+        uint8_t *b = compress_as(cs[i], npy + half, nl - half, &l2);
+        uint8_t *cat = malloc(l1 + l2);
+        memcpy(cat, a, l1);
+        memcpy(cat + l1, b, l2);
+        wt_scan_result *r = wt_t_scan_mem("model.joblib", cat, l1 + l2);
+        if (wt_t_count(r, "WT-NPY-001") != 1) fprintf(stderr, "    codec %s\n", comp_names[cs[i]]);
+        CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+        if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH); /* payload spans both members */
+        wt_scan_result_free(r);
+        free(a);
+        free(b);
+        free(cat);
+    }
+    free(npy);
+}
+
 WT_TEST(lz4_joblib_is_unscannable) {
     const uint8_t lz4[] = {0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0x05, 0, 0, 0x80, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0};
     wt_scan_result *r = wt_t_scan_mem("model.joblib", lz4, sizeof lz4);
