@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "formats/torch.h"
@@ -49,6 +50,19 @@ static bool bad_path(const char *name) {
         if (*p) p++;
     }
     return false;
+}
+
+/* A PyTorch-shaped member layout packed in another archive (nullifAI used
+ * 7z): <folder>/data.pkl is a pickle by definition, whatever its bytes look
+ * like, so it goes to the pickle analyzer; everything else by content. */
+static bool torch_data_pkl(const char *name) {
+    const char *slash = strchr(name, '/');
+    return slash && slash != name && strcasecmp(slash + 1, "data.pkl") == 0;
+}
+
+static void dispatch_member(wt_ctx *ctx, const char *name, wt_reader *r) {
+    if (torch_data_pkl(name) && wt_analyzer_by_name("pickle")) wt_scan_child_as(ctx, name, r, "pickle");
+    else wt_scan_child(ctx, name, r);
 }
 
 /* ---------------- tar ---------------- */
@@ -169,7 +183,7 @@ static void tar_scan_members(wt_ctx *ctx, wt_reader *r, tmember *m, size_t n) {
             wt_reader_unref(sub);
         } else {
             wt_reader *sub = wt_reader_new_sub(r, m[i].off, m[i].size);
-            wt_scan_child(ctx, m[i].name, sub);
+            dispatch_member(ctx, m[i].name, sub);
             wt_reader_unref(sub);
         }
     }
@@ -339,7 +353,7 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         goto out;
     }
     size_t n = 0;
-    bool traversal_reported = false;
+    bool traversal_reported = false, torch_layout = false;
     for (;;) {
         if (wt_ctx_expired(ctx)) break;
         struct archive_entry *e;
@@ -358,6 +372,14 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
             traversal_reported = true;
         }
         if (archive_entry_filetype(e) != AE_IFREG) { free(name); continue; }
+        /* nullifAI: a PyTorch checkpoint's members packed with 7z instead of zip */
+        if (torch_data_pkl(name) && !torch_layout) {
+            torch_layout = true;
+            char *k = wt_xasprintf("pytorch-%s", kind);
+            wt_ctx_set_kind(ctx, k);
+            free(k);
+            wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+        }
         if (lim->max_members && n >= lim->max_members) {
             wt_emit_limit(ctx, "archive members", n + 1, lim->max_members);
             free(name);
@@ -398,7 +420,7 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
                     name, archive_error_string(a) ? archive_error_string(a) : "error");
         size_t len = b.len;
         wt_reader *mr = wt_reader_new_mem(wt_buf_steal(&b), len, true);
-        wt_scan_child(ctx, name, mr);
+        dispatch_member(ctx, name, mr);
         wt_reader_unref(mr);
         free(name);
         if (damaged && len == 0) break;

@@ -398,6 +398,20 @@ WT_TEST(pytorch_zip_wrapped_in_7z_is_found_nullifai) {
     CHECK_INT(ran(r, "zip"), 1);
     if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
     wt_scan_result_free(r);
+    /* nullifAI: the checkpoint's own members packed with 7z, payload then a broken stream */
+    static const char broken[] = "cos\nsystem\n(S'true'\ntR\xff\xfe";
+    free(wt_t_write(dir, "nf2/archive/data.pkl", broken, sizeof broken - 1));
+    free(wt_t_write(dir, "nf2/archive/version", "3\n", 2));
+    free(cmd);
+    cmd = wt_xasprintf("cd '%s/nf2' && 7z a -bd -bso0 -bsp0 ../nullifai.pt archive >/dev/null 2>&1", dir);
+    CHECK_INT(system(cmd), 0);
+    free(p7);
+    p7 = wt_xasprintf("%s/nullifai.pt", dir);
+    r = wt_t_scan_path(p7);
+    CHECK_STR(r->ninfos ? r->infos[0].kind : "", "pytorch-7z");
+    CHECK_INT(r->models_found, 1);
+    if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
+    wt_scan_result_free(r);
     /* encrypted 7z member: unscannable */
     free(cmd);
     cmd = wt_xasprintf("cd '%s/nf' && 7z a -bd -bso0 -bsp0 -psecret ../enc.7z model.pt >/dev/null 2>&1", dir);
