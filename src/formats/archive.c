@@ -127,6 +127,7 @@ static void pax_parse(const uint8_t *d, size_t n, char **path, uint64_t *size, b
         while (q < n && d[q] >= '0' && d[q] <= '9' && len < n) len = len * 10 + (uint64_t)(d[q++] - '0');
         if (q >= n || d[q] != ' ' || len == 0 || len > n - p) return;
         const uint8_t *rec = d + q + 1, *end = d + p + len - 1; /* end at '\n' */
+        if (rec > end) return;
         const uint8_t *eq = memchr(rec, '=', (size_t)(end - rec));
         if (eq) {
             size_t kl = (size_t)(eq - rec);

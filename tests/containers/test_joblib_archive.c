@@ -349,6 +349,21 @@ WT_TEST(tar_long_names_pax_and_traversal) {
     free(npy);
 }
 
+WT_TEST(tar_malformed_pax_records_are_bounded) {
+    const char *recs[] = {"1 ", "2 x", "3 p\n", "99999999999999999999 path=x\n", "12 path\n", "5 a=\n", "0 \n", ""};
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        wt_buf b;
+        wt_buf_init(&b);
+        tarw_add(&b, "PaxHeaders/x", recs[i], strlen(recs[i]), 'x');
+        tarw_add(&b, "a.txt", "hello", 5, '0');
+        tarw_end(&b);
+        wt_scan_result *r = wt_t_scan_mem("t.tar", b.data, b.len);
+        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+        wt_scan_result_free(r);
+        wt_buf_free(&b);
+    }
+}
+
 WT_TEST(tar_truncated_and_bad_checksum) {
     size_t nl;
     uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
