@@ -257,6 +257,7 @@ static int tar_analyze(wt_ctx *ctx, wt_reader *r) {
             free(nm);
             free(pre);
         }
+        wt_member_name_clean(name);
         free(longname); longname = NULL;
         free(paxpath); paxpath = NULL;
         has_paxsize = false;
@@ -366,7 +367,7 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
             break;
         }
         const char *nm = archive_entry_pathname(e);
-        char *name = wt_xstrdup(nm ? nm : "(unnamed)");
+        char *name = wt_member_name_clean(wt_xstrdup(nm ? nm : "(unnamed)"));
         if (!traversal_reported && bad_path(name)) {
             wt_emit(ctx, "WT-ARCHIVE-003", WT_SEV_NONE, NULL, name, "%s member %s would be extracted outside the "
                     "target folder", kind, name);

@@ -439,6 +439,12 @@ wt_reader *wt_unpacker_lazy_reader(wt_unpacker *u, uint64_t size) {
     return wt_reader_new_custom(&lazy_ops, z, size);
 }
 
+char *wt_member_name_clean(char *s) {
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) *p = '?';
+    return s;
+}
+
 /* ---- whole streams ---- */
 char *wt_unpack_child_name(wt_ctx *ctx, wt_codec codec) {
     const char *base = wt_ctx_basename(ctx);

@@ -135,7 +135,7 @@ static char *dup_name(const uint8_t *p, size_t n) {
     char *s = wt_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++) s[i] = p[i] ? (char)p[i] : '?';
     s[n] = 0;
-    return s;
+    return wt_member_name_clean(s);
 }
 
 /* ZIP64 extended information extra field: values present only for the

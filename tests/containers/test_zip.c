@@ -390,6 +390,21 @@ WT_TEST(path_traversal_and_out_of_bounds_entries) {
     free(zip);
 }
 
+WT_TEST(control_bytes_in_member_names_are_neutralised) {
+    size_t nl, zl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "evil\x1b[2J\nname.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    const wt_finding *f = wt_t_find(r, "WT-NPY-001");
+    CHECK(f && strcmp(f->artifact, "x.zip!evil?[2J?name.npy") == 0);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
+}
+
 WT_TEST(member_count_is_bounded) {
     size_t zl;
     zw z;
