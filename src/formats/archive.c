@@ -252,7 +252,9 @@ static int tar_analyze(wt_ctx *ctx, wt_reader *r) {
         else if (longname) name = wt_xstrdup(longname);
         else {
             char *nm = field_str(h, 100);
-            char *pre = magic ? field_str(h + 345, 155) : wt_xstrdup("");
+            /* the prefix field exists in POSIX ustar ("ustar\0"); GNU tar
+             * ("ustar  ") keeps access times there */
+            char *pre = magic && h[262] == 0 ? field_str(h + 345, 155) : wt_xstrdup("");
             name = pre[0] ? wt_xasprintf("%s/%s", pre, nm) : wt_xstrdup(nm);
             free(nm);
             free(pre);
