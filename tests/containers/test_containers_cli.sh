@@ -52,4 +52,31 @@ print("ok   nested artifact names", arts)
 PY
 after=$(cd "$tmp/nest/scan" && find . -printf '%p %s %T@\n' | sort)
 [ "$before" = "$after" ] && ok "target folder untouched" || bad "target folder changed"
+# archives written by GNU tar in every format and filter
+long="$tmp/src/$(printf 'd%.0s' {1..120})/sub"
+mkdir -p "$long" "$tmp/tars"
+cp "$tmp/nest/src/obj.npy" "$long/obj.npy"
+(cd "$tmp/src" && tar --format=gnu -cf "$tmp/tars/gnu.tar" . && tar --format=pax -cf "$tmp/tars/pax.tar" . \
+  && tar --format=ustar -cf "$tmp/tars/ustar.tar" . 2>/dev/null; tar -czf "$tmp/tars/t.tgz" . && tar -cjf "$tmp/tars/t.tar.bz2" . \
+  && tar -cJf "$tmp/tars/t.tar.xz" . && tar --zstd -cf "$tmp/tars/t.tar.zst" .) || bad "tar"
+"$WT_BIN" scan "$tmp/tars" --no-reports --format json -o "$tmp/tars.json" >/dev/null 2>&1
+"$WT_PYTHON" - "$tmp/tars.json" "$(printf 'd%.0s' {1..120})" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+member = "./" + sys.argv[2] + "/sub/obj.npy"
+arts = sorted(f["artifact"] for f in d["findings"] if f["rule_id"] == "WT-NPY-001")
+want = sorted(["gnu.tar!" + member, "pax.tar!" + member, "t.tgz!t.tar!" + member, "t.tar.bz2!t.tar!" + member,
+               "t.tar.xz!t.tar!" + member, "t.tar.zst!t.tar!" + member])
+# ustar cannot store a 120-character directory name in one header: tar refuses or splits with the prefix field
+ustar = [a for a in arts if a.startswith("ustar.tar!")]
+arts = [a for a in arts if not a.startswith("ustar.tar!")]
+if arts != want or any(a != "ustar.tar!" + member for a in ustar):
+    print("FAIL tar formats", arts, ustar)
+    sys.exit(1)
+others = [f for f in d["findings"] if f["rule_id"].startswith("WT-ARCHIVE")]
+if others:
+    print("FAIL unexpected archive findings", others)
+    sys.exit(1)
+print("ok   GNU tar gnu/pax/ustar and gz/bz2/xz/zstd:", len(arts) + len(ustar), "members found")
+PY
 exit $fail
