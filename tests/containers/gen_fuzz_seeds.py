@@ -30,7 +30,7 @@ def zbytes(members, compress=zipfile.ZIP_STORED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", compress) as z:
         for n, d in members:
-            z.writestr(n, d)
+            z.writestr(zipfile.ZipInfo(n, date_time=(2020, 1, 1, 0, 0, 0)), d, compress_type=compress)
     return b.getvalue()
 
 
@@ -66,3 +66,14 @@ with tarfile.open(fileobj=pb, mode="w", format=tarfile.PAX_FORMAT) as t:
 write("tar", "pax.tar", pb.getvalue())
 write("tar", "bundle.tar.gz", gzip.compress(pb.getvalue(), mtime=0))
 write("tar", "joblib.z", zlib.compress(obj))
+
+# a 7z holding a small checkpoint (7z from p7zip-full), and an xz stream
+import lzma, shutil, subprocess, tempfile
+write("tar", "pickle.xz", lzma.compress(EVIL))
+if shutil.which("7z"):
+    with tempfile.TemporaryDirectory() as td:
+        with open(os.path.join(td, "m.pt"), "wb") as f:
+            f.write(zbytes(torch[:2]))
+        subprocess.run(["7z", "a", "-bd", "-bso0", "-bsp0", os.path.join(td, "m.7z"), "m.pt"], cwd=td, check=True)
+        with open(os.path.join(td, "m.7z"), "rb") as f:
+            write("tar", "checkpoint.7z", f.read())
