@@ -413,14 +413,15 @@ static long long lazy_read(void *self, uint64_t off, void *buf, size_t len) {
     return (long long)len;
 }
 
-/* Zero-copy only once decoding has stopped: before that a later read may
- * grow (move) the buffer under a pointer handed out earlier, so the reader
- * falls back to its own copy. */
+/* Zero-copy only once the buffer can no longer move: decoding has stopped,
+ * or everything this reader can deliver is decoded (reads never ask for
+ * more). Before that a later read may grow the buffer under a pointer handed
+ * out earlier, so the reader falls back to its own copy. */
 static const uint8_t *lazy_map(void *self, uint64_t off, size_t len) {
     lazy *z = self;
     if (off > z->size || len > z->size - off) return NULL;
     uint64_t have = wt_unpacker_fill(z->u, off + len);
-    if (have < off + len || z->u->state == WT_UNPACK_RUNNING) return NULL;
+    if (have < off + len || (z->u->state == WT_UNPACK_RUNNING && have < z->size)) return NULL;
     return z->u->out + off;
 }
 
