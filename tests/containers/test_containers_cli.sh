@@ -79,4 +79,40 @@ if others:
     sys.exit(1)
 print("ok   GNU tar gnu/pax/ustar and gz/bz2/xz/zstd:", len(arts) + len(ustar), "members found")
 PY
+# zips written by real tools: no false structure findings, every member found
+mkdir -p "$tmp/zt/src" "$tmp/zt/scan"
+cp "$tmp/nest/src/obj.npy" "$tmp/zt/src/obj.npy"
+echo hello > "$tmp/zt/src/readme.txt"
+(cd "$tmp/zt/src" && zip -q "$tmp/zt/scan/cli.zip" obj.npy readme.txt \
+  && 7z a -tzip -bd -bso0 -bsp0 "$tmp/zt/scan/p7.zip" obj.npy readme.txt \
+  && 7z a -tzip -mm=BZip2 -bd -bso0 -bsp0 "$tmp/zt/scan/p7bz.zip" obj.npy \
+  && 7z a -tzip -mm=LZMA -bd -bso0 -bsp0 "$tmp/zt/scan/p7lzma.zip" obj.npy \
+  && 7z a -tzip -mm=Deflate64 -bd -bso0 -bsp0 "$tmp/zt/scan/p7d64.zip" obj.npy) >/dev/null || bad "zip writers"
+(cd "$tmp/zt/src" && "$WT_PYTHON" - "$tmp/zt/scan" <<'PY') || bad "python zip writers"
+import io, sys, zipfile
+out = sys.argv[1]
+class Unseekable(io.RawIOBase):  # forces data descriptors (flag bit 3)
+    def __init__(self, f): self.f = f
+    def writable(self): return True
+    def write(self, b): return self.f.write(b)
+with open(out + "/stream.zip", "wb") as raw:
+    with zipfile.ZipFile(Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as z:
+        z.write("obj.npy"); z.write("readme.txt")
+with zipfile.ZipFile(out + "/z64.zip", "w", zipfile.ZIP_STORED) as z:
+    with z.open("obj.npy", "w", force_zip64=True) as f: f.write(open("obj.npy", "rb").read())
+for name, c in (("lz.zip", zipfile.ZIP_LZMA), ("bz.zip", zipfile.ZIP_BZIP2)):
+    with zipfile.ZipFile(out + "/" + name, "w", c) as z: z.write("obj.npy")
+PY
+"$WT_BIN" scan "$tmp/zt/scan" --no-reports --format json -o "$tmp/zt.json" >/dev/null 2>&1
+"$WT_PYTHON" - "$tmp/zt.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+found = sorted(f["artifact"] for f in d["findings"] if f["rule_id"] == "WT-NPY-001")
+want = sorted(z + "!obj.npy" for z in ["cli.zip", "p7.zip", "p7bz.zip", "p7lzma.zip", "stream.zip", "z64.zip", "lz.zip", "bz.zip"])
+zipf = sorted((f["artifact"], f["rule_id"]) for f in d["findings"] if f["rule_id"].startswith("WT-ZIP"))
+if found != want or zipf != [("p7d64.zip", "WT-ZIP-010")]:
+    print("FAIL zip writers", found, zipf)
+    sys.exit(1)
+print("ok   zips from zip, 7z (deflate/bzip2/lzma), zipfile (streamed, zip64, lzma, bzip2); deflate64 unscannable")
+PY
 exit $fail
