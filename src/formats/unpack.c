@@ -351,8 +351,10 @@ uint64_t wt_unpacker_fill(wt_unpacker *u, uint64_t want) {
             if (!next_member(u)) u->state = WT_UNPACK_END;
             continue;
         }
-        if (got == 0 && u->in_pos == before_pos && !have_in) {
-            u->state = WT_UNPACK_TRUNCATED;
+        if (got == 0 && u->in_pos == before_pos) {
+            /* no progress: out of input, or a decoder that will not move */
+            u->state = have_in ? WT_UNPACK_CORRUPT : WT_UNPACK_TRUNCATED;
+            if (have_in) set_err(u, WT_UNPACK_CORRUPT, "decoder made no progress");
             break;
         }
         if (u->out_len >= u->cap) {
