@@ -104,6 +104,9 @@ typedef struct zent {
     uint64_t loff, doff, end;  /* local header, data start, data end (central sizes) */
     bool local_ok, local_sizes;
     bool hidden;
+    uint8_t *craw;             /* central name bytes as stored (compared raw) */
+    uint16_t crawlen;
+    bool name_diff;            /* local name bytes differ from the central ones */
 } zent;
 
 typedef struct zscan {
@@ -171,6 +174,7 @@ static bool read_local(zscan *z, zent *e) {
     const uint8_t *nx = (uint64_t)nlen + xlen <= z->size - after ? wt_reader_view(z->r, after, (size_t)nlen + xlen) : NULL;
     if (!nx) return false;
     e->lname = dup_name(nx, nlen);
+    e->name_diff = e->craw && (nlen != e->crawlen || memcmp(nx, e->craw, nlen) != 0);
     if (e->lcsize == 0xffffffffu || e->lusize == 0xffffffffu)
         parse_zip64_extra(nx + nlen, xlen, &e->lusize, &e->lcsize, NULL);
     e->doff = after + nlen + xlen;
@@ -409,7 +413,7 @@ static void scan_entry(zscan *z, zent *e) {
         free(m);
         return;
     }
-    bool name_diff = strcmp(e->cname, e->lname) != 0;
+    bool name_diff = e->name_diff;
     bool method_diff = e->cmethod != e->lmethod;
     bool size_diff = e->local_sizes && (e->lcsize != e->ccsize || e->lusize != e->cusize);
     bool crc_diff = e->local_sizes && !(e->lflags & 8) && e->lcrc != e->ccrc;
@@ -595,6 +599,7 @@ static void free_entries(zscan *z) {
     for (size_t i = 0; i < z->n; i++) {
         free(z->e[i].cname);
         free(z->e[i].lname);
+        free(z->e[i].craw);
     }
     free(z->e);
 }
@@ -688,6 +693,9 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
         e->cusize = rd32(c + 24);
         e->loff = rd32(c + 42);
         e->cname = dup_name(c + 46, nlen);
+        e->craw = wt_xmalloc(nlen ? nlen : 1);
+        memcpy(e->craw, c + 46, nlen);
+        e->crawlen = nlen;
         parse_zip64_extra(c + 46 + nlen, xlen, &e->cusize, &e->ccsize, &e->loff);
         if (e->loff <= UINT64_MAX - concat) e->loff += concat;
         p += 46 + nlen + xlen + clen;

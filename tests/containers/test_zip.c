@@ -97,6 +97,19 @@ WT_TEST(local_central_name_mismatch_scans_the_member_cve_2025_1944) {
     free(zip);
 }
 
+WT_TEST(names_differing_only_in_control_bytes_still_mismatch) {
+    size_t zl;
+    zw z;
+    zw_init(&z);
+    zw_opts o = {.local_name = "a\x01.txt", .local_method = -1};
+    zw_add(&z, "a\x02.txt", "x", 1, &o);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-001"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+}
+
 WT_TEST(local_central_method_mismatch_scans_both_variants) {
     size_t nl, zl;
     uint8_t *npy = obj_npy(&nl);
