@@ -171,17 +171,8 @@ static void tar_scan_members(wt_ctx *ctx, wt_reader *r, tmember *m, size_t n) {
             wt_scan_child_as(ctx, m[i].name, sub, "pickle");
             wt_reader_unref(sub);
         } else if (legacy && (strcmp(b, "storages") == 0 || strcmp(b, "tensors") == 0)) {
-            /* torch unpickles a count first, then per-record pickles
-             * interleaved with raw data: scan the leading pickle */
-            size_t vl = m[i].size > (1u << 20) ? (1u << 20) : (size_t)m[i].size;
-            const uint8_t *v = wt_reader_view(r, m[i].off, vl);
-            size_t span = v ? wt_pickle_span(v, vl) : 0;
-            wt_reader *sub = wt_reader_new_sub(r, m[i].off, span ? span : m[i].size);
-            char *nm = wt_xasprintf("%s[0]", m[i].name);
-            if (have_pickle_an) wt_scan_child_as(ctx, nm, sub, "pickle");
-            else wt_scan_child(ctx, nm, sub);
-            free(nm);
-            wt_reader_unref(sub);
+            /* torch unpickles a count, then one pickle per record between raw data */
+            wt_torch_legacy_records(ctx, r, m[i].off, m[i].size, m[i].name, strcmp(b, "storages") == 0);
         } else {
             wt_reader *sub = wt_reader_new_sub(r, m[i].off, m[i].size);
             dispatch_member(ctx, m[i].name, sub);

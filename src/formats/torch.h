@@ -46,6 +46,15 @@ void wt_torch_zip_report(wt_ctx *ctx, const wt_torch_layout *l);
  * opcode arguments; never interprets anything. */
 size_t wt_pickle_span(const uint8_t *buf, size_t len);
 
+/* Scan the `storages` or `tensors` member of a legacy PyTorch tar the way
+ * torch reads it: a count pickle, then per record a pickle (scanned: torch
+ * unpickles it) followed by raw data whose length the record defines
+ * (storages: int64 element count x the element size of the storage type
+ * named in the record; tensors: ndim, sizes, strides, offset). Every pickle
+ * goes to the pickle analyzer as "<member>[i]"; raw data is never read. */
+void wt_torch_legacy_records(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t size, const char *member,
+                             bool storages);
+
 extern const wt_analyzer wt_torch_legacy_analyzer;
 extern const wt_rule wt_torch_rules[];
 extern const size_t wt_torch_nrules;
