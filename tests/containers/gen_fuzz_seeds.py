@@ -52,7 +52,10 @@ write("zip", "nested.zip", zbytes([("inner.pt", zbytes(torch))]))
 
 tb = io.BytesIO()
 with tarfile.open(fileobj=tb, mode="w", format=tarfile.GNU_FORMAT) as t:
-    for n, d in [("sys_info", BENIGN), ("pickle", EVIL), ("storages", b"\x80\x02K\x00."), ("tensors", b"\x80\x02K\x00."),
+    rec = b"\x80\x02(X\x01\x00\x00\x000X\x03\x00\x00\x00cpuctorch\nFloatStorage\nt." + struct.pack("<q", 2) + b"\0" * 8
+    ten = b"\x80\x02(K\x00X\x01\x00\x00\x000ctorch\nFloatTensor\nt." + struct.pack("<ii", 1, 0) + struct.pack("<qqq", 2, 1, 0)
+    for n, d in [("sys_info", BENIGN), ("pickle", EVIL), ("storages", b"\x80\x02K\x01." + rec),
+                 ("tensors", b"\x80\x02K\x01." + ten),
                  ("d/" + "x" * 120 + ".npy", obj)]:
         ti = tarfile.TarInfo(n)
         ti.size = len(d)
