@@ -436,6 +436,16 @@ WT_TEST(pytorch_zip_wrapped_in_7z_is_found_nullifai) {
     r = wt_t_scan_path(p7);
     CHECK(wt_t_count(r, "WT-ARCHIVE-004") + wt_t_count(r, "WT-ARCHIVE-002") >= 1);
     wt_scan_result_free(r);
+    /* 7z bomb: 64 MiB of zeros in a few KB */
+    free(cmd);
+    cmd = wt_xasprintf("mkdir -p '%s/bomb' && cd '%s/bomb' && head -c 67108864 /dev/zero > zeros.bin && "
+                       "7z a -bd -bso0 -bsp0 ../bomb.7z zeros.bin >/dev/null 2>&1 && rm -f zeros.bin", dir, dir);
+    CHECK_INT(system(cmd), 0);
+    free(p7);
+    p7 = wt_xasprintf("%s/bomb.7z", dir);
+    r = wt_t_scan_path(p7);
+    CHECK_INT(wt_t_count(r, "WT-ARCHIVE-001"), 1);
+    wt_scan_result_free(r);
     /* truncated 7z */
     free(cmd);
     cmd = wt_xasprintf("head -c 100 '%s/model.7z' > '%s/cut.7z'", dir, dir);
