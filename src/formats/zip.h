@@ -20,6 +20,9 @@
 #include "core/analyzer.h"
 
 extern const wt_analyzer wt_zip_analyzer;
+/* Non-exclusive: a zip behind another format (polyglot), found by its end
+ * record when the start of the file is not a zip. */
+extern const wt_analyzer wt_zip_tail_analyzer;
 extern const wt_rule wt_zip_rules[];
 extern const size_t wt_zip_nrules;
 
