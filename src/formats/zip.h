@@ -2,7 +2,8 @@
  * zip.h - a hand-written, lenient ZIP reader and the "zip" analyzer.
  *
  * Owns: finding the end of central directory (and its ZIP64 variant, and
- * zips with prepended data the way Python's zipfile and torch accept them),
+ * zips with prepended data the way Python's zipfile accepts them; zips appended
+ * to other formats through a non-exclusive tail check),
  * reading the central directory AND every local header, and scanning each
  * member the way a lenient reader would see it: when local and central
  * headers disagree every variant is scanned; a wrong CRC, a flag claiming
