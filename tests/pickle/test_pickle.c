@@ -911,10 +911,11 @@ WT_TEST(deeply_nested_containers_via_memo_do_not_crash) {
 
 /* ---------------- bounds ---------------- */
 
-WT_TEST(memo_and_stack_bounds_stop_decoding) {
+WT_TEST(stack_bound_stops_decoding_and_memo_bound_does_not) {
     pasm a = {0};
     pa_proto(&a, 4);
     for (int i = 0; i < 5000; i++) { pa_op(&a, 'N'); pa_memoize(&a); }
+    pa_op(&a, 'j'); pa_u32(&a, 3); /* evicted by then: an unknown value */
     pa_stop(&a);
     wt_reader *rd = wt_reader_new_mem(a.d, a.n, false);
     pk_run run;
@@ -924,7 +925,7 @@ WT_TEST(memo_and_stack_bounds_stop_decoding) {
     pk_bounds_default(&run.bounds);
     run.bounds.max_memo = 100;
     pk_vm_run(&run);
-    CHECK_INT(run.result, PK_END_LIMIT);
+    CHECK_INT(run.result, PK_END_STOP);
     memset(&run, 0, sizeof run);
     run.r = rd;
     run.end = a.n;
@@ -933,6 +934,39 @@ WT_TEST(memo_and_stack_bounds_stop_decoding) {
     pk_vm_run(&run);
     CHECK_INT(run.result, PK_END_LIMIT);
     wt_reader_unref(rd);
+    pa_free(&a);
+}
+
+WT_TEST(payload_behind_a_memo_filling_prefix_is_still_found) {
+    /* more memo entries than the memo window: decoding goes on, module
+     * strings already used by STACK_GLOBAL stay resolvable, other evicted
+     * strings make a computed (high) global */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_str(&a, "os"); pa_memoize(&a);          /* key 0 */
+    pa_str(&a, "getcwd"); pa_memoize(&a);      /* key 1 */
+    pa_op(&a, 0x93); pa_memoize(&a);           /* key 2 */
+    pa_op(&a, '0');
+    pa_str(&a, "posix"); pa_memoize(&a);       /* key 3, never used as a name */
+    pa_op(&a, '0');
+    for (int i = 0; i < 1100000; i++) { pa_op(&a, 'N'); pa_memoize(&a); pa_op(&a, '0'); }
+    pa_op(&a, 'j'); pa_u32(&a, 0);
+    pa_str(&a, "system");
+    pa_op(&a, 0x93);
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_op(&a, '0');
+    pa_op(&a, 'j'); pa_u32(&a, 3);
+    pa_str(&a, "system");
+    pa_op(&a, 0x93);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system('true')");
+    EXPECT_EVIDENCE(r, "WT-PICKLE-002", "not a literal");
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
+    CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
+    wt_scan_result_free(r);
     pa_free(&a);
 }
 

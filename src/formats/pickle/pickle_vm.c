@@ -13,6 +13,7 @@
 #include "formats/pickle/pickle_vm.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #define PK_SEEN_CAP 8192u           /* distinct globals tracked per stream */
 #define PK_EV_MAX 240u              /* evidence length */
 #define PK_CALL_DEPTH 8             /* nested symbolic call resolution */
+#define PK_SPARSE_MAX (1u << 16)    /* memo entries outside the dense window */
 
 void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
@@ -44,7 +46,8 @@ enum {
     V_NONE, V_BOOL, V_INT, V_BIGINT, V_FLOAT, V_STR, V_BYTES, V_TUPLE, V_LIST, V_DICT, V_SET,
     V_FROZENSET, V_REF, V_CALL, V_PERSID, V_EXT, V_BUF, V_UNKNOWN
 };
-enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8 };
+enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32 };
+#define PK_INLINE 24 /* strings shorter than this live inside the value */
 
 typedef struct pv {
     uint32_t rc;
@@ -61,6 +64,7 @@ typedef struct pv {
     } u;
     char *text;         /* str/bytes prefix, or V_REF qualified name; NUL-terminated */
     struct pv **kids;   /* containers: first items; V_CALL: callee, args, kwargs; V_PERSID: pid */
+    char inl[PK_INLINE];
 } pv;
 
 #define SLAB 4096u
@@ -97,12 +101,18 @@ typedef struct vm {
     uint32_t sp, scap;
     uint32_t *marks;
     uint32_t mp, mcap;
-    memo_slot *memo;
-    uint32_t mcount, mhcap;
+    memo_slot *memo;     /* sparse keys */
+    uint32_t mhcap, nhash;
+    pv **dense;          /* keys [dbase, dbase + dcap): picklers number from 0 */
+    uint64_t dbase;
+    uint32_t dcap;
+    uint64_t mlogical;   /* len(memo) as the unpickler sees it (MEMOIZE key) */
+    bool memo_evicted;
     /* value pool */
     pv **slabs;
     size_t nslabs;
     pv *freelist;
+    pv **kfree;          /* recycled item arrays */
     uint32_t live;
     uint64_t pfx_live;
     pv **work;           /* unref worklist */
@@ -267,6 +277,24 @@ static bool in_line(vm *m, size_t keep, uint64_t *full) {
 
 /* ---------------- values ---------------- */
 
+/* Item arrays all have PK_KEEP slots and are recycled through a free list
+ * (a container per tuple would otherwise cost a malloc/free pair). */
+static pv **kids_alloc(vm *m) {
+    pv **k = m->kfree;
+    if (k) {
+        m->kfree = (pv **)k[0];
+        memset(k, 0, PK_KEEP * sizeof *k);
+        return k;
+    }
+    return wt_xcalloc(PK_KEEP, sizeof *k);
+}
+
+static void kids_free(vm *m, pv **k) {
+    if (!k) return;
+    k[0] = (pv *)m->kfree;
+    m->kfree = k;
+}
+
 static pv *v_new(vm *m, int kind) {
     if (m->live >= m->run->bounds.max_values) {
         limit(m, "pickle symbolic values", m->live, m->run->bounds.max_values);
@@ -283,7 +311,7 @@ static pv *v_new(vm *m, int kind) {
     }
     pv *v = m->freelist;
     m->freelist = (pv *)v->kids;
-    memset(v, 0, sizeof *v);
+    memset(v, 0, offsetof(pv, inl));
     v->rc = 1;
     v->kind = (uint8_t)kind;
     v->flags = F_LIVE;
@@ -308,9 +336,9 @@ static void v_release_one(vm *m, pv *v) {
     }
     if (v->text) {
         if (v->kind == V_STR || v->kind == V_BYTES) m->pfx_live -= v->tlen;
-        free(v->text);
+        if (!(v->flags & F_INLINE)) free(v->text);
     }
-    free(v->kids);
+    kids_free(m, v->kids);
     v->text = NULL;
     v->flags = 0;
     v->kids = (pv **)m->freelist;
@@ -329,7 +357,12 @@ static void v_unref(vm *m, pv *v) {
 }
 
 static void v_set_text(vm *m, pv *v, const void *p, size_t n) {
-    v->text = wt_xmalloc(n + 1);
+    if (n < PK_INLINE) {
+        v->text = v->inl;
+        v->flags |= F_INLINE;
+    } else {
+        v->text = wt_xmalloc(n + 1);
+    }
     if (n) memcpy(v->text, p, n);
     v->text[n] = 0;
     v->tlen = (uint32_t)n;
@@ -344,7 +377,7 @@ static bool v_complete(const pv *v) {
 static void c_add(vm *m, pv *c, pv *item) {
     c->n++;
     if (c->nkids < PK_KEEP && item) {
-        if (!c->kids) c->kids = wt_xcalloc(PK_KEEP, sizeof *c->kids);
+        if (!c->kids) c->kids = kids_alloc(m);
         c->kids[c->nkids++] = item;
     } else {
         v_unref(m, item);
@@ -518,7 +551,7 @@ static uint64_t mix64(uint64_t x) {
     return x;
 }
 
-static memo_slot *memo_find(vm *m, uint64_t key) {
+static memo_slot *hash_find(vm *m, uint64_t key) {
     if (!m->mhcap) return NULL;
     uint32_t mask = m->mhcap - 1;
     for (uint32_t i = (uint32_t)mix64(key) & mask;; i = (i + 1) & mask) {
@@ -527,19 +560,8 @@ static memo_slot *memo_find(vm *m, uint64_t key) {
     }
 }
 
-static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
-    if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
-    memo_slot *s = memo_find(m, key);
-    if (s) {
-        v_unref(m, s->v);
-        s->v = v_ref(v);
-        return true;
-    }
-    if (m->mcount >= m->run->bounds.max_memo) {
-        limit(m, "pickle memo entries", m->mcount, m->run->bounds.max_memo);
-        return false;
-    }
-    if ((m->mcount + 1) * 2 > m->mhcap) {
+static void hash_insert(vm *m, uint64_t key, pv *v) {
+    if ((m->nhash + 1) * 2 > m->mhcap) {
         uint32_t ncap = m->mhcap ? m->mhcap * 2 : 256;
         memo_slot *old = m->memo;
         uint32_t ocap = m->mhcap;
@@ -557,9 +579,109 @@ static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
     uint32_t i = (uint32_t)mix64(key) & mask;
     while (m->memo[i].key1) i = (i + 1) & mask;
     m->memo[i].key1 = key + 1;
-    m->memo[i].v = v_ref(v);
-    m->mcount++;
+    m->memo[i].v = v;
+    m->nhash++;
+}
+
+static bool in_window(const vm *m, uint64_t key) { return key >= m->dbase && key - m->dbase < m->dcap; }
+
+static pv *memo_get(vm *m, uint64_t key) {
+    if (in_window(m, key)) return m->dense[key - m->dbase];
+    memo_slot *s = hash_find(m, key);
+    return s ? s->v : NULL;
+}
+
+static pk_sem sem_of(vm *m, const pv *callee);
+
+/* What survives a memo eviction at a given stage: references to imported
+ * objects, callables built from them by attrgetter & co, and strings that
+ * already served as a STACK_GLOBAL module or name (picklers GET them again
+ * for the next global of the same module). */
+static bool memo_keep(vm *m, const pv *v, int stage) {
+    if (!v || stage >= 2) return false;
+    if (v->kind == V_REF || (v->flags & F_GLOBALNAME)) return true;
+    return stage == 0 && v->kind == V_CALL && v->kids[0] && v->kids[0]->kind == V_REF && sem_of(m, v->kids[0]) != PK_SEM_NONE;
+}
+
+/* Sparse part full: drop what is not worth keeping, in stages. */
+static void sparse_evict(vm *m) {
+    for (int stage = 0; stage < 3 && m->nhash >= PK_SPARSE_MAX / 2; stage++) {
+        memo_slot *old = m->memo;
+        uint32_t ocap = m->mhcap;
+        m->memo = NULL;
+        m->mhcap = 0;
+        m->nhash = 0;
+        for (uint32_t i = 0; i < ocap; i++) {
+            if (!old[i].key1) continue;
+            if (memo_keep(m, old[i].v, stage)) hash_insert(m, old[i].key1 - 1, old[i].v);
+            else v_unref(m, old[i].v);
+        }
+        free(old);
+    }
+    m->memo_evicted = true;
+}
+
+static void sparse_put(vm *m, uint64_t key, pv *v) {
+    if (m->nhash >= PK_SPARSE_MAX) sparse_evict(m);
+    hash_insert(m, key, v);
+}
+
+/* Real pickles memoize every string and container, so a large benign pickle
+ * reaches any fixed memo bound, and stopping there would let a payload hide
+ * behind a memo-filling prefix. The memo is therefore a window over the most
+ * recent max_memo keys (picklers number them sequentially from 0) plus a
+ * small sparse table: entries that leave the window are dropped unless worth
+ * keeping (memo_keep). A GET of a dropped entry yields an unknown value; a
+ * global built from it is reported as computed (WT-PICKLE-002). */
+static void window_slide(vm *m, uint64_t key) {
+    /* keep the newest half of the window */
+    uint64_t nbase = key + 1 >= m->dcap / 2 ? key + 1 - m->dcap / 2 : 0;
+    uint64_t shift = nbase - m->dbase;
+    for (uint64_t i = 0; i < m->dcap; i++) {
+        pv *v = m->dense[i];
+        if (!v) continue;
+        if (i < shift) {
+            m->dense[i] = NULL;
+            if (memo_keep(m, v, 0)) sparse_put(m, m->dbase + i, v);
+            else { v_unref(m, v); m->memo_evicted = true; }
+        }
+    }
+    if (shift < m->dcap) {
+        memmove(m->dense, m->dense + shift, (size_t)(m->dcap - shift) * sizeof *m->dense);
+        memset(m->dense + (m->dcap - shift), 0, (size_t)shift * sizeof *m->dense);
+    } else {
+        memset(m->dense, 0, (size_t)m->dcap * sizeof *m->dense);
+    }
+    m->dbase = nbase;
+}
+
+static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
+    if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
+    if (!m->dense) {
+        m->dcap = m->run->bounds.max_memo ? m->run->bounds.max_memo : 1;
+        m->dense = wt_xcalloc(m->dcap, sizeof *m->dense);
+    }
+    pv *old = memo_get(m, key);
+    if (old) {
+        if (in_window(m, key)) m->dense[key - m->dbase] = v_ref(v);
+        else hash_find(m, key)->v = v_ref(v);
+        v_unref(m, old);
+        return true;
+    }
+    m->mlogical++;
+    /* the next sequential key just past the window: slide it forward */
+    if (key >= m->dbase + m->dcap && key < m->dbase + 2 * (uint64_t)m->dcap) window_slide(m, key);
+    if (in_window(m, key)) m->dense[key - m->dbase] = v_ref(v);
+    else sparse_put(m, key, v_ref(v));
     return true;
+}
+
+/* GET: push memo[key]. */
+static void op_get(vm *m, uint64_t key, uint64_t off) {
+    pv *v = memo_get(m, key);
+    if (v) { push(m, v_ref(v)); return; }
+    if (m->memo_evicted) { push(m, v_new(m, V_UNKNOWN)); return; }
+    fail(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off);
 }
 
 /* ---------------- globals: judging and reporting ---------------- */
@@ -774,7 +896,7 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
         v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
         return NULL;
     }
-    v->kids = wt_xcalloc(3, sizeof *v->kids);
+    v->kids = kids_alloc(m);
     v->kids[0] = callee;
     v->kids[1] = args;
     v->kids[2] = kwargs;
@@ -1265,6 +1387,8 @@ static void op_stack_global(vm *m, uint64_t off) {
     const char *ms = str_of(mod), *ns = str_of(name);
     pv *g;
     if (ms && ns && strlen(ms) == mod->tlen && strlen(ns) == name->tlen) {
+        mod->flags |= F_GLOBALNAME;
+        name->flags |= F_GLOBALNAME;
         g = make_global(m, ms, ns, off);
     } else {
         char *a = render_str(mod), *b = render_str(name);
@@ -1482,17 +1606,13 @@ static int step(vm *m) {
         {
             int64_t x; bool big;
             if (full > 32 || !parse_int_text(m->line.data ? m->line.data : "", m->line.len, &x, &big) || big || x < 0) { fail(m, off, "invalid GET argument"); break; }
-            memo_slot *s = memo_find(m, (uint64_t)x);
-            if (!s) { fail(m, off, "memo key %lld not found at offset %llu", (long long)x, (unsigned long long)off); break; }
-            push(m, v_ref(s->v));
+            op_get(m, (uint64_t)x, off);
         }
         break;
     case 'h': case 'j':
         if ((p = in_get(m, op == 'h' ? 1 : 4))) {
             uint64_t key = op == 'h' ? p[0] : rd_u32(p);
-            memo_slot *s = memo_find(m, key);
-            if (!s) { fail(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off); break; }
-            push(m, v_ref(s->v));
+            op_get(m, key, off);
         }
         break;
     case 'p':
@@ -1510,7 +1630,7 @@ static int step(vm *m) {
         }
         break;
     case 0x94:
-        if ((v = top(m, off))) memo_put(m, m->mcount, v, off);
+        if ((v = top(m, off))) memo_put(m, m->mlogical, v, off);
         break;
     case 'c': case 'i': {
         char *mod = NULL, *name = NULL;
@@ -1565,12 +1685,12 @@ static int step(vm *m) {
             if (!printable) { fail(m, off, "PERSID argument is not printable"); break; }
         }
         if ((w = new_str(m, V_STR, full, m->line.data ? m->line.data : "", m->line.len, 0, false)) && (v = v_new(m, V_PERSID))) {
-            v->kids = wt_xcalloc(1, sizeof *v->kids); v->kids[0] = w; v->nkids = 1; push(m, v);
+            v->kids = kids_alloc(m); v->kids[0] = w; v->nkids = 1; push(m, v);
         } else v_unref(m, w);
         break;
     case 'Q':
         if (!(w = pop(m, off))) break;
-        if ((v = v_new(m, V_PERSID))) { v->kids = wt_xcalloc(1, sizeof *v->kids); v->kids[0] = w; v->nkids = 1; push(m, v); }
+        if ((v = v_new(m, V_PERSID))) { v->kids = kids_alloc(m); v->kids[0] = w; v->nkids = 1; push(m, v); }
         else v_unref(m, w);
         break;
     case 0x82: case 0x83: case 0x84:
@@ -1617,16 +1737,26 @@ static void vm_free(vm *m) {
     drop_to(m, 0);
     for (uint32_t i = 0; i < m->mhcap; i++)
         if (m->memo[i].key1) v_unref(m, m->memo[i].v);
+    for (uint32_t i = 0; i < m->dcap; i++) v_unref(m, m->dense[i]);
+    free(m->dense);
     /* cycles (a list appended to itself) survive refcounting: free whatever
      * is still live slab by slab */
     for (size_t s = 0; s < m->nslabs; s++) {
         for (size_t i = 0; i < SLAB; i++) {
             pv *v = &m->slabs[s][i];
-            if (v->flags & F_LIVE) { free(v->text); free(v->kids); }
+            if (v->flags & F_LIVE) {
+                if (!(v->flags & F_INLINE)) free(v->text);
+                free(v->kids);
+            }
         }
         free(m->slabs[s]);
     }
     free(m->slabs);
+    while (m->kfree) {
+        pv **k = m->kfree;
+        m->kfree = (pv **)k[0];
+        free(k);
+    }
     free(m->stack);
     free(m->marks);
     free(m->memo);
