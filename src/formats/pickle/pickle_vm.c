@@ -37,8 +37,8 @@ void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
     b->max_stack = 1u << 20;
     b->max_marks = 1u << 16;
-    b->max_memo = 1u << 20;
-    b->max_values = 1u << 21;
+    b->max_memo = 1u << 18;
+    b->max_values = 1u << 20;
     b->max_nested = 3;
 }
 
@@ -46,7 +46,8 @@ enum {
     V_NONE, V_BOOL, V_INT, V_BIGINT, V_FLOAT, V_STR, V_BYTES, V_TUPLE, V_LIST, V_DICT, V_SET,
     V_FROZENSET, V_REF, V_CALL, V_PERSID, V_EXT, V_BUF, V_UNKNOWN
 };
-enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32 };
+enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32, F_BIGKIDS = 64 };
+#define PK_SMALL 4 /* first item array size; grows to PK_KEEP */
 #define PK_INLINE 24 /* strings shorter than this live inside the value */
 
 typedef struct pv {
@@ -112,7 +113,8 @@ typedef struct vm {
     pv **slabs;
     size_t nslabs;
     pv *freelist;
-    pv **kfree;          /* recycled item arrays */
+    pv **kfree;          /* recycled item arrays (PK_SMALL slots) */
+    pv **kfree_big;      /* recycled item arrays (PK_KEEP slots) */
     uint32_t live;
     uint64_t pfx_live;
     pv **work;           /* unref worklist */
@@ -277,25 +279,31 @@ static bool in_line(vm *m, size_t keep, uint64_t *full) {
 
 /* ---------------- values ---------------- */
 
-/* Item arrays all have PK_KEEP slots and are recycled through a free list
- * (a container per tuple would otherwise cost a malloc/free pair). */
-static pv **kids_alloc(vm *m) {
-    pv **k = m->kfree;
+/* Item arrays have PK_SMALL or PK_KEEP slots and are recycled through two
+ * free lists (a container per tuple would otherwise cost malloc/free). */
+static pv **kids_alloc(vm *m, bool big) {
+    pv ***fl = big ? &m->kfree_big : &m->kfree;
+    pv **k = *fl;
+    size_t n = big ? PK_KEEP : PK_SMALL;
     if (k) {
-        m->kfree = (pv **)k[0];
-        memset(k, 0, PK_KEEP * sizeof *k);
+        *fl = (pv **)k[0];
+        memset(k, 0, n * sizeof *k);
         return k;
     }
-    return wt_xcalloc(PK_KEEP, sizeof *k);
+    return wt_xcalloc(n, sizeof *k);
 }
 
-static void kids_free(vm *m, pv **k) {
+static void kids_free(vm *m, pv **k, bool big) {
     if (!k) return;
-    k[0] = (pv *)m->kfree;
-    m->kfree = k;
+    pv ***fl = big ? &m->kfree_big : &m->kfree;
+    k[0] = (pv *)*fl;
+    *fl = k;
 }
+
+static void memo_evict_window(vm *m);
 
 static pv *v_new(vm *m, int kind) {
+    if (m->live >= m->run->bounds.max_values && m->dense) memo_evict_window(m);
     if (m->live >= m->run->bounds.max_values) {
         limit(m, "pickle symbolic values", m->live, m->run->bounds.max_values);
         return NULL;
@@ -338,7 +346,7 @@ static void v_release_one(vm *m, pv *v) {
         if (v->kind == V_STR || v->kind == V_BYTES) m->pfx_live -= v->tlen;
         if (!(v->flags & F_INLINE)) free(v->text);
     }
-    kids_free(m, v->kids);
+    kids_free(m, v->kids, v->flags & F_BIGKIDS);
     v->text = NULL;
     v->flags = 0;
     v->kids = (pv **)m->freelist;
@@ -377,7 +385,15 @@ static bool v_complete(const pv *v) {
 static void c_add(vm *m, pv *c, pv *item) {
     c->n++;
     if (c->nkids < PK_KEEP && item) {
-        if (!c->kids) c->kids = kids_alloc(m);
+        if (!c->kids) {
+            c->kids = kids_alloc(m, false);
+        } else if (c->nkids == PK_SMALL && !(c->flags & F_BIGKIDS)) {
+            pv **big = kids_alloc(m, true);
+            memcpy(big, c->kids, PK_SMALL * sizeof *big);
+            kids_free(m, c->kids, false);
+            c->kids = big;
+            c->flags |= F_BIGKIDS;
+        }
         c->kids[c->nkids++] = item;
     } else {
         v_unref(m, item);
@@ -655,6 +671,19 @@ static void window_slide(vm *m, uint64_t key) {
     m->dbase = nbase;
 }
 
+/* Too many live values: empty the memo window (values it alone kept alive
+ * are freed) rather than stop. */
+static void memo_evict_window(vm *m) {
+    for (uint32_t i = 0; i < m->dcap; i++) {
+        pv *v = m->dense[i];
+        if (!v) continue;
+        m->dense[i] = NULL;
+        if (memo_keep(m, v, 0) && m->nhash < PK_SPARSE_MAX / 2) sparse_put(m, m->dbase + i, v);
+        else v_unref(m, v);
+    }
+    m->memo_evicted = true;
+}
+
 static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
     if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
     if (!m->dense) {
@@ -896,7 +925,7 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
         v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
         return NULL;
     }
-    v->kids = kids_alloc(m);
+    v->kids = kids_alloc(m, false);
     v->kids[0] = callee;
     v->kids[1] = args;
     v->kids[2] = kwargs;
@@ -1685,12 +1714,12 @@ static int step(vm *m) {
             if (!printable) { fail(m, off, "PERSID argument is not printable"); break; }
         }
         if ((w = new_str(m, V_STR, full, m->line.data ? m->line.data : "", m->line.len, 0, false)) && (v = v_new(m, V_PERSID))) {
-            v->kids = kids_alloc(m); v->kids[0] = w; v->nkids = 1; push(m, v);
+            v->kids = kids_alloc(m, false); v->kids[0] = w; v->nkids = 1; push(m, v);
         } else v_unref(m, w);
         break;
     case 'Q':
         if (!(w = pop(m, off))) break;
-        if ((v = v_new(m, V_PERSID))) { v->kids = kids_alloc(m); v->kids[0] = w; v->nkids = 1; push(m, v); }
+        if ((v = v_new(m, V_PERSID))) { v->kids = kids_alloc(m, false); v->kids[0] = w; v->nkids = 1; push(m, v); }
         else v_unref(m, w);
         break;
     case 0x82: case 0x83: case 0x84:
@@ -1752,10 +1781,13 @@ static void vm_free(vm *m) {
         free(m->slabs[s]);
     }
     free(m->slabs);
-    while (m->kfree) {
-        pv **k = m->kfree;
-        m->kfree = (pv **)k[0];
-        free(k);
+    for (int big = 0; big < 2; big++) {
+        pv ***fl = big ? &m->kfree_big : &m->kfree;
+        while (*fl) {
+            pv **k = *fl;
+            *fl = (pv **)k[0];
+            free(k);
+        }
     }
     free(m->stack);
     free(m->marks);
