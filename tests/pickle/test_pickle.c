@@ -911,11 +911,15 @@ WT_TEST(deeply_nested_containers_via_memo_do_not_crash) {
 
 /* ---------------- bounds ---------------- */
 
-WT_TEST(stack_bound_stops_decoding_and_memo_bound_does_not) {
+WT_TEST(stack_and_memo_bounds_degrade_instead_of_stopping) {
     pasm a = {0};
     pa_proto(&a, 4);
+    pa_mark(&a);
     for (int i = 0; i < 5000; i++) { pa_op(&a, 'N'); pa_memoize(&a); }
     pa_op(&a, 'j'); pa_u32(&a, 3); /* evicted by then: an unknown value */
+    pa_op(&a, 't');                /* a 5001-item tuple over the elided stack */
+    pa_op(&a, ']'); pa_op(&a, 'N'); pa_op(&a, 'a');
+    pa_op(&a, 0x86);
     pa_stop(&a);
     wt_reader *rd = wt_reader_new_mem(a.d, a.n, false);
     pk_run run;
@@ -924,16 +928,46 @@ WT_TEST(stack_bound_stops_decoding_and_memo_bound_does_not) {
     run.end = a.n;
     pk_bounds_default(&run.bounds);
     run.bounds.max_memo = 100;
+    run.bounds.max_stack = 100;
     pk_vm_run(&run);
+    if (run.result != PK_END_STOP) fprintf(stderr, "      vm: %s\n", run.err);
     CHECK_INT(run.result, PK_END_STOP);
+    /* popping below the elided part still underflows at the real bottom */
+    pasm b = {0};
+    pa_proto(&b, 4);
+    for (int i = 0; i < 300; i++) pa_op(&b, 'N');
+    for (int i = 0; i < 301; i++) pa_op(&b, '0');
+    pa_stop(&b);
+    wt_reader *rb = wt_reader_new_mem(b.d, b.n, false);
     memset(&run, 0, sizeof run);
-    run.r = rd;
-    run.end = a.n;
+    run.r = rb;
+    run.end = b.n;
     pk_bounds_default(&run.bounds);
     run.bounds.max_stack = 100;
     pk_vm_run(&run);
-    CHECK_INT(run.result, PK_END_LIMIT);
+    CHECK_INT(run.result, PK_END_MALFORMED);
     wt_reader_unref(rd);
+    wt_reader_unref(rb);
+    pa_free(&a);
+    pa_free(&b);
+}
+
+WT_TEST(payload_behind_a_stack_filling_prefix_is_still_found) {
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_mark(&a);
+    for (int i = 0; i < 300000; i++) pa_op(&a, 'N');
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_op(&a, 't');
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system('true')");
+    CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
+    wt_scan_result_free(r);
     pa_free(&a);
 }
 

@@ -35,8 +35,8 @@
 
 void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
-    b->max_stack = 1u << 20;
-    b->max_marks = 1u << 16;
+    b->max_stack = 1u << 18;
+    b->max_marks = 1u << 20;
     b->max_memo = 1u << 18;
     b->max_values = 1u << 20;
     b->max_nested = 3;
@@ -98,8 +98,8 @@ typedef struct vm {
     uint64_t frame_end;
     bool frame_reported;
     /* state */
-    pv **stack;
-    uint32_t sp, scap;
+    pv **stack;          /* physical slots for virtual indices [sbase, sp) */
+    uint32_t sp, sbase, scap;
     uint32_t *marks;
     uint32_t mp, mcap;
     memo_slot *memo;     /* sparse keys */
@@ -301,9 +301,11 @@ static void kids_free(vm *m, pv **k, bool big) {
 }
 
 static void memo_evict_window(vm *m);
+static void stack_elide(vm *m);
 
 static pv *v_new(vm *m, int kind) {
     if (m->live >= m->run->bounds.max_values && m->dense) memo_evict_window(m);
+    for (int i = 0; i < 4 && m->live >= m->run->bounds.max_values && m->sp - m->sbase > 1; i++) stack_elide(m);
     if (m->live >= m->run->bounds.max_values) {
         limit(m, "pickle symbolic values", m->live, m->run->bounds.max_values);
         return NULL;
@@ -495,18 +497,32 @@ static char *render_str(const pv *v) {
 
 /* ---------------- stack, marks, memo ---------------- */
 
+/* The stack is virtual: indices below sbase were elided (dropped) when it
+ * outgrew max_stack. A huge tuple or a stack-filling prefix is legal for the
+ * unpickler; stopping there would hide whatever follows, so the oldest half
+ * is dropped instead and reads of it give unknown values. */
+static pv *sat(const vm *m, uint32_t i) { return i < m->sbase ? NULL : m->stack[i - m->sbase]; }
+
+static void stack_elide(vm *m) {
+    uint32_t live = m->sp - m->sbase, half = live / 2;
+    for (uint32_t i = 0; i < half; i++) v_unref(m, m->stack[i]);
+    memmove(m->stack, m->stack + half, (size_t)(live - half) * sizeof *m->stack);
+    m->sbase += half;
+}
+
 static bool push(vm *m, pv *v) {
     if (!v) return false;
-    if (m->sp >= m->run->bounds.max_stack) {
-        limit(m, "pickle stack depth", m->sp, m->run->bounds.max_stack);
+    if (m->sp >= UINT32_MAX - 1) {
+        limit(m, "pickle stack depth", m->sp, UINT32_MAX - 1);
         v_unref(m, v);
         return false;
     }
-    if (m->sp == m->scap) {
+    if (m->sp - m->sbase >= m->run->bounds.max_stack) stack_elide(m);
+    if (m->sp - m->sbase == m->scap) {
         m->scap = m->scap ? m->scap * 2 : 256;
         m->stack = wt_xrealloc(m->stack, m->scap * sizeof *m->stack);
     }
-    m->stack[m->sp++] = v;
+    m->stack[m->sp++ - m->sbase] = v;
     return true;
 }
 
@@ -517,7 +533,12 @@ static pv *pop(vm *m, uint64_t off) {
         fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
-    return m->stack[--m->sp];
+    if (m->sp - 1 < m->sbase) {
+        m->sp--;
+        m->sbase = m->sp;
+        return v_new(m, V_UNKNOWN);
+    }
+    return m->stack[--m->sp - m->sbase];
 }
 
 static pv *top(vm *m, uint64_t off) {
@@ -525,7 +546,17 @@ static pv *top(vm *m, uint64_t off) {
         fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
-    return m->stack[m->sp - 1];
+    if (m->sp - 1 < m->sbase) { /* materialize an elided top */
+        pv *u = v_new(m, V_UNKNOWN);
+        if (!u) return NULL;
+        if (!m->scap) {
+            m->scap = 256;
+            m->stack = wt_xrealloc(m->stack, m->scap * sizeof *m->stack);
+        }
+        m->sbase = m->sp - 1;
+        m->stack[0] = u;
+    }
+    return m->stack[m->sp - 1 - m->sbase];
 }
 
 static bool push_mark(vm *m) {
@@ -551,13 +582,22 @@ static long pop_mark(vm *m, uint64_t off) {
 }
 
 static void drop_to(vm *m, uint32_t k) {
-    while (m->sp > k) v_unref(m, m->stack[--m->sp]);
+    while (m->sp > k && m->sp > m->sbase) v_unref(m, m->stack[--m->sp - m->sbase]);
+    if (m->sp > k) m->sp = k;
+    if (m->sbase > m->sp) m->sbase = m->sp;
 }
 
-/* Move stack[k..sp) into container c (takes the stack's references). */
+/* Move stack[k..sp) into container c (takes the stack's references);
+ * elided items are only counted. */
 static void move_items(vm *m, pv *c, uint32_t k) {
-    for (uint32_t i = k; i < m->sp; i++) c_add(m, c, m->stack[i]);
+    uint32_t from = k;
+    if (from < m->sbase) {
+        c->n += m->sbase - from;
+        from = m->sbase;
+    }
+    for (uint32_t i = from; i < m->sp; i++) c_add(m, c, m->stack[i - m->sbase]);
     m->sp = k;
+    if (m->sbase > k) m->sbase = k;
 }
 
 static uint64_t mix64(uint64_t x) {
@@ -1457,7 +1497,7 @@ static int step(vm *m) {
     case '(': push_mark(m); break;
     case '.': break; /* handled by caller */
     case '0':
-        if (m->sp > fence(m)) v_unref(m, m->stack[--m->sp]);
+        if (m->sp > fence(m)) v_unref(m, pop(m, off));
         else if ((k = pop_mark(m, off)) >= 0) drop_to(m, (uint32_t)k);
         break;
     case '1': if ((k = pop_mark(m, off)) >= 0) drop_to(m, (uint32_t)k); break;
@@ -1597,8 +1637,8 @@ static int step(vm *m) {
     case 'e': case 0x90:
         if ((k = pop_mark(m, off)) < 0) break;
         if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
-        v = m->stack[k - 1];
-        if (v->kind == (op == 'e' ? V_LIST : V_SET)) move_items(m, v, (uint32_t)k);
+        v = sat(m, (uint32_t)k - 1);
+        if (v && v->kind == (op == 'e' ? V_LIST : V_SET)) move_items(m, v, (uint32_t)k);
         else {
             hidden_method_call(m, v, op == 'e' ? "extend" : "add", off, op == 'e' ? " (via APPENDS)" : " (via ADDITEMS)");
             drop_to(m, (uint32_t)k);
@@ -1606,10 +1646,10 @@ static int step(vm *m) {
         break;
     case 's':
         if (m->sp < fence(m) + 3) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
-        v = m->stack[m->sp - 3];
-        if (v->kind == V_DICT) {
-            w = m->stack[--m->sp];
-            pv *key = m->stack[--m->sp];
+        v = sat(m, m->sp - 3);
+        if (v && v->kind == V_DICT) {
+            w = pop(m, off);
+            pv *key = pop(m, off);
             c_add(m, v, key); c_add(m, v, w); v->n--;
         } else {
             hidden_method_call(m, v, "__setitem__", off, " (via SETITEM)");
@@ -1620,8 +1660,8 @@ static int step(vm *m) {
         if ((k = pop_mark(m, off)) < 0) break;
         if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         if ((m->sp - (uint32_t)k) & 1) { fail(m, off, "odd number of items for SETITEMS"); break; }
-        v = m->stack[k - 1];
-        if (v->kind == V_DICT) {
+        v = sat(m, (uint32_t)k - 1);
+        if (v && v->kind == V_DICT) {
             uint64_t before = v->n;
             move_items(m, v, (uint32_t)k);
             v->n = before + (v->n - before) / 2;
@@ -1678,10 +1718,11 @@ static int step(vm *m) {
         if ((k = pop_mark(m, off)) < 0) break;
         if (m->sp <= (uint32_t)k) { fail(m, off, "OBJ with no class at offset %llu", (unsigned long long)off); break; }
         {
-            pv *cls = m->stack[k];
-            if (!(v = v_new(m, V_TUPLE))) break;
+            pv *cls = sat(m, (uint32_t)k);
+            cls = cls ? v_ref(cls) : v_new(m, V_UNKNOWN);
+            if (!cls || !(v = v_new(m, V_TUPLE))) { v_unref(m, cls); break; }
             move_items(m, v, (uint32_t)k + 1);
-            m->sp = (uint32_t)k;
+            drop_to(m, (uint32_t)k);
             push(m, do_call(m, cls, v, NULL, off, F_NEWOBJ, 0));
         }
         break;
