@@ -1049,14 +1049,25 @@ WT_TEST(probe_does_not_claim_ordinary_text) {
         int s = wt_pickle_probe("x.txt", (const uint8_t *)texts[i], strlen(texts[i]), strlen(texts[i]));
         if (s) wt_test_fail(__FILE__, __LINE__, "probe claimed text %zu: %s", i, texts[i]);
     }
-    /* a pickle named .jpg is still a pickle */
-    pasm a = {0};
-    pa_call1s(&a, "os", "system", "true");
-    pa_stop(&a);
-    wt_scan_result *r = wt_t_scan_mem("photo.jpg", a.d, a.n);
-    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
-    wt_scan_result_free(r);
-    pa_free(&a);
+}
+
+WT_TEST(pickles_are_found_by_content_whatever_their_name_cve_2025_1889_10155) {
+    const char *names[] = {"photo.jpg", "model.bin", "weights", "notes.txt", "config.json", "x.pt", "data.npy"};
+    for (int proto = 0; proto <= 4; proto += 2) {
+        pasm a = {0};
+        if (proto) pa_proto(&a, proto);
+        pa_call1s(&a, "os", "system", "true");
+        pa_stop(&a);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            wt_scan_result *r = wt_t_scan_mem(names[i], a.d, a.n);
+            if (wt_t_count(r, "WT-PICKLE-001") != 1) {
+                wt_t_dump(r);
+                wt_test_fail(__FILE__, __LINE__, "protocol %d pickle named %s not reported", proto, names[i]);
+            }
+            wt_scan_result_free(r);
+        }
+        pa_free(&a);
+    }
 }
 
 /* ---------------- policy ---------------- */
