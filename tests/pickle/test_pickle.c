@@ -1163,3 +1163,22 @@ WT_TEST(joblib_array_bytes_hiding_opcodes_are_read_as_plain_pickle_too) {
     wt_scan_result_free(r);
     pa_free(&a);
 }
+
+WT_TEST(many_unknown_globals_are_listed_up_to_a_cap_then_counted) {
+    pasm a = {0};
+    pa_proto(&a, 4);
+    for (int i = 0; i < 500; i++) {
+        char mod[32];
+        snprintf(mod, sizeof mod, "pkg%d", i);
+        pa_sglobal(&a, mod, "Thing");
+        pa_op(&a, '0');
+    }
+    pa_sglobal(&a, "os", "system"); /* critical ones are never capped */
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 65);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-003", "436 more");
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

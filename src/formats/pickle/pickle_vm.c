@@ -32,6 +32,7 @@
 #define PK_EV_MAX 240u              /* evidence length */
 #define PK_CALL_DEPTH 8             /* nested symbolic call resolution */
 #define PK_SPARSE_MAX (1u << 16)    /* memo entries outside the dense window */
+#define PK_MINOR_MAX 64u            /* unknown/low globals listed per stream */
 
 void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
@@ -123,6 +124,8 @@ typedef struct vm {
     seen *seen;
     uint32_t nseen;
     bool ext_reported, build_reported;
+    uint32_t nminor;                /* unknown/low globals reported or counted */
+    uint64_t minor_first_dropped;
     /* status */
     bool failed, limited;
     int proto;
@@ -803,6 +806,11 @@ static const char *level_word(pk_level l) {
 static void report_seen(vm *m, seen *s, uint64_t off, const char *evidence, bool called, const char *how) {
     if (!s || s->reported || s->v.level == PK_LVL_ALLOW) return;
     s->reported = true;
+    /* unknown / low globals: list the first ones, count the rest */
+    if (s->v.level < PK_LVL_HIGH && ++m->nminor > PK_MINOR_MAX) {
+        if (!m->minor_first_dropped) m->minor_first_dropped = off;
+        return;
+    }
     emit(m, rule_for(s->v.level), pk_level_severity(s->v.level), off, evidence ? evidence : s->qual,
          "pickle %s %s global %s%s: %s", called ? "calls" : "imports", level_word(s->v.level), s->qual, how ? how : "",
          s->v.reason);
@@ -1842,19 +1850,31 @@ static void vm_free(vm *m) {
 }
 
 /* Emit import findings for globals that were imported but never called. */
+static int seen_cmp(const void *a, const void *b) {
+    const seen *x = *(const seen *const *)a, *y = *(const seen *const *)b;
+    if (x->off != y->off) return x->off < y->off ? -1 : 1;
+    return strcmp(x->qual, y->qual);
+}
+
+/* Emit import findings for globals that were imported but never called,
+ * in order of first appearance (deterministic). */
 static void flush_seen(vm *m) {
     if (!m->seen) return;
-    /* deterministic: in order of first appearance */
-    for (;;) {
-        seen *best = NULL;
-        for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) {
-            seen *s = &m->seen[i];
-            if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW && (!best || s->off < best->off ||
-                (s->off == best->off && strcmp(s->qual, best->qual) < 0)))
-                best = s;
-        }
-        if (!best) break;
-        report_seen(m, best, best->off, NULL, false, NULL);
+    seen **list = wt_xmalloc((m->nseen + 1) * sizeof *list);
+    size_t n = 0;
+    for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) {
+        seen *s = &m->seen[i];
+        if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW) list[n++] = s;
+    }
+    qsort(list, n, sizeof *list, seen_cmp);
+    for (size_t i = 0; i < n; i++) report_seen(m, list[i], list[i]->off, NULL, false, NULL);
+    free(list);
+    if (m->nminor > PK_MINOR_MAX) {
+        char ev[64];
+        snprintf(ev, sizeof ev, "%u more", m->nminor - PK_MINOR_MAX);
+        emit(m, "WT-PICKLE-003", WT_SEV_MEDIUM, m->minor_first_dropped, ev,
+             "pickle imports %u more unknown or low-risk globals (only the first %u are listed)",
+             m->nminor - PK_MINOR_MAX, PK_MINOR_MAX);
     }
 }
 
