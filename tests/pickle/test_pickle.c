@@ -1182,3 +1182,22 @@ WT_TEST(many_unknown_globals_are_listed_up_to_a_cap_then_counted) {
     wt_scan_result_free(r);
     pa_free(&a);
 }
+
+WT_TEST(dunder_import_of_dotted_name_returns_the_top_package) {
+    /* getattr(__import__('os.path'), 'system') is os.system */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "builtins", "getattr");
+    pa_call1s(&a, "builtins", "__import__", "os.path");
+    pa_str(&a, "system");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system('true')");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

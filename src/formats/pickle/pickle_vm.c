@@ -1009,7 +1009,7 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         if (s == PK_SEM_PARTIAL && kid(iargs, 0)) {
             pv *fn = v_ref(kid(iargs, 0));
             pv *nargs = args_slice(m, iargs, 1);
-            if (nargs)
+            if (nargs && (args->kind == V_TUPLE || args->kind == V_LIST))
                 for (size_t i = 0; i < args->nkids; i++) c_add(m, nargs, v_ref(args->kids[i]));
             v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
             return do_call(m, fn, nargs, NULL, off, 0, depth + 1);
@@ -1038,8 +1038,22 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         } else have_alt = false;
         break;
     case PK_SEM_IMPORT:
-        if (str_of(a0)) alt = make_ref(m, str_of(a0), strlen(str_of(a0)), off);
-        else have_alt = false;
+        if (str_of(a0)) {
+            /* __import__('a.b') returns package a unless a fromlist is given;
+             * import_module('a.b') returns a.b */
+            const char *q = str_of(a0);
+            size_t ql = strlen(q);
+            const pv *fromlist = kid(args, 3);
+            bool dunder = callee->kind == V_REF && callee->tlen >= 10 &&
+                          strcmp(callee->text + callee->tlen - 10, "__import__") == 0;
+            if (dunder && (!fromlist || fromlist->kind == V_NONE || fromlist->n == 0)) {
+                const char *dot = strchr(q, '.');
+                if (dot) ql = (size_t)(dot - q);
+            }
+            char *mod = wt_xstrndup(q, ql);
+            alt = make_ref(m, mod, ql, off);
+            free(mod);
+        } else have_alt = false;
         break;
     case PK_SEM_RESOLVE:
         if (str_of(a0)) {
