@@ -122,7 +122,7 @@ typedef struct vm {
     size_t nwork, capwork;
     /* globals */
     seen *seen;
-    uint32_t nseen;
+    uint32_t nseen, seencap;
     bool ext_reported, build_reported;
     uint32_t nminor;                /* unknown/low globals reported or counted */
     uint64_t minor_first_dropped;
@@ -729,9 +729,17 @@ static void memo_evict_window(vm *m) {
 
 static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
     if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
+    uint32_t maxw = m->run->bounds.max_memo ? m->run->bounds.max_memo : 1;
     if (!m->dense) {
-        m->dcap = m->run->bounds.max_memo ? m->run->bounds.max_memo : 1;
+        m->dcap = maxw < 256 ? maxw : 256;
         m->dense = wt_xcalloc(m->dcap, sizeof *m->dense);
+    }
+    /* grow the window (up to max_memo) before sliding it */
+    while (key >= m->dbase + m->dcap && key < m->dbase + 2 * (uint64_t)maxw && m->dcap < maxw) {
+        uint32_t ncap = m->dcap * 2 > maxw ? maxw : m->dcap * 2;
+        m->dense = wt_xrealloc(m->dense, (size_t)ncap * sizeof *m->dense);
+        memset(m->dense + m->dcap, 0, (size_t)(ncap - m->dcap) * sizeof *m->dense);
+        m->dcap = ncap;
     }
     pv *old = memo_get(m, key);
     if (old) {
@@ -765,10 +773,27 @@ static uint32_t hash_str(const char *s) {
 }
 
 /* The seen-table entry for a qualified name (created and judged once). */
+/* Grow the seen table (pointers into it are never held across a
+ * seen_get call). */
+static void seen_grow(vm *m) {
+    uint32_t ncap = m->seencap ? m->seencap * 2 : 64;
+    seen *old = m->seen;
+    uint32_t ocap = m->seencap;
+    m->seen = wt_xcalloc(ncap, sizeof *m->seen);
+    m->seencap = ncap;
+    for (uint32_t i = 0; i < ocap; i++) {
+        if (!old[i].qual) continue;
+        uint32_t j = old[i].hash & (ncap - 1);
+        while (m->seen[j].qual) j = (j + 1) & (ncap - 1);
+        m->seen[j] = old[i];
+    }
+    free(old);
+}
+
 static seen *seen_get(vm *m, const char *qual, uint32_t mlen) {
-    if (!m->seen) m->seen = wt_xcalloc(PK_SEEN_CAP * 2, sizeof *m->seen);
+    if (!m->seen || ((m->nseen + 1) * 2 > m->seencap && m->seencap < PK_SEEN_CAP * 2)) seen_grow(m);
     uint32_t h = hash_str(qual);
-    uint32_t mask = PK_SEEN_CAP * 2 - 1;
+    uint32_t mask = m->seencap - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         seen *s = &m->seen[i];
         if (!s->qual) {
@@ -1857,7 +1882,7 @@ static void vm_free(vm *m) {
     free(m->memo);
     free(m->work);
     if (m->seen) {
-        for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) free(m->seen[i].qual);
+        for (uint32_t i = 0; i < m->seencap; i++) free(m->seen[i].qual);
         free(m->seen);
     }
     wt_buf_free(&m->line);
@@ -1876,7 +1901,7 @@ static void flush_seen(vm *m) {
     if (!m->seen) return;
     seen **list = wt_xmalloc((m->nseen + 1) * sizeof *list);
     size_t n = 0;
-    for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) {
+    for (uint32_t i = 0; i < m->seencap; i++) {
         seen *s = &m->seen[i];
         if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW) list[n++] = s;
     }
