@@ -1201,3 +1201,16 @@ WT_TEST(dunder_import_of_dotted_name_returns_the_top_package) {
     wt_scan_result_free(r);
     pa_free(&a);
 }
+
+WT_TEST(torch_load_of_a_path_string_is_not_decoded_as_bytes) {
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_call1s(&a, "torch", "load", "/tmp/other.pt");
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "torch.load('/tmp/other.pt')");
+    EXPECT_EVIDENCE(r, "WT-PICKLE-007", "file path");
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

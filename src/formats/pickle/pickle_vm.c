@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "formats/pickle/pickle.h"
 #include "formats/pickle/pickle_policy.h"
 
 #define PK_CHUNK (64u * 1024u)      /* window size asked from the reader */
@@ -1140,6 +1141,13 @@ static void nested_loads(vm *m, const pv *call_ev, const pv *data, uint64_t off)
         emit(m, "WT-PICKLE-007", WT_SEV_HIGH, off, ev,
              "pickle passes embedded bytes to %s (nested pickle; nesting deeper than %u levels not decoded)", fn,
              m->run->bounds.max_nested);
+        free(ev);
+        return;
+    }
+    if (data && data->kind == V_STR && !(data->tlen >= 2 && wt_pickle_looks_like((const uint8_t *)data->text,
+                                                                                data->tlen, data->n))) {
+        emit(m, "WT-PICKLE-007", WT_SEV_HIGH, off, ev,
+             "pickle calls %s on a string (a file path or URL loaded at unpickling time)", fn);
         free(ev);
         return;
     }
