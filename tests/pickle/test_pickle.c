@@ -1107,6 +1107,12 @@ WT_TEST(policy_table_loads_and_matches_by_prefix) {
     CHECK(!v.known);
     pk_policy_judge("os\nx", "system", &v);
     CHECK(v.level >= PK_LVL_HIGH);
+    pk_policy_judge("somepkg", "__secret_helper", &v);
+    CHECK_INT(v.level, PK_LVL_HIGH);
+    pk_policy_judge("somepkg._ext", "__pyx_unpickle_Thing", &v);
+    CHECK_INT(v.level, PK_LVL_MEDIUM);
+    pk_policy_judge("numpy.random._pickle", "__randomstate_ctor", &v);
+    CHECK_INT(v.level, PK_LVL_ALLOW);
 }
 
 /* ---------------- joblib inline arrays ---------------- */
