@@ -12,6 +12,7 @@
 #include "formats/pickle/pickle_policy.h"
 #include "formats/pickle/pickle_vm.h"
 #include "core/reader.h"
+#include "core/util.h"
 
 static wt_scan_result *scan(pasm *a) { return wt_t_scan_mem("model.bin", a->d, a->n); }
 
@@ -1219,4 +1220,36 @@ WT_TEST(torch_load_of_a_path_string_is_not_decoded_as_bytes) {
     CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
     wt_scan_result_free(r);
     pa_free(&a);
+}
+
+WT_TEST(crafted_flood_of_dangerous_globals_is_capped_and_fast) {
+    /* 20000 distinct long dotted names that all re-root to os.system */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    char name[128];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(name, sizeof name, "a%d.b.c.d.e.f.g.h.i.j.os.system", i);
+        pa_str(&a, "pathlib");
+        pa_str(&a, name);
+        pa_op(&a, 0x93);
+        pa_op(&a, '0');
+    }
+    pa_op(&a, 'N');
+    pa_stop(&a);
+    uint64_t t0 = wt_now_ns();
+    wt_scan_result *r = scan(&a);
+    uint64_t ms = (wt_now_ns() - t0) / 1000000;
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 101);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "19900 more");
+    CHECK(ms < 20000);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(overlong_attribute_chain_is_suspicious) {
+    pk_verdict v;
+    pk_policy_judge("pathlib", "a.b.c.d.e.f.g.h.i.j.k.l.m.n", &v);
+    CHECK(v.level >= PK_LVL_HIGH);
+    pk_policy_judge("pathlib", "a.b.c.d.e.f.g.h.i.j.k.l.os.system", &v);
+    CHECK(v.level >= PK_LVL_HIGH);
 }

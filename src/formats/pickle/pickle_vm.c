@@ -34,6 +34,8 @@
 #define PK_CALL_DEPTH 8             /* nested symbolic call resolution */
 #define PK_SPARSE_MAX (1u << 16)    /* memo entries outside the dense window */
 #define PK_MINOR_MAX 64u            /* unknown/low globals listed per stream */
+#define PK_RULE_MAX 100u            /* findings per rule per stream */
+#define PK_NRULES 10
 
 void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
@@ -126,6 +128,9 @@ typedef struct vm {
     uint32_t nseen, seencap;
     bool ext_reported, build_reported;
     uint32_t nminor;                /* unknown/low globals reported or counted */
+    uint32_t nemitted[PK_NRULES], nsuppressed[PK_NRULES];
+    wt_severity supp_sev[PK_NRULES];
+    uint64_t supp_off[PK_NRULES];
     uint64_t minor_first_dropped;
     /* status */
     bool failed, limited;
@@ -164,6 +169,18 @@ static bool dedupe_seen(pk_dedupe *d, char *key) {
 
 static void emit(vm *m, const char *rule, wt_severity sev, uint64_t off, const char *evidence, const char *fmt, ...) {
     if (!m->ctx) return;
+    /* per-rule cap: a crafted stream must not flood the report */
+    int ri = rule[12] >= '0' && rule[12] <= '9' ? rule[12] - '0' : 0; /* WT-PICKLE-00N */
+    if (strncmp(rule, "WT-PICKLE-00", 12) == 0 && ri > 0 && ri < PK_NRULES) {
+        if (m->nemitted[ri] >= PK_RULE_MAX) {
+            m->nsuppressed[ri]++;
+            wt_severity s2 = sev ? sev : WT_SEV_MEDIUM;
+            if (s2 > m->supp_sev[ri]) m->supp_sev[ri] = s2;
+            if (!m->supp_off[ri]) m->supp_off[ri] = off;
+            return;
+        }
+        m->nemitted[ri]++;
+    }
     if (m->run->dedupe) {
         char *key = evidence ? wt_xasprintf("%s|%s", rule, evidence)
                              : wt_xasprintf("%s|@%llu", rule, (unsigned long long)off);
@@ -1916,6 +1933,17 @@ static void flush_seen(vm *m) {
     qsort(list, n, sizeof *list, seen_cmp);
     for (size_t i = 0; i < n; i++) report_seen(m, list[i], list[i]->off, NULL, false, NULL);
     free(list);
+    for (int ri = 1; ri < PK_NRULES; ri++) {
+        if (!m->nsuppressed[ri]) continue;
+        char rule[16], ev[64];
+        snprintf(rule, sizeof rule, "WT-PICKLE-00%d", ri);
+        snprintf(ev, sizeof ev, "%u more", m->nsuppressed[ri]);
+        uint32_t n = m->nsuppressed[ri];
+        m->nsuppressed[ri] = 0;
+        m->nemitted[ri] = 0; /* let the summary itself through */
+        emit(m, rule, m->supp_sev[ri], m->supp_off[ri], ev,
+             "%u more %s findings in this stream are not listed (only the first %u are)", n, rule, PK_RULE_MAX);
+    }
     if (m->nminor > PK_MINOR_MAX) {
         char ev[64];
         snprintf(ev, sizeof ev, "%u more", m->nminor - PK_MINOR_MAX);
@@ -1949,7 +1977,7 @@ void pk_vm_run(pk_run *run) {
             limit(&m, "pickle opcodes", run->ops, max_ops);
             break;
         }
-        if ((run->ops & 0xFFFF) == 0xFFFF && m.ctx && wt_ctx_expired(m.ctx)) {
+        if ((run->ops & 0xFFF) == 0xFFF && m.ctx && wt_ctx_expired(m.ctx)) {
             m.limited = true; /* the core reports the time budget */
             break;
         }
