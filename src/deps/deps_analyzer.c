@@ -751,7 +751,9 @@ void wt_deps_pip_install(wt_ctx *ctx, const char *args, size_t len, const wt_loc
     wt_marker_env_init(&env, opt ? opt->python_version : NULL, opt ? opt->sys_platform : NULL);
     wt_vec deps = {0}, issues = {0};
     opener_ud oud = {ctx};
-    wt_dep_opener op = {opener_read, &oud, NULL};
+    /* `pip install -r requirements.txt`: a file scanned on its own is not
+     * reported a second time at the install line */
+    wt_dep_opener op = {opener_read, &oud, opener_scanned_alone};
     wt_pip_args_parse(args, len, &op, &env, &deps, &issues);
     check_all(ctx, &deps, &issues, loc, project_has_lock(ctx) ? 0 : CHECK_UNPINNED);
     wt_dep_list_free(&deps);

@@ -289,6 +289,10 @@ WT_TEST(scan_shell_pip_lines_and_lock_files) {
     const char *sh = "#!/bin/sh\nset -e\npip install -q -U torch==1.13.0 \\\n   joblib==1.1.0  # models\n"
                      "python3 -m pip install 'pyyaml==6.0'\necho done\n";
     free(wt_t_write(dir, "setup_env.sh", sh, strlen(sh)));
+    const char *inc = "pip install -r deps/extra.txt -r requirements.txt\n";
+    free(wt_t_write(dir, "scripts/install.sh", inc, strlen(inc)));
+    free(wt_t_write(dir, "scripts/deps/extra.txt", "pillow==8.0.0\n", 14));
+    free(wt_t_write(dir, "scripts/requirements.txt", "jinja2==2.10\n", 13));
     const char *lock = "[[package]]\nname = \"flask\"\nversion = \"0.12\"\n";
     free(wt_t_write(dir, "poetry.lock", lock, strlen(lock)));
     wt_scan_result *r = scan_dir(dir, g_db);
@@ -300,6 +304,13 @@ WT_TEST(scan_shell_pip_lines_and_lock_files) {
     CHECK(finding_for(r, "WT-DEP-001", "pyyaml") == NULL);
     const wt_finding *fl = finding_for(r, "WT-DEP-001", "flask");
     CHECK(fl && fl->loc.line == 2);
+    /* -r from an install line: followed (relative to the script); a file
+     * that is scanned on its own is reported there only */
+    const wt_finding *pl = finding_for(r, "WT-DEP-001", "pillow");
+    CHECK(pl && !strcmp(pl->artifact, "scripts/install.sh") && pl->loc.line == 1);
+    CHECK_INT(wt_t_count(r, "WT-DEP-001"), 5);
+    const wt_finding *jj = finding_for(r, "WT-DEP-001", "jinja2");
+    CHECK(jj && !strcmp(jj->artifact, "scripts/requirements.txt"));
     CHECK_INT(wt_t_count(r, "WT-DEP-004"), 0); /* the project has a lock file */
     wt_scan_result_free(r);
     free(dir);
