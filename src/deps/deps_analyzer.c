@@ -1,7 +1,10 @@
 /*
  * deps_analyzer.c - dependency files against OSV: a non-exclusive analyzer
- * for requirement, manifest and lock files and shell scripts, plus the
+ * for requirement, manifest and lock files, plus the
  * `pip install` hook used by the notebook analyzer.
+ *
+ * Shell scripts, Dockerfiles and notebooks reach the `pip install` hook
+ * through the code detector and the notebook analyzer.
  *
  * One finding per (package, requirement line), aggregating its advisories;
  * severity = the highest advisory severity (possible matches count as
@@ -594,7 +597,7 @@ static bool project_has_lock(wt_ctx *ctx) {
 
 typedef enum {
     F_NONE = 0, F_REQUIREMENTS, F_PYPROJECT, F_POETRY_LOCK, F_PIPFILE, F_PIPFILE_LOCK, F_UV_LOCK, F_PYLOCK,
-    F_SETUP_CFG, F_CONDA, F_SHELL,
+    F_SETUP_CFG, F_CONDA,
 } file_kind;
 
 static bool in_requirements_dir(const char *name) {
@@ -622,74 +625,13 @@ static file_kind kind_of(const char *name) {
     bool txt = wt_str_endswith_ci(b, ".txt"), in = wt_str_endswith_ci(b, ".in");
     if ((txt || in) && (strcasestr(b, "requirements") || !strncasecmp(b, "constraints", 11) || in_requirements_dir(name)))
         return F_REQUIREMENTS;
-    if (wt_str_endswith_ci(b, ".sh") || wt_str_endswith_ci(b, ".bash") || !strcmp(b, "Dockerfile") ||
-        wt_str_endswith_ci(b, ".dockerfile") || !strncmp(b, "Dockerfile.", 11))
-        return F_SHELL;
     return F_NONE;
 }
 
-bool wt_deps_is_dep_file(const char *name) {
-    file_kind k = kind_of(name);
-    return k != F_NONE && k != F_SHELL;
-}
+bool wt_deps_is_dep_file(const char *name) { return kind_of(name) != F_NONE; }
 
 static int deps_probe(const char *name, const uint8_t *head, size_t headlen, uint64_t size) {
-    file_kind k = kind_of(name);
-    if (k == F_NONE) return 0;
-    if (k == F_SHELL) {
-        /* only scripts that install packages */
-        for (size_t i = 0; i + 3 <= headlen; i++)
-            if (head[i] == 'p' && head[i + 1] == 'i' && head[i + 2] == 'p') return 60;
-        return size > headlen ? 30 : 0;
-    }
-    return 90;
-}
-
-/* Find `pip install` commands in shell text; call fn with the arguments. */
-static void shell_pip_lines(wt_ctx *ctx, const char *t, size_t n) {
-    size_t i = 0;
-    uint32_t line = 0;
-    while (i < n) {
-        if (wt_ctx_expired(ctx)) return;
-        size_t e = i;
-        while (e < n && t[e] != '\n') e++;
-        line++;
-        /* logical line: join backslash continuations */
-        uint32_t first = line;
-        size_t le = e;
-        for (;;) {
-            size_t q = le;
-            if (q > i && t[q - 1] == '\r') q--;
-            if (q > i && t[q - 1] == '\\' && le < n) {
-                le++;
-                while (le < n && t[le] != '\n') le++;
-                line++;
-                continue;
-            }
-            break;
-        }
-        const char *s = t + i;
-        size_t len = le - i;
-        const char *m = NULL;
-        for (size_t k = 0; k + 11 <= len; k++) {
-            if (memcmp(s + k, "pip", 3) != 0) continue;
-            size_t j = k + 3;
-            while (j < len && (isdigit((unsigned char)s[j]) || s[j] == '.')) j++;
-            while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
-            if (j + 7 <= len && !memcmp(s + j, "install", 7) && (j + 7 == len || isspace((unsigned char)s[j + 7]))) {
-                bool word_start = k == 0 || !(isalnum((unsigned char)s[k - 1]) || s[k - 1] == '_');
-                if (word_start) {
-                    m = s + j + 7;
-                    break;
-                }
-            }
-        }
-        if (m) {
-            wt_location loc = wt_loc_line(first, (uint32_t)(m - s) + 1);
-            wt_deps_pip_install(ctx, m, (size_t)(s + len - m), &loc);
-        }
-        i = le + 1;
-    }
+    return kind_of(name) == F_NONE ? 0 : 90;
 }
 
 static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
@@ -707,10 +649,8 @@ static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
     memcpy(t, view, (size_t)size);
     t[size] = 0;
     size_t n = (size_t)size;
-    if (k != F_SHELL) {
-        wt_ctx_set_class(ctx, WT_CLASS_NBREQ);
-        wt_ctx_set_kind(ctx, k == F_REQUIREMENTS ? "requirements" : k == F_CONDA ? "conda-environment" : "python-manifest");
-    }
+    wt_ctx_set_class(ctx, WT_CLASS_NBREQ);
+    wt_ctx_set_kind(ctx, k == F_REQUIREMENTS ? "requirements" : k == F_CONDA ? "conda-environment" : "python-manifest");
     const wt_scan_options *opt = wt_ctx_options(ctx);
     wt_marker_env env;
     wt_marker_env_init(&env, opt ? opt->python_version : NULL, opt ? opt->sys_platform : NULL);
@@ -732,7 +672,6 @@ static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
     case F_PYLOCK: rc = wt_pylock_parse(t, n, &env, &deps, &issues); break;
     case F_SETUP_CFG: rc = wt_setup_cfg_parse(t, n, &env, &deps, &issues); break;
     case F_CONDA: rc = wt_conda_env_parse(t, n, &env, &deps, &issues); break;
-    case F_SHELL: shell_pip_lines(ctx, t, n); break;
     case F_NONE: break;
     }
     (void)rc;
