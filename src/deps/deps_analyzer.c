@@ -350,9 +350,35 @@ static wt_location dep_loc(const wt_dep *d, const wt_location *base) {
     return wt_loc_line(d->line, 1);
 }
 
+/* URL userinfo ("user:token@" after the scheme) becomes "***@": findings never carry
+ * credentials from index or VCS URLs. Caller frees. */
+static char *redact(const char *s) {
+    if (!s) return NULL;
+    wt_buf b;
+    wt_buf_init(&b);
+    const char *p = s;
+    for (;;) {
+        const char *sch = strstr(p, "://");
+        if (!sch) break;
+        const char *host = sch + 3;
+        size_t n = strcspn(host, "/@ \t#?");
+        wt_buf_append(&b, p, (size_t)(host - p));
+        if (host[n] == '@') {
+            wt_buf_puts(&b, "***");
+            p = host + n;
+        } else {
+            p = host;
+        }
+    }
+    wt_buf_puts(&b, p);
+    return wt_buf_steal(&b);
+}
+
 static json_t *base_props(const wt_dep *d) {
     json_t *o = json_object();
-    json_object_set_new(o, "package", json_string(d->name ? d->name : ""));
+    char *name = redact(d->name ? d->name : "");
+    json_object_set_new(o, "package", json_string(name));
+    free(name);
     json_object_set_new(o, "normalized_name", json_string(d->norm ? d->norm : ""));
     if (d->version) json_object_set_new(o, "version", json_string(d->version));
     else {
@@ -484,9 +510,13 @@ static void check_dep(wt_ctx *ctx, db_handle *h, const wt_dep *d, const wt_locat
     char wbuf[300];
     wt_location loc = dep_loc(d, base);
     if (d->unauditable) {
-        attach(wt_emit(ctx, RULE_UNAUDITABLE, WT_SEV_NONE, &loc, d->raw, "%s%s: %s, its version cannot be checked%s",
-                       d->editable ? "editable " : "", d->name, d->unauditable, where(d, wbuf, sizeof wbuf)),
+        char *raw = redact(d->raw), *name = redact(d->name), *why = redact(d->unauditable);
+        attach(wt_emit(ctx, RULE_UNAUDITABLE, WT_SEV_NONE, &loc, raw, "%s%s: %s, its version cannot be checked%s",
+                       d->editable ? "editable " : "", name, why, where(d, wbuf, sizeof wbuf)),
                base_props(d));
+        free(raw);
+        free(name);
+        free(why);
         return;
     }
     const char *pop = wt_deps_typosquat_of(d->norm);
@@ -520,8 +550,16 @@ static void check_dep(wt_ctx *ctx, db_handle *h, const wt_dep *d, const wt_locat
     }
 }
 
+#define MAX_ISSUES_REPORTED 20
+
 static void report_issues(wt_ctx *ctx, wt_vec *issues, const wt_location *base) {
     for (size_t i = 0; i < issues->len; i++) {
+        if (i == MAX_ISSUES_REPORTED) {
+            wt_location loc = base ? *base : wt_loc_line(0, 0);
+            wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%zu more unreadable dependency entries not listed",
+                    issues->len - i);
+            break;
+        }
         wt_dep_issue *is = issues->items[i];
         uint32_t line = is->file ? is->via_line : is->line;
         wt_location loc = base ? *base : wt_loc_line(line, line ? 1 : 0);
@@ -530,9 +568,11 @@ static void report_issues(wt_ctx *ctx, wt_vec *issues, const wt_location *base) 
             json_object_set_new(props, "file", json_string(is->file));
             json_object_set_new(props, "line", json_integer(is->line));
         }
-        attach(wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%s%s%s", is->message, is->file ? " in " : "",
+        char *msg = redact(is->message);
+        attach(wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%s%s%s", msg, is->file ? " in " : "",
                        is->file ? is->file : ""),
                props);
+        free(msg);
     }
 }
 

@@ -376,3 +376,41 @@ WT_TEST(scan_warns_when_database_is_stale) {
     free(dir);
     free(old);
 }
+
+WT_TEST(scan_never_reports_url_credentials) {
+    char *dir = wt_xasprintf("%s/proj6", wt_t_tmpdir());
+    const char *req = "git+https://deploy:s3cr3tT0ken@github.com/org/private.git#egg=private\n"
+                      "-r https://user:hunter2@example.com/reqs.txt\n";
+    free(wt_t_write(dir, "requirements.txt", req, strlen(req)));
+    wt_scan_result *r = scan_dir(dir, g_db ? g_db : "/nonexistent");
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT(wt_t_count(r, "WT-DEP-006"), 1);
+    CHECK_INT(wt_t_count(r, "WT-DEP-007"), 1);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const wt_finding *f = r->findings[i];
+        if (strncmp(f->rule_id, "WT-DEP-", 7) != 0) continue;
+        char *props = f->props ? json_dumps(f->props, 0) : NULL;
+        CHECK(!strstr(f->message, "s3cr3tT0ken") && !strstr(f->message, "hunter2"));
+        CHECK(!f->evidence || (!strstr(f->evidence, "s3cr3tT0ken") && !strstr(f->evidence, "hunter2")));
+        CHECK(!props || (!strstr(props, "s3cr3tT0ken") && !strstr(props, "hunter2")));
+        free(props);
+    }
+    wt_scan_result_free(r);
+    free(dir);
+}
+
+WT_TEST(scan_caps_malformed_line_reports) {
+    char *dir = wt_xasprintf("%s/proj7", wt_t_tmpdir());
+    wt_buf b;
+    wt_buf_init(&b);
+    for (int i = 0; i < 100; i++) wt_buf_printf(&b, "this is not a requirement %d !!\n", i);
+    free(wt_t_write(dir, "requirements.txt", b.data, b.len));
+    wt_buf_free(&b);
+    wt_scan_result *r = scan_dir(dir, "/nonexistent/osv.sqlite");
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT(wt_t_count(r, "WT-DEP-007"), 21);
+    wt_scan_result_free(r);
+    free(dir);
+}
