@@ -256,9 +256,11 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         out->pinned = true;
         out->version = pin;
         char *key = wt_ver_key(pin);
+        /* a local build (1.13.0+cu117) is the listed release's code */
+        char *pubkey = wt_ver_public_key(pin);
         for (size_t i = 0; i < p->nadvs; i++) {
             const wt_osv_adv *a = &p->advs[i];
-            if (!wt_osv_affects(a, pin, key)) continue;
+            if (!wt_osv_affects(a, pin, key) && !(pubkey && wt_osv_affects(a, pin, pubkey))) continue;
             wt_dep_match *m = &out->m[out->n++];
             m->adv = a;
             m->status = WT_MATCH_AFFECTED;
@@ -266,6 +268,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->fixed = wt_osv_fixed_above(a, pin);
         }
         free(key);
+        free(pubkey);
     } else {
         /* the versions the specifier allows, among those the data knows */
         const wt_ver **allowed = wt_xcalloc(p->nuniverse + 1, sizeof(wt_ver *));

@@ -262,6 +262,13 @@ void wt_ver_free(wt_ver *v) {
 bool wt_ver_valid(const wt_ver *v) { return v->valid; }
 const char *wt_ver_str(const wt_ver *v) { return v->norm; }
 char *wt_ver_key(const wt_ver *v) { return v->valid ? normalise(v, true) : wt_xstrdup(v->buf); }
+
+char *wt_ver_public_key(const wt_ver *v) {
+    if (!v->valid || v->local_off < 0) return NULL;
+    wt_ver tmp = *v;
+    tmp.local_off = -1;
+    return normalise(&tmp, true);
+}
 bool wt_ver_is_prerelease(const wt_ver *v) { return v->valid && (v->pre >= 0 || v->dev); }
 bool wt_ver_is_postrelease(const wt_ver *v) { return v->valid && v->post; }
 bool wt_ver_has_local(const wt_ver *v) { return v->valid && v->local_off >= 0; }

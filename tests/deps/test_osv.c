@@ -134,6 +134,9 @@ WT_TEST(osv_snapshot_oddities) {
     /* equivalent spellings of a pin */
     CHECK(affected_by("pyyaml", "5.3.0", "PYSEC-2020-96"));
     CHECK(affected_by("tensorflow", "v2.4.0", "PYSEC-2021-149"));
+    /* local builds of an affected release (list-only advisory) */
+    CHECK(affected_by("gratient", "0.5+local.1", "PYSEC-2024-1"));
+    CHECK(affected_by("torch", "1.13.0+cu117", "PYSEC-2022-43015"));
 }
 
 WT_TEST(osv_malicious_packages_are_critical) {
