@@ -134,6 +134,15 @@ WT_TEST(osv_snapshot_oddities) {
     /* equivalent spellings of a pin */
     CHECK(affected_by("pyyaml", "5.3.0", "PYSEC-2020-96"));
     CHECK(affected_by("tensorflow", "v2.4.0", "PYSEC-2021-149"));
+    /* non-PEP 440 event versions are legacy and sort before every valid
+     * version (packaging's legacy order, as OSV applies it): a legacy
+     * "fixed" closes the range before any real release */
+    CHECK(!affected_by("steam", "1.0", "PYSEC-2019-125"));
+    CHECK(!affected_by("binderhub", "0.1.0", "PYSEC-2021-371"));
+    /* a range that never closes: every later version; no aliases field */
+    CHECK(affected_by("exotel", "0.1.6", "PYSEC-2022-250"));
+    CHECK(affected_by("exotel", "9.0", "PYSEC-2022-250"));
+    CHECK(!affected_by("exotel", "0.1.5", "PYSEC-2022-250"));
     /* local builds of an affected release (list-only advisory) */
     CHECK(affected_by("gratient", "0.5+local.1", "PYSEC-2024-1"));
     CHECK(affected_by("torch", "1.13.0+cu117", "PYSEC-2022-43015"));
