@@ -247,6 +247,54 @@ static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n,
     return best ? wt_ver_parse_cstr(wt_ver_str(best)) : NULL;
 }
 
+/* Whether id appears in a comma-separated alias list. */
+static bool in_csv(const char *csv, const char *id) {
+    size_t n = strlen(id);
+    for (const char *p = csv; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l == n && !strncmp(p, id, n)) return true;
+        p = c ? c + 1 : NULL;
+    }
+    return false;
+}
+
+/* Same vulnerability under two ids (a PYSEC and a GHSA record for one
+ * CVE): either names the other, or they share an alias. */
+static bool same_vuln(const wt_osv_adv *a, const wt_osv_adv *b) {
+    if (in_csv(a->aliases, b->id) || in_csv(b->aliases, a->id)) return true;
+    for (const char *p = a->aliases; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        char tmp[128];
+        if (l && l < sizeof tmp) {
+            memcpy(tmp, p, l);
+            tmp[l] = 0;
+            if (in_csv(b->aliases, tmp)) return true;
+        }
+        p = c ? c + 1 : NULL;
+    }
+    return false;
+}
+
+static void mark_duplicates(wt_dep_result *r) {
+    r->ndistinct = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        r->m[i].dup_of = -1;
+        for (size_t j = 0; j < i; j++) {
+            if (r->m[j].dup_of >= 0 || !same_vuln(r->m[i].adv, r->m[j].adv)) continue;
+            r->m[i].dup_of = (int)j;
+            /* the group keeps the worst status and severity */
+            if (r->m[i].status > r->m[j].status) r->m[j].status = r->m[i].status;
+            if (r->m[i].severity > r->m[j].severity) r->m[j].severity = r->m[i].severity;
+            if (!r->m[j].fixed || (r->m[i].fixed && wt_ver_cmp(r->m[i].fixed, r->m[j].fixed) > 0))
+                r->m[j].fixed = r->m[i].fixed;
+            break;
+        }
+        if (r->m[i].dup_of < 0) r->ndistinct++;
+    }
+}
+
 int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
     memset(out, 0, sizeof *out);
     if (!p || !p->nadvs) return 0;
@@ -321,6 +369,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         free(keys);
         free(allowed);
     }
+    mark_duplicates(out);
     for (size_t i = 0; i < out->n; i++) {
         if (out->m[i].severity > out->severity) out->severity = out->m[i].severity;
         if (out->m[i].adv->malicious && out->m[i].status == WT_MATCH_AFFECTED) out->malicious = true;
@@ -430,22 +479,59 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
     wt_buf_init(&ids);
     size_t shown = 0;
     for (size_t i = 0; i < r.n; i++) {
+        if (r.m[i].dup_of >= 0) continue;
         const wt_osv_adv *a = r.m[i].adv;
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(a->id));
-        json_object_set_new(o, "aliases", split_json(a->aliases));
+        json_t *aliases = split_json(a->aliases);
+        json_t *cwe = split_json(a->cwe);
+        double gs = a->cvss_vector ? a->cvss_score : -1;
+        const char *gv = a->cvss_vector;
+        for (size_t k = i + 1; k < r.n; k++) {
+            if (r.m[k].dup_of != (int)i) continue;
+            /* fold the duplicate record in: its id, aliases and CWEs */
+            const wt_osv_adv *b = r.m[k].adv;
+            json_t *more[] = {json_string(b->id), split_json(b->aliases)};
+            json_array_append_new(more[1], more[0]);
+            size_t q;
+            json_t *e;
+            json_array_foreach(more[1], q, e) {
+                bool have = !strcmp(json_string_value(e), a->id);
+                size_t z;
+                json_t *x;
+                json_array_foreach(aliases, z, x) if (json_equal(x, e)) have = true;
+                if (!have) json_array_append(aliases, e);
+            }
+            json_decref(more[1]);
+            json_t *bc = split_json(b->cwe);
+            json_array_foreach(bc, q, e) {
+                bool have = false;
+                size_t z;
+                json_t *x;
+                json_array_foreach(cwe, z, x) if (json_equal(x, e)) have = true;
+                if (!have) json_array_append(cwe, e);
+            }
+            json_decref(bc);
+            if (b->cvss_vector && b->cvss_score > gs) {
+                gs = b->cvss_score;
+                gv = b->cvss_vector;
+            }
+        }
+        json_object_set_new(o, "aliases", aliases);
         json_object_set_new(o, "summary", json_string(a->summary));
-        json_object_set_new(o, "severity", json_string(wt_severity_name(a->malicious ? WT_SEV_CRITICAL : a->severity)));
+        json_object_set_new(o, "severity", json_string(wt_severity_name(r.m[i].status == WT_MATCH_AFFECTED
+                                                                            ? r.m[i].severity
+                                                                            : (a->malicious ? WT_SEV_CRITICAL : a->severity))));
         json_object_set_new(o, "status", json_string(r.m[i].status == WT_MATCH_AFFECTED ? "affected" : "possibly-affected"));
-        json_object_set_new(o, "cvss_score", a->cvss_score >= 0 ? json_real(a->cvss_score) : json_null());
-        json_object_set_new(o, "cvss_vector", a->cvss_vector ? json_string(a->cvss_vector) : json_null());
+        json_object_set_new(o, "cvss_score", gv ? json_real(gs) : json_null());
+        json_object_set_new(o, "cvss_vector", gv ? json_string(gv) : json_null());
         json_object_set_new(o, "fixed", r.m[i].fixed ? json_string(wt_ver_str(r.m[i].fixed)) : json_null());
-        json_object_set_new(o, "cwe", split_json(a->cwe));
+        json_object_set_new(o, "cwe", cwe);
         json_object_set_new(o, "malicious", json_boolean(a->malicious));
         json_array_append_new(advs, o);
-        if (a->cvss_score > best_score && a->cvss_vector) {
-            best_score = a->cvss_score;
-            best_vector = a->cvss_vector;
+        if (gv && gs > best_score) {
+            best_score = gs;
+            best_vector = gv;
         }
         if (shown < MAX_IDS_IN_MESSAGE) {
             if (shown) wt_buf_puts(&ids, ", ");
@@ -459,9 +545,9 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
             shown++;
         }
     }
-    if (r.n > shown) wt_buf_printf(&ids, ", +%zu more", r.n - shown);
+    if (r.ndistinct > shown) wt_buf_printf(&ids, ", +%zu more", r.ndistinct - shown);
     json_object_set_new(props, "advisories", advs);
-    json_object_set_new(props, "advisory_count", json_integer((json_int_t)r.n));
+    json_object_set_new(props, "advisory_count", json_integer((json_int_t)r.ndistinct));
     json_object_set_new(props, "status", json_string(any_affected ? "affected" : "possibly-affected"));
     json_object_set_new(props, "checked_version", r.version ? json_string(wt_ver_str(r.version)) : json_null());
     json_object_set_new(props, "fixed_version", r.fixed_overall ? json_string(wt_ver_str(r.fixed_overall)) : json_null());
@@ -480,13 +566,13 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
         f = wt_emit(ctx, rule, WT_SEV_CRITICAL, &loc, d->raw, "%s is a known malicious package (%s)%s", label, ids.data,
                     where(d, wbuf, sizeof wbuf));
     else if (any_affected)
-        f = wt_emit(ctx, rule, r.severity, &loc, d->raw, "%s: %zu known vulnerabilit%s (%s)%s%s", label, r.n,
-                    r.n == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
+        f = wt_emit(ctx, rule, r.severity, &loc, d->raw, "%s: %zu known vulnerabilit%s (%s)%s%s", label, r.ndistinct,
+                    r.ndistinct == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
     else
         f = wt_emit(ctx, rule, r.severity, &loc, d->raw,
                     "%s allows versions with %zu known vulnerabilit%s (%s); the newest allowed version is not "
                     "affected%s%s",
-                    label, r.n, r.n == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
+                    label, r.ndistinct, r.ndistinct == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
     if (f) {
         if (f->props) json_decref(f->props);
         f->props = props;
