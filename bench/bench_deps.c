@@ -4,8 +4,8 @@
  *                                 ../shared/data/osv/PyPI.zip)
  * Prints: index build time from the snapshot, advisory lookups (+ match of
  * a pinned version) per second, and the time to open the index and check
- * a 200-line requirements file through a full scan (target: well under
- * 100 ms). Figures only.
+ * a 200-line requirements file (target: well under 100 ms), both for the
+ * dependency module alone and through a full scan. Figures only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "deps/deps.h"
 #include "deps/deps_check.h"
 #include "deps/osv.h"
 #include "watchtower/watchtower.h"
@@ -80,6 +81,45 @@ int main(int argc, char **argv) {
         else fprintf(f, "package-%d==1.%d.0  # pinned\n", i, i);
     }
     fclose(f);
+    /* the dependency module alone: open the index, parse the file, look up
+     * and match every requirement */
+    {
+        FILE *rf = fopen(req, "rb");
+        char *text = wt_xmalloc(1 << 20);
+        size_t tl = fread(text, 1, (1 << 20) - 1, rf);
+        text[tl] = 0;
+        fclose(rf);
+        double dbest = 1e9;
+        size_t nm = 0;
+        for (int run = 0; run < 5; run++) {
+            uint64_t s0 = wt_now_ns();
+            wt_osv_db *od = wt_osv_open(db, &err);
+            wt_marker_env env;
+            wt_marker_env_init(&env, NULL, NULL);
+            wt_vec deps = {0}, issues = {0};
+            wt_requirements_parse(text, tl, "requirements.txt", NULL, &env, &deps, &issues);
+            nm = 0;
+            for (size_t i = 0; i < deps.len; i++) {
+                wt_dep *d = deps.items[i];
+                wt_osv_pkg *p = NULL;
+                wt_osv_lookup(od, d->norm, &p, &err);
+                wt_dep_result r;
+                wt_dep_match_pkg(p, d, &r);
+                nm += r.ndistinct;
+                wt_dep_result_fini(&r);
+                wt_osv_pkg_free(p);
+            }
+            wt_dep_list_free(&deps);
+            wt_vec_free(&issues, wt_dep_issue_free);
+            wt_osv_close(od);
+            double ms = (double)(wt_now_ns() - s0) / 1e6;
+            if (ms < dbest) dbest = ms;
+        }
+        printf("200-line deps:    %.1f ms best of 5 (open index + parse + look up and match 200 requirements; %zu "
+               "advisories)\n",
+               dbest, nm);
+        free(text);
+    }
     double best = 1e9, worst = 0;
     size_t nf = 0;
     for (int run = 0; run < 5; run++) {
@@ -97,7 +137,9 @@ int main(int argc, char **argv) {
         nf = r->nfindings;
         wt_scan_result_free(r);
     }
-    printf("200-line check:   %.1f ms best, %.1f ms worst of 5 (open index + parse + %zu findings)\n", best, worst, nf);
+    printf("200-line scan:    %.1f ms best, %.1f ms worst of 5 (full wt_scan of the folder: scan setup, every "
+           "analyzer and detector, %zu findings)\n",
+           best, worst, nf);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) { /* best effort */ }
