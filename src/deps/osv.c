@@ -768,12 +768,14 @@ static void parse_versions(wt_osv_adv *a, const char *text) {
     size_t n = 1;
     for (const char *p = text; *p; p++)
         if (*p == '\n') n++;
+    /* one buffer, split in place: keys point into it */
+    a->vkeys_buf = wt_xstrdup(text);
     a->vkeys = wt_xcalloc(n, sizeof(char *));
-    const char *p = text;
+    char *p = a->vkeys_buf;
     for (;;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len) a->vkeys[a->nvkeys++] = wt_xstrndup(p, len);
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = 0;
+        if (*p) a->vkeys[a->nvkeys++] = p;
         if (!nl) break;
         p = nl + 1;
     }
@@ -875,8 +877,8 @@ void wt_osv_pkg_free(wt_osv_pkg *p) {
             free(a->ranges[j].ev);
         }
         free(a->ranges);
-        for (size_t j = 0; j < a->nvkeys; j++) free(a->vkeys[j]);
         free(a->vkeys);
+        free(a->vkeys_buf);
     }
     free(p->advs);
     for (size_t i = 0; i < p->nuniverse; i++) wt_ver_free(p->universe[i]);
