@@ -5,6 +5,7 @@ which still has LegacyVersion), plus random specifier checks.
 
 usage: gen_pep440_cases.py PyPI.zip OUT
 OUT lines:  N raw valid normalised | O a b cmp | S spec version prerelease result
+            | M marker result (evaluated for CPython 3.11 on Linux x86_64)
 Exit 3 when packaging is not available (the C test then skips)."""
 import json
 import random
@@ -14,6 +15,7 @@ import zipfile
 sys.path.insert(0, "/usr/lib/python3/dist-packages")
 try:
     from pip._vendor.packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from pip._vendor.packaging.markers import InvalidMarker, Marker
     from pip._vendor.packaging.version import InvalidVersion, Version, parse
 except ImportError:
     sys.exit(3)
@@ -64,3 +66,39 @@ with open(out, "w") as f:
             for pre in (0, 1):
                 r = ss.contains(cand, prereleases=True if pre else None)
                 f.write(f"S\t{spec}\t{cand}\t{pre}\t{int(r)}\n")
+
+    env = {"python_version": "3.11", "python_full_version": "3.11.0", "sys_platform": "linux",
+           "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64",
+           "implementation_name": "cpython", "platform_python_implementation": "CPython",
+           "implementation_version": "3.11.0", "platform_release": "", "platform_version": "", "extra": ""}
+    vals = {"python_version": ["2.7", "3.6", "3.8", "3.11", "3.12", "3", "3.11.*", "3.*"],
+            "python_full_version": ["3.11.0", "3.10.4", "3.11.1"],
+            "sys_platform": ["linux", "win32", "darwin", "linux2"], "platform_system": ["Linux", "Windows"],
+            "os_name": ["posix", "nt"], "platform_machine": ["x86_64", "aarch64"],
+            "implementation_name": ["cpython", "pypy"], "platform_python_implementation": ["CPython", "PyPy"],
+            "implementation_version": ["3.11.0", "3.9"], "platform_release": ["5.4", ""],
+            "platform_version": ["#1", ""], "extra": ["test", "dev", ""]}
+    mops = ["==", "!=", "<", "<=", ">", ">=", "~=", "in", "not in", "==="]
+
+    def atom():
+        var = rnd.choice(list(env))
+        op = rnd.choice(mops)
+        q = rnd.choice(['"', "'"])
+        val = q + rnd.choice(vals[var]) + q
+        return f"{var} {op} {val}" if rnd.random() < 0.5 else f"{val} {op} {var}"
+
+    def expr(d=0):
+        if d > 2 or rnd.random() < 0.4:
+            return atom()
+        e = f"{expr(d + 1)} {rnd.choice(['and', 'or'])} {expr(d + 1)}"
+        return f"({e})" if rnd.random() < 0.5 else e
+
+    for _ in range(5000):
+        m = expr()
+        try:
+            r = "1" if Marker(m).evaluate(env) else "0"
+        except InvalidMarker:
+            r = "E"
+        except Exception:
+            continue  # packaging raises on undefined comparisons
+        f.write(f"M\t{m}\t{r}\n")
