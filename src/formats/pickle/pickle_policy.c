@@ -223,10 +223,17 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
         return;
     }
     if (!strchr(name, '.')) {
-        if (is_dunder(name, strlen(name)) && out->level < PK_LVL_HIGH && !(out->known && out->level == PK_LVL_ALLOW)) {
+        bool allowed = out->known && out->level == PK_LVL_ALLOW;
+        if (is_dunder(name, strlen(name)) && out->level < PK_LVL_HIGH && !allowed) {
             out->level = PK_LVL_HIGH;
             out->known = true;
             out->reason = "dunder attribute imported directly: used to reach interpreter internals";
+        } else if (strncmp(name, "__", 2) == 0 && strncmp(name, "__pyx_", 6) != 0 && !out->known) {
+            /* private (name-mangled) helpers are not part of any pickling
+             * protocol; Cython's __pyx_unpickle_* are */
+            out->level = PK_LVL_HIGH;
+            out->known = true;
+            out->reason = "private double-underscore name imported from an unknown module";
         }
         return;
     }
