@@ -21,6 +21,7 @@ const wt_analyzer *const wt_registry_analyzers[] = {
     &wt_msgpack_analyzer,
     &wt_paddle_analyzer,
     &wt_gbdt_analyzer,
+    &wt_chat_template_analyzer,
     NULL, /* keep the array non-empty; the core skips NULL entries */
 };
 const size_t wt_registry_nanalyzers = sizeof wt_registry_analyzers / sizeof wt_registry_analyzers[0];

@@ -440,3 +440,29 @@ WT_TEST(truncated_msgpack_and_paddle_py_func_are_reported)
     EXPECT("misc/flax_truncated.msgpack", "WT-MSGPACK-001", 1);
     EXPECT("misc/inference.pdmodel", "WT-PADDLE-001", 1);
 }
+
+/* ---- chat templates outside GGUF ---- */
+WT_TEST(tokenizer_config_chat_template_ssti_is_critical_and_normal_one_is_clean)
+{
+    const char *bad = "{\n  \"model_max_length\": 2048,\n  \"chat_template\": \"{{ cycler.__init__.__globals__.os.popen('true') }}\"\n}\n";
+    wt_scan_result *r = wt_t_scan_mem("repo/tokenizer_config.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 3);
+    wt_scan_result_free(r);
+    const char *list = "{\"chat_template\": [{\"name\": \"default\", \"template\": \"{{ messages[0]['content'] }}\"},"
+                       " {\"name\": \"tool_use\", \"template\": \"{{ ''|attr('__class__') }}\"}]}";
+    r = wt_t_scan_mem("tokenizer_config.json", list, strlen(list));
+    f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && strstr(f->message, "tool_use"));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-001"), 1);
+    wt_scan_result_free(r);
+    const char *ok = "{\"chat_template\": \"{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\\\n' + m['content'] }}{% endfor %}\"}";
+    r = wt_t_scan_mem("tokenizer_config.json", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-*"), 0);
+    wt_scan_result_free(r);
+    const char *jinja = "{% for m in messages %}\n{{ m.content }}\n{{ lipsum.__globals__['os'].popen('true') }}\n{% endfor %}\n";
+    r = wt_t_scan_mem("chat_template.jinja", jinja, strlen(jinja));
+    f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && f->loc.line == 3);
+    wt_scan_result_free(r);
+}
