@@ -39,17 +39,20 @@ typedef struct smwalk {
     op_agg ops[SM_MAX_OPS];
     size_t nops;
     size_t nodes, functions;
-    const wt_fmt_table *scopes;
+    const wt_fmt_table *scopes, *ops_table;
     bool malformed;
     wt_keras_stats kst;
 } smwalk;
 
-bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
+static bool op_lookup(const wt_fmt_table *t, const char *op, size_t oplen, wt_tf_op_info *out)
 {
-    const wt_fmt_table *t = wt_fmt_table_get("tf_unsafe_ops.tsv", 4);
+    if (oplen == 0)
+        return false;
     for (size_t i = 0; i < t->nrows; i++) {
         const char *c = wt_fmt_cell(t, i, 0);
-        if (strlen(c) == oplen && memcmp(c, op, oplen) == 0) {
+        if (c[0] != op[0] || strlen(c) != oplen || memcmp(c, op, oplen) != 0)
+            continue;
+        {
             out->op = c;
             out->severity = WT_SEV_HIGH;
             wt_severity_parse(wt_fmt_cell(t, i, 1), &out->severity);
@@ -59,6 +62,11 @@ bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
         }
     }
     return false;
+}
+
+bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
+{
+    return op_lookup(wt_fmt_table_get("tf_unsafe_ops.tsv", 4), op, oplen, out);
 }
 
 static bool in_checkpoint_scope(smwalk *w, const char *fn, const char *node)
@@ -107,7 +115,7 @@ static void check_node(smwalk *w, const uint8_t *p, size_t len, const char *fn)
         w->malformed = true;
     w->nodes++;
     wt_tf_op_info info;
-    if (!op || !wt_tf_op_lookup((const char *)op, oplen, &info))
+    if (!op || !op_lookup(w->ops_table, (const char *)op, oplen, &info))
         return;
     char node[128];
     copy_str(node, sizeof node, name ? name : (const uint8_t *)"", namelen);
@@ -295,6 +303,7 @@ static int sm_analyze(wt_ctx *ctx, wt_reader *r)
     w->ctx = ctx;
     w->base = p;
     w->scopes = wt_fmt_table_get("tf_checkpoint_scopes.tsv", 2);
+    w->ops_table = wt_fmt_table_get("tf_unsafe_ops.tsv", 4);
     bool saved = is_savedmodel_head(p, (size_t)size) || wt_fmt_name_is(wt_ctx_name(ctx), "saved_model.pb");
     if (saved) {
         wt_ctx_set_kind(ctx, "tf-savedmodel");
