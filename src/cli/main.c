@@ -45,7 +45,7 @@ static void usage(FILE *out) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        usage(stderr);
+        fputs("watchtower: error: no command given (try `watchtower help`)\n", stderr);
         return 2;
     }
     const char *cmd = argv[1];
