@@ -338,7 +338,7 @@ static int gguf_probe(const char *name, const uint8_t *head, size_t headlen, uin
     if (headlen >= 8 && memcmp(head, "GGUF", 4) == 0)
         return 95;
     (void)size;
-    return wt_str_endswith_ci(name, ".gguf") ? 50 : 0;
+    return wt_str_endswith_ci(name, ".gguf") ? 20 : 0;
 }
 
 static int gguf_analyze(wt_ctx *ctx, wt_reader *r)

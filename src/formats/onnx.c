@@ -234,7 +234,7 @@ static int onnx_probe(const char *name, const uint8_t *head, size_t headlen, uin
 {
     bool ext = wt_str_endswith_ci(name, ".onnx");
     if (headlen < 4 || head[0] != 0x08)
-        return ext ? 60 : 0;
+        return ext ? 20 : 0; /* name only: any content probe wins */
     if (ext)
         return 95;
     /* ir_version 1..20, then producer_name (2) / graph (7) / opset (8) */
