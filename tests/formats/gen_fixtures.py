@@ -312,6 +312,10 @@ write("tf/keras_lambda/saved_model.pb", saved_model(graph(STD_NODES, STD_FUNCS))
 write("tf/keras_lambda/keras_metadata.pb", msg(
     fld(1, 2, msg(fld(3, 2, "root"), fld(4, 2, "_tf_keras_sequential"), fld(5, 2, seq_meta))),
     fld(1, 2, msg(fld(3, 2, "root.layer-0"), fld(4, 2, "_tf_keras_layer"), fld(5, 2, lam_meta)))))
+# object graph: SavedObject { user_object (4) { identifier (1), metadata (3) } } (TF 2.x Keras models)
+og = msg(fld(1, 2, msg(fld(4, 2, msg(fld(1, 2, "_tf_keras_sequential"), fld(3, 2, seq_meta))))),
+         fld(1, 2, msg(fld(4, 2, msg(fld(1, 2, "_tf_keras_layer"), fld(3, 2, lam_meta))))))
+write("tf/object_graph_lambda/saved_model.pb", saved_model(graph(STD_NODES, STD_FUNCS), object_graph=og))
 # frozen GraphDef
 write("tf/frozen_graph.pb", graph([node("input", "Placeholder"), node("path", "Const"), node("rf", "ReadFile", ["path"]),
                                    node("out", "Identity", ["rf"])]))
@@ -575,4 +579,15 @@ write("misc/inference.pdmodel", msg(fld(1, 2, msg(fld(1, 0, 0), pd_op("feed"), p
                                                    pd_op("fetch")))))
 write("misc/benign.pdmodel", msg(fld(1, 2, msg(fld(1, 0, 0), pd_op("feed"), pd_op("conv2d"), pd_op("fetch")))))
 write("misc/model.pdiparams", b"\x00" * 64)
+# a .keras inside a zip inside a tar: members go back to classification at any depth
+import io  # noqa: E402
+import tarfile  # noqa: E402
+zbuf = io.BytesIO()
+with zipfile.ZipFile(zbuf, "w") as z:
+    z.write(path("keras3/lambda.keras"), "models/lambda.keras")
+with tarfile.open(path("nested/bundle.tar"), "w") as t:
+    info = tarfile.TarInfo("inner/archive.zip")
+    info.size = len(zbuf.getvalue())
+    info.mtime = 0
+    t.addfile(info, io.BytesIO(zbuf.getvalue()))
 print("fixtures written to", OUT)

@@ -257,6 +257,24 @@ WT_TEST(savedmodel_keras_metadata_lambda_is_found_through_the_sibling)
     wt_scan_result_free(r);
 }
 
+WT_TEST(savedmodel_object_graph_keras_metadata_lambda_is_found)
+{
+    wt_scan_result *r = scan_fx("tf/object_graph_lambda/saved_model.pb");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "object graph"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_file_inside_a_zip_inside_a_tar_is_found)
+{
+    if (!wt_analyzer_by_name("zip") || !wt_analyzer_by_name("archive"))
+        return;
+    wt_scan_result *r = scan_fx("nested/bundle.tar");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->artifact, "lambda.keras!config.json"));
+    wt_scan_result_free(r);
+}
+
 WT_TEST(frozen_graphdef_is_scanned)
 {
     EXPECT("tf/frozen_graph.pb", "WT-TF-001", 1);
