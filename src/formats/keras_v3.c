@@ -14,7 +14,7 @@
 
 #include "model_formats.h"
 
-#define KJ_MAX (256u << 20)
+#define KJ_MAX (64u << 20)
 
 static bool in_keras_zip(const char *name)
 {

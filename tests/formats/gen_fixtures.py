@@ -448,6 +448,8 @@ write("gguf/benign.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHA
 write("gguf/template_rce.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_EVIL)]))
 write("gguf/template_obfuscated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template.tool_use", 8, CHAT_OBFUSCATED)]))
 write("gguf/absurd_kv_count.gguf", gguf(base_kvs, nkv=1 << 60))
+write("gguf/absurd_tensors_evil_template.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_EVIL)],
+                                                     ntensors=1 << 62))
 write("gguf/absurd_string.gguf", gguf([gstr("general.name")[:8 + 12] + struct.pack("<I", 8) +
                                        struct.pack("<Q", 1 << 62) + b"x"]))
 write("gguf/absurd_array.gguf", gguf([gstr("tokenizer.ggml.tokens") + struct.pack("<I", 9) +

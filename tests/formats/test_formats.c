@@ -334,6 +334,11 @@ WT_TEST(gguf_absurd_counts_lengths_and_offsets_are_reported)
     EXPECT("gguf/absurd_array.gguf", "WT-GGUF-002", 1);
     EXPECT("gguf/tensor_oob.gguf", "WT-GGUF-002", 1);
     EXPECT("gguf/truncated.gguf", "WT-GGUF-003", 1);
+    /* an absurd tensor count does not hide the template that precedes the tensors */
+    wt_scan_result *r = scan_fx("gguf/absurd_tensors_evil_template.gguf");
+    CHECK(wt_t_count(r, "WT-GGUF-002") >= 1);
+    CHECK(wt_t_count(r, "WT-GGUF-001") >= 1);
+    wt_scan_result_free(r);
 }
 
 /* ---- safetensors ---- */
