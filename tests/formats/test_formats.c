@@ -489,3 +489,23 @@ WT_TEST(tokenizer_config_chat_template_ssti_is_critical_and_normal_one_is_clean)
     CHECK(f && f->loc.line == 3);
     wt_scan_result_free(r);
 }
+
+WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
+{
+    char src[1024];
+    snprintf(src, sizeof src, "%s/tf/keras_lambda/keras_metadata.pb", fxdir());
+    FILE *f = fopen(src, "rb");
+    static char buf[65536];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lonely", wt_t_tmpdir());
+    free(wt_t_write(dir, "keras_metadata.pb", buf, n));
+    free(wt_t_write(dir, "ckpt/variables/variables.index", "\0\0\0\0", 4));
+    wt_scan_result *r = wt_t_scan_path(dir);
+    CHECK(wt_t_count(r, "WT-KERAS-001") >= 1);
+    CHECK_INT(r->models_found, 2); /* the Keras metadata and the checkpoint */
+    CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
+    wt_scan_result_free(r);
+}
