@@ -383,6 +383,11 @@ write("onnx/subgraph_custom.onnx", onnx_model([helper.make_node("Constant", [], 
                                                value=helper.make_tensor("c", TensorProto.BOOL, [], [True])),
                                                helper.make_node("If", ["cond"], ["y"], then_branch=then_g,
                                                                 else_branch=else_g)]))
+deep = helper.make_graph([helper.make_node("Custom", ["x"], ["y"], domain="com.evil")], "leaf", [], [])
+for i in range(40):
+    deep = helper.make_graph([helper.make_node("If", ["c"], ["y"], then_branch=deep, else_branch=else_g)], f"g{i}", [], [])
+m = helper.make_model(deep, opset_imports=[helper.make_opsetid("", 17)])
+write("onnx/deep_subgraphs.onnx", m.SerializeToString())
 write("onnx/truncated.onnx", open(path("onnx/benign.onnx"), "rb").read()[:100])
 
 # ------------------------------------------------------------------ GGUF ---
@@ -454,6 +459,11 @@ write("gguf/absurd_string.gguf", gguf([gstr("general.name")[:8 + 12] + struct.pa
                                        struct.pack("<Q", 1 << 62) + b"x"]))
 write("gguf/absurd_array.gguf", gguf([gstr("tokenizer.ggml.tokens") + struct.pack("<I", 9) +
                                       struct.pack("<IQ", 8, 1 << 50)]))
+nested = gstr("x.nested") + struct.pack("<I", 9)
+for _ in range(5):
+    nested += struct.pack("<IQ", 9, 1)
+nested += struct.pack("<IQ", 4, 1) + struct.pack("<I", 7)
+write("gguf/nested_arrays.gguf", gguf([nested]))
 write("gguf/tensor_oob.gguf", gguf(base_kvs, tensors=((b"big", [1 << 20, 1 << 10], 0),), pad_data=False))
 write("gguf/truncated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_OK)])[:150])
 
@@ -545,6 +555,10 @@ write("tflite/benign.tflite", tflite([(3, None), (9, None), (25, None)]))  # CON
 write("tflite/custom_op.tflite", tflite([(3, None), (32, "MyNativeOp")]))
 write("tflite/flex_readfile.tflite", tflite([(32, "FlexReadFile"), (32, "FlexAddV2")]))
 write("tflite/truncated.tflite", tflite([(32, "MyNativeOp")])[:30])
+huge = bytearray(tflite([(32, "MyNativeOp")]))
+vec = struct.unpack_from("<I", huge, 24)[0] + 24  # operator_codes uoffset lives at byte 24
+struct.pack_into("<I", huge, vec, 0xFFFFFFFF)
+write("tflite/huge_vector.tflite", bytes(huge))
 
 # ------------------------------------------------------------ TorchScript --
 TS_OK = ("class Model(Module):\n  __parameters__ = [\"weight\", ]\n  weight : Tensor\n"

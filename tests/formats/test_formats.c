@@ -509,3 +509,12 @@ WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
     CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
     wt_scan_result_free(r);
 }
+
+WT_TEST(oversized_and_deeply_nested_structures_are_bounded)
+{
+    wt_scan_result *r = scan_fx("onnx/deep_subgraphs.onnx");
+    CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    wt_scan_result_free(r);
+    EXPECT("gguf/nested_arrays.gguf", "WT-GGUF-002", 1);
+    EXPECT("tflite/huge_vector.tflite", "WT-TFLITE-003", 1);
+}
