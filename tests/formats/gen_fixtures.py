@@ -121,6 +121,7 @@ conv_cfg = {"class_name": "Functional", "config": {"name": "model", "layers": [
      "config": {"name": "dense", "units": 10, "activation": "softmax"}}],
     "input_layers": [["input_1", 0, 0]], "output_layers": [["dense", 0, 0]]}}
 
+import h5py  # noqa: E402
 keras_h5("keras/benign_dense.h5", benign_seq)
 keras_h5("keras/benign_conv.h5", conv_cfg, vlen=True)
 keras_h5("keras/benign_lambda_math.h5", sequential("s", [input_layer([4]), lambda_layer("double", BENIGN_LAMBDA_B64)]),
@@ -169,6 +170,11 @@ def add_external(f):
 
 
 keras_h5("keras/external_storage.h5", benign_seq, extra=add_external)
+# HDF5 of the .keras kind (Keras 2 `model.save("m.keras")` in h5 mode) and a 512-byte user block
+with open(path("keras/lambda_bytecode.h5"), "rb") as f:
+    write("keras/legacy_lambda.keras", f.read())
+with h5py.File(path("keras/userblock.h5"), "w", userblock_size=512) as f:
+    f.attrs["model_config"] = json.dumps(sequential("s", [lambda_layer("ub_lambda", LAMBDA_B64)])).encode()
 with open(path("keras/benign_dense.h5"), "rb") as f:
     data = f.read()
 write("keras/truncated.h5", data[: len(data) // 3])

@@ -518,3 +518,9 @@ WT_TEST(oversized_and_deeply_nested_structures_are_bounded)
     EXPECT("gguf/nested_arrays.gguf", "WT-GGUF-002", 1);
     EXPECT("tflite/huge_vector.tflite", "WT-TFLITE-003", 1);
 }
+
+WT_TEST(hdf5_keras_files_and_user_blocks_are_recognised_by_content)
+{
+    EXPECT("keras/legacy_lambda.keras", "WT-KERAS-001", 1);
+    EXPECT("keras/userblock.h5", "WT-KERAS-001", 1);
+}
