@@ -207,6 +207,9 @@ k3_benign["compile_config"] = {"optimizer": k3("keras.optimizers", "Adam", {"nam
 k3_lambda = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("keras.layers", "Lambda", {"name": "k3_lambda", "function": {"class_name": "__lambda__", "config": {
         "code": LAMBDA_B64, "defaults": None, "closure": None}}, "arguments": {}})]})
+k3_act_lambda = k3("keras", "Sequential", {"name": "s", "layers": [
+    k3("keras.layers", "Dense", {"name": "dense_act", "units": 1, "activation": {
+        "class_name": "__lambda__", "config": {"code": LAMBDA_B64, "defaults": None, "closure": None}}})]})
 k3_os = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("keras.layers", "Dense", {"name": "d", "units": 1,
                                  "activation": k3("os", "function", "system", "system")})]})
@@ -216,7 +219,7 @@ k3_toggle = k3("keras", "Sequential", {"name": "s", "layers": [
 k3_external = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("my_package.layers", "MyLayer", {"name": "mine"}, "MyPackage>MyLayer")]})
 META = {"keras_version": "3.3.3", "date_saved": "2024-05-01@12:00:00"}
-for name, cfg in [("benign", k3_benign), ("lambda", k3_lambda), ("os_module", k3_os),
+for name, cfg in [("benign", k3_benign), ("lambda", k3_lambda), ("activation_lambda", k3_act_lambda), ("os_module", k3_os),
                   ("unsafe_toggle", k3_toggle), ("external", k3_external)]:
     write(f"keras3/{name}_config.json", json.dumps(cfg, indent=2).encode())
     with zipfile.ZipFile(path(f"keras3/{name}.keras"), "w") as z:

@@ -185,6 +185,18 @@ WT_TEST(keras3_lambda_code_is_critical)
     wt_scan_result_free(r);
 }
 
+WT_TEST(keras3_lambda_anywhere_is_reported_once)
+{
+    wt_scan_result *r = scan_fx_as("keras3/activation_lambda_config.json", "model.keras!config.json");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "dense_act"));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-001"), 1);
+    wt_scan_result_free(r);
+    r = scan_fx_as("keras3/lambda_config.json", "model.keras!config.json");
+    CHECK_INT(wt_t_count(r, "WT-KERAS-001"), 1); /* not again for the nested __lambda__ */
+    wt_scan_result_free(r);
+}
+
 WT_TEST(keras3_module_os_and_safe_mode_toggle_are_critical)
 {
     wt_scan_result *r = scan_fx_as("keras3/os_module_config.json", "m.keras!config.json");
