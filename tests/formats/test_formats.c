@@ -536,3 +536,63 @@ WT_TEST(hdf5_keras_files_and_user_blocks_are_recognised_by_content)
     EXPECT("keras/legacy_lambda.keras", "WT-KERAS-001", 1);
     EXPECT("keras/userblock.h5", "WT-KERAS-001", 1);
 }
+
+/* protobuf bytes for the big sparse ONNX below */
+static size_t pbv(uint8_t *o, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        uint8_t c = v & 0x7f;
+        v >>= 7;
+        o[n++] = v ? c | 0x80 : c;
+    } while (v);
+    return n;
+}
+
+WT_TEST(large_onnx_is_walked_without_reading_tensor_data)
+{
+    const int ntensors = 100;
+    const uint64_t tbytes = 10ull << 20; /* 10 MiB raw_data each, sparse */
+    char *p = wt_t_write(wt_t_tmpdir(), "big.onnx", "", 0);
+    int fd = open(p, O_WRONLY);
+    uint8_t hdr[256];
+    size_t h = 0;
+    hdr[h++] = 0x08; hdr[h++] = 8; /* ir_version */
+    /* graph (7): node + initializers; its length covers everything after */
+    uint8_t node[32];
+    size_t nl = 0;
+    node[nl++] = 0x22; node[nl++] = 4; memcpy(node + nl, "Relu", 4); nl += 4; /* op_type */
+    uint64_t per_hdr = 0, graph_len = 2 + nl;
+    uint8_t th[64];
+    size_t thl = 0;
+    th[thl++] = 0x42; th[thl++] = 1; th[thl++] = 'w'; /* name (8) */
+    th[thl++] = 0x08; thl += pbv(th + thl, tbytes); /* dims */
+    th[thl++] = 0x10; th[thl++] = 2;                /* data_type UINT8 */
+    th[thl++] = 0x4a; thl += pbv(th + thl, tbytes); /* raw_data (9) */
+    uint64_t tlen = thl + tbytes;
+    uint8_t ih[16];
+    size_t ihl = 0;
+    ih[ihl++] = 0x2a; ihl += pbv(ih + ihl, tlen); /* initializer (5) */
+    per_hdr = ihl + thl;
+    graph_len += (uint64_t)ntensors * (per_hdr + tbytes);
+    hdr[h++] = 0x3a; h += pbv(hdr + h, graph_len);
+    hdr[h++] = 0x0a; hdr[h++] = (uint8_t)nl; memcpy(hdr + h, node, nl); h += nl; /* node (1) */
+    uint64_t off = 0;
+    CHECK(pwrite(fd, hdr, h, (off_t)off) == (ssize_t)h);
+    off += h;
+    for (int i = 0; i < ntensors; i++) {
+        CHECK(pwrite(fd, ih, ihl, (off_t)off) == (ssize_t)ihl);
+        CHECK(pwrite(fd, th, thl, (off_t)(off + ihl)) == (ssize_t)thl);
+        off += per_hdr + tbytes;
+    }
+    CHECK(ftruncate(fd, (off_t)off) == 0);
+    close(fd);
+    wt_scan_result *r = wt_t_scan_path(p);
+    if (r->nfindings)
+        wt_t_dump(r);
+    CHECK_INT(r->nfindings, 0);
+    CHECK(r->bytes_total > 1000000000ull);
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
+}
