@@ -3,6 +3,8 @@
  */
 #include "protobuf.h"
 
+#include <string.h>
+
 void wt_pb_init(wt_pb *pb, const uint8_t *p, size_t len)
 {
     pb->p = p;
@@ -308,7 +310,11 @@ size_t wt_pbr_bytes(wt_pbr_src *s, const wt_pbr_field *f, char *buf, size_t cap)
         return 0;
     size_t n = f->len < cap - 1 ? (size_t)f->len : cap - 1;
     buf[0] = 0;
-    if (n && wt_reader_read_exact(s->r, f->off, buf, n) != 0)
+    size_t got = 0;
+    const uint8_t *p = n <= sizeof s->win ? win_get(s, f->off, n, &got) : NULL;
+    if (p && got == n)
+        memcpy(buf, p, n);
+    else if (n && wt_reader_read_exact(s->r, f->off, buf, n) != 0)
         return 0;
     buf[n] = 0;
     return n;

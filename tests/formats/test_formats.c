@@ -596,3 +596,41 @@ WT_TEST(large_onnx_is_walked_without_reading_tensor_data)
     wt_scan_result_free(r);
     free(p);
 }
+
+WT_TEST(large_frozen_graph_constants_are_not_read)
+{
+    const int nconst = 10;
+    const uint64_t cbytes = 100ull << 20; /* sparse attr payload of each Const node */
+    char *p = wt_t_write(wt_t_tmpdir(), "frozen_big.pb", "", 0);
+    int fd = open(p, O_WRONLY);
+    uint64_t off = 0;
+    for (int i = 0; i < nconst + 1; i++) {
+        bool last = i == nconst;
+        uint8_t nd[64];
+        size_t n = 0;
+        char name[16];
+        int l = snprintf(name, sizeof name, "c%d", i);
+        nd[n++] = 0x0a; nd[n++] = (uint8_t)l; memcpy(nd + n, name, (size_t)l); n += (size_t)l;
+        const char *op = last ? "ReadFile" : "Const";
+        nd[n++] = 0x12; nd[n++] = (uint8_t)strlen(op); memcpy(nd + n, op, strlen(op)); n += strlen(op);
+        uint64_t attr = last ? 0 : cbytes;
+        if (!last) {
+            nd[n++] = 0x2a;
+            n += pbv(nd + n, attr);
+        }
+        uint8_t outer[16];
+        size_t o = 0;
+        outer[o++] = 0x0a;
+        o += pbv(outer + o, n + attr);
+        CHECK(pwrite(fd, outer, o, (off_t)off) == (ssize_t)o);
+        CHECK(pwrite(fd, nd, n, (off_t)(off + o)) == (ssize_t)n);
+        off += o + n + attr;
+    }
+    CHECK(ftruncate(fd, (off_t)off) == 0);
+    close(fd);
+    wt_scan_result *r = wt_t_scan_path(p);
+    CHECK_INT(wt_t_count(r, "WT-TF-001"), 1); /* the ReadFile after 1 GB of constants */
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
+}
