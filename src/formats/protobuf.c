@@ -41,6 +41,8 @@ static bool skip_group(wt_pb *pb, uint32_t num, int depth)
         int wire = (int)(tag & 7);
         uint32_t n = (uint32_t)(tag >> 3);
         uint64_t v;
+        if (n == 0 || (tag >> 3) > 0x1fffffff)
+            return false; /* field 0 is invalid everywhere */
         switch (wire) {
         case WT_PB_VARINT:
             if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &v))
