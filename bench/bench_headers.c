@@ -7,7 +7,7 @@
  * Writes (sparse, so no disk is used) a 5 GiB safetensors file with 320
  * tensors and a 5 GiB GGUF file with a 32000-token vocabulary and a chat
  * template, scans each and prints the bytes actually read (target < 1 MB
- * each); then writes a SavedModel-shaped saved_model.pb with 300k graph
+ * each); the same for a 5 GiB ONNX model with 512 initializers; then writes a SavedModel-shaped saved_model.pb with 300k graph
  * nodes plus a function library and prints the scan rate in MB/s of graph.
  * Figures only: nothing here asserts.
  */
@@ -165,6 +165,51 @@ int main(int argc, char **argv)
     write_sparse(path, &g, start + five);
     scan_one("gguf", path);
     unlink(path);
+
+    /* ONNX: 500 initializers of ~10 MiB raw_data each (sparse), 5 GiB */
+    {
+        snprintf(path, sizeof path, "%s/model.onnx", dir);
+        int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+        const int nt = 512;
+        const uint64_t tb = five / nt;
+        wt_buf th, node, hdr;
+        wt_buf_init(&th);
+        wt_buf_init(&node);
+        wt_buf_init(&hdr);
+        pb_len(&node, 4, "MatMul", 6);
+        wt_buf_puts(&th, "\x42\x01w\x10\x02");        /* name, data_type */
+        pb_varint(&th, (9 << 3) | 2);                    /* raw_data tag */
+        pb_varint(&th, tb);
+        wt_buf ih;
+        wt_buf_init(&ih);
+        pb_varint(&ih, (5 << 3) | 2);
+        pb_varint(&ih, th.len + tb);
+        uint64_t per = ih.len + th.len + tb;
+        uint64_t glen = 2 + node.len + (uint64_t)nt * per;
+        wt_buf_puts(&hdr, "\x08\x08");
+        pb_varint(&hdr, (7 << 3) | 2);
+        pb_varint(&hdr, glen);
+        pb_len(&hdr, 1, node.data, node.len);
+        uint64_t off = 0;
+        if (pwrite(fd, hdr.data, hdr.len, 0) != (ssize_t)hdr.len)
+            perror("pwrite");
+        off = hdr.len;
+        for (int i = 0; i < nt; i++) {
+            if (pwrite(fd, ih.data, ih.len, (off_t)off) != (ssize_t)ih.len ||
+                pwrite(fd, th.data, th.len, (off_t)(off + ih.len)) != (ssize_t)th.len)
+                perror("pwrite");
+            off += per;
+        }
+        if (ftruncate(fd, (off_t)off) != 0)
+            perror("ftruncate");
+        close(fd);
+        scan_one("onnx", path);
+        unlink(path);
+        wt_buf_free(&th);
+        wt_buf_free(&node);
+        wt_buf_free(&hdr);
+        wt_buf_free(&ih);
+    }
 
     /* SavedModel: 300k graph nodes + 2000 functions of 50 nodes */
     wt_buf gd;

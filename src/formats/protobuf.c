@@ -192,7 +192,12 @@ static const uint8_t *win_get(wt_pbr_src *s, uint64_t off, size_t want, size_t *
         want = sizeof s->win;
     if (!(off >= s->woff && off + want <= s->woff + s->wlen) &&
         !(off >= s->woff && off < s->woff + s->wlen && s->woff + s->wlen == s->size)) {
-        uint64_t n = s->size - off < sizeof s->win ? s->size - off : sizeof s->win;
+        /* sequential reads fill the whole window; a jump (past a skipped
+         * payload such as tensor data) reads a small one */
+        uint64_t cap = (off == s->woff + s->wlen) ? sizeof s->win : 256;
+        if (cap < want)
+            cap = want;
+        uint64_t n = s->size - off < cap ? s->size - off : cap;
         long long r = wt_reader_read(s->r, off, s->win, (size_t)n);
         if (r <= 0) {
             s->wlen = 0;
