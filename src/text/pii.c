@@ -1,0 +1,598 @@
+/*
+ * pii.c - see pii.h.
+ */
+#include "text/pii.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "text/validators.h"
+
+#define CTX_BEFORE 100
+#define HEADER_BYTES 512     /* the buffer's first line(s) count as table header context */
+#define MAX_TABLE_ROWS 100000
+
+/* Words that make a match look like documentation or fake data. */
+static const char *const neg_words = "example|sample|dummy|fake|placeholder|lorem";
+
+wt_severity wt_pii_severity(wt_severity base, size_t count)
+{
+    int s = (int)base;
+    if (count >= 5)
+        s++;
+    if (count >= 50)
+        s++;
+    return s > WT_SEV_CRITICAL ? WT_SEV_CRITICAL : (wt_severity)s;
+}
+
+static bool ipv4_public(const char *s, size_t n)
+{
+    char buf[32];
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    struct in_addr a;
+    if (inet_pton(AF_INET, buf, &a) != 1)
+        return false;
+    uint32_t v = ntohl(a.s_addr);
+    unsigned o1 = v >> 24, o2 = (v >> 16) & 0xff, o3 = (v >> 8) & 0xff;
+    if (o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224)
+        return false;
+    if ((o1 == 172 && o2 >= 16 && o2 <= 31) || (o1 == 192 && o2 == 168) || (o1 == 169 && o2 == 254) ||
+        (o1 == 100 && o2 >= 64 && o2 <= 127))
+        return false;
+    if ((o1 == 192 && o2 == 0 && (o3 == 2 || o3 == 0)) || (o1 == 198 && o2 == 51 && o3 == 100) ||
+        (o1 == 203 && o2 == 0 && o3 == 113) || (o1 == 198 && (o2 == 18 || o2 == 19)))
+        return false;
+    return true;
+}
+
+static bool ipv6_public(const char *s, size_t n)
+{
+    char buf[64];
+    if (n >= sizeof buf || n < 6)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, buf, a) != 1)
+        return false;
+    size_t groups = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isxdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == ':'))
+            groups++;
+    if (groups < 3)
+        return false;
+    static const unsigned char zero[16];
+    if (memcmp(a, zero, 15) == 0)
+        return false; /* :: and ::1 */
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+        return false; /* link-local */
+    if ((a[0] & 0xfe) == 0xfc)
+        return false; /* unique local */
+    if (a[0] == 0xff)
+        return false; /* multicast */
+    if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+        return false; /* documentation */
+    if (memcmp(a, zero, 10) == 0 && a[10] == 0xff && a[11] == 0xff) {
+        char v4[20];
+        snprintf(v4, sizeof v4, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return ipv4_public(v4, strlen(v4));
+    }
+    return true;
+}
+
+static bool mac_ok(const char *s, size_t n)
+{
+    int digits_only = 1, zero = 1, ff = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)tolower((unsigned char)s[i]);
+        if (!isxdigit((unsigned char)c))
+            continue;
+        if (!isdigit((unsigned char)c))
+            digits_only = 0;
+        if (c != '0')
+            zero = 0;
+        if (c != 'f')
+            ff = 0;
+    }
+    (void)digits_only;
+    return !zero && !ff;
+}
+
+static bool email_ok(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at)
+        return false;
+    const char *dom = at + 1;
+    size_t dn = n - (size_t)(dom - s), ln = (size_t)(at - s);
+    static const char *const bad_dom[] = {"example.com", "example.org", "example.net", "test.com",
+                                          "localhost", "domain.com", "email.com", "company.com",
+                                          "users.noreply.github.com", "sentry.io", NULL};
+    for (size_t i = 0; bad_dom[i]; i++) {
+        size_t bl = strlen(bad_dom[i]);
+        if (dn >= bl && strncasecmp(dom + dn - bl, bad_dom[i], bl) == 0 &&
+            (dn == bl || dom[dn - bl - 1] == '.'))
+            return false;
+    }
+    const char *dot = NULL;
+    for (size_t i = 0; i < dn; i++)
+        if (dom[i] == '.')
+            dot = dom + i;
+    if (!dot)
+        return false;
+    size_t tl = dn - (size_t)(dot + 1 - dom);
+    static const char *const file_tld[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "py", "js",
+                                           "ts", "css", "html", "json", "yaml", "yml", "txt", "md",
+                                           "ipynb", "pt", "pth", "bin", "onnx", "ckpt", "h5", NULL};
+    for (size_t i = 0; file_tld[i]; i++)
+        if (tl == strlen(file_tld[i]) && strncasecmp(dot + 1, file_tld[i], tl) == 0)
+            return false;
+    if (ln == 3 && strncmp(s, "git", 3) == 0)
+        return false; /* git@github.com:org/repo */
+    if (ln >= 7 && (strncasecmp(s, "noreply", 7) == 0 || strncasecmp(s, "no-reply", 8) == 0))
+        return false;
+    return ln >= 1;
+}
+
+static int ndigits(const char *s, size_t n)
+{
+    int d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += isdigit((unsigned char)s[i]) != 0;
+    return d;
+}
+
+static bool card_ok(const char *s, size_t n)
+{
+    if (!wt_card_issuer(s, n) || !wt_luhn_ok(s, n))
+        return false;
+    /* separators: none, or all the same one between groups of 4 (amex 4-6-5) */
+    char sep = 0;
+    size_t group = 0, ngroups = 0;
+    size_t lens[8];
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ' || s[i] == '-') {
+            if (sep && s[i] != sep)
+                return false;
+            sep = s[i];
+            if (ngroups >= 7)
+                return false;
+            lens[ngroups++] = group;
+            group = 0;
+        } else {
+            group++;
+        }
+    }
+    if (sep) {
+        for (size_t i = 0; i < ngroups; i++)
+            if (lens[i] != 4 && !(i == 1 && lens[i] == 6))
+                return false;
+    }
+    /* test numbers made of one repeated digit after the prefix */
+    int cnt[10] = {0}, d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isdigit((unsigned char)s[i])) {
+            cnt[s[i] - '0']++;
+            d++;
+        }
+    for (int i = 0; i < 10; i++)
+        if (cnt[i] * 4 >= d * 3)
+            return false;
+    char dig[24];
+    int k = 0;
+    for (size_t i = 0; i < n && k < 23; i++)
+        if (isdigit((unsigned char)s[i]))
+            dig[k++] = s[i];
+    return !wt_is_sequential(dig + 1, (size_t)k - 1);
+}
+
+static bool date_ok(const char *s, size_t n)
+{
+    int v[3] = {0}, k = 0;
+    bool in = false;
+    for (size_t i = 0; i < n && k < 3; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            v[k] = v[k] * 10 + (s[i] - '0');
+            in = true;
+        } else if (in) {
+            k++;
+            in = false;
+        }
+    }
+    if (in)
+        k++;
+    int year = v[k - 1 >= 0 ? k - 1 : 0];
+    if (k >= 1 && v[0] > 1000)
+        year = v[0];
+    if (year < 100)
+        return true;
+    return year >= 1900 && year <= 2030;
+}
+
+/* Validate one candidate; score in *score, false to drop. */
+static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_hs_cand *c, const char *header_end,
+                     double *score, bool *ctx_found)
+{
+    const char *s = text + c->ss;
+    size_t n = c->se - c->ss;
+    uint32_t k = r->checks;
+    double sc = r->score;
+    bool validated = false;
+    if ((k & WT_CK_LUHN) && !card_ok(s, n))
+        return false;
+    if (k & WT_CK_LUHN)
+        validated = true;
+    if ((k & WT_CK_IBAN) && !wt_iban_ok(s, n))
+        return false;
+    if (k & WT_CK_IBAN)
+        validated = true;
+    if ((k & WT_CK_SSN) && !wt_ssn_ok(s, n))
+        return false;
+    if ((k & WT_CK_ITIN) && !wt_itin_ok(s, n))
+        return false;
+    if ((k & WT_CK_NHS) && !wt_nhs_ok(s, n))
+        return false;
+    if ((k & WT_CK_AADHAAR) && !wt_aadhaar_ok(s, n))
+        return false;
+    if ((k & WT_CK_PAN) && !wt_pan_ok(s, n))
+        return false;
+    if ((k & WT_CK_BASE58) && !wt_base58check_ok(s, n))
+        return false;
+    if ((k & WT_CK_BECH32) && !wt_bech32_ok(s, n))
+        return false;
+    if (k & (WT_CK_BASE58 | WT_CK_BECH32))
+        validated = true;
+    if ((k & WT_CK_IPV4) && !ipv4_public(s, n))
+        return false;
+    if ((k & WT_CK_IPV6) && !ipv6_public(s, n))
+        return false;
+    if ((k & WT_CK_MAC) && !mac_ok(s, n))
+        return false;
+    if ((k & WT_CK_EMAIL) && !email_ok(s, n))
+        return false;
+    if (k & WT_CK_PHONE) {
+        int d = ndigits(s, n);
+        if (d < 8 || d > 15 || wt_is_sequential(s, n))
+            return false;
+    }
+    if ((k & WT_CK_DATE) && !date_ok(s, n))
+        return false;
+    if ((k & WT_CK_DIGIT) && ndigits(s, n) == 0)
+        return false;
+    size_t from = c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0;
+    bool ctx = r->nctx && (wt_hs_has_ctx(r, text, from, c->ms) ||
+                           (header_end && wt_hs_has_ctx(r, text, 0, (size_t)(header_end - text))));
+    (void)len;
+    if ((k & WT_CK_CTXREQ) && !ctx)
+        return false;
+    if ((k & WT_CK_CTXSEP) && !ctx) {
+        bool sep = memchr(s, ' ', n) || memchr(s, '-', n);
+        if (!sep)
+            return false;
+    }
+    if (validated && sc < 0.8)
+        sc = 0.8;
+    if (ctx) {
+        sc += 0.35;
+        if (sc < 0.4)
+            sc = 0.4;
+    }
+    if (wt_hs_has_word(text, from, c->ms, neg_words))
+        sc -= 0.3;
+    if (sc > 1.0)
+        sc = 1.0;
+    *score = sc;
+    *ctx_found = ctx;
+    return sc >= WT_PII_MIN_SCORE;
+}
+
+/* ---- person names in tables ---- */
+static const char *const name_cols[] = {"name", "first_name", "firstname", "first name", "last_name",
+                                        "lastname", "last name", "full_name", "fullname", "full name",
+                                        "customer", "customer_name", "patient", "patient_name",
+                                        "employee", "employee_name", "surname", "given_name",
+                                        "family_name", "person", NULL};
+
+typedef struct cell { size_t s, e; } cell;
+
+/* Split text[ls, le) into cells by the separator style: '\t', '|', ',' or
+ * runs of >= 2 spaces. Returns the count (max cap). */
+static size_t split_cells(const char *t, size_t ls, size_t le, char style, cell *out, size_t cap)
+{
+    size_t n = 0, i = ls;
+    while (i < le && n < cap) {
+        if (style == ' ') {
+            while (i < le && t[i] == ' ')
+                i++;
+            if (i >= le)
+                break;
+            size_t s = i;
+            while (i < le && !(t[i] == ' ' && i + 1 < le && t[i + 1] == ' ') && !(t[i] == ' ' && i + 1 == le))
+                i++;
+            out[n++] = (cell){s, i};
+        } else {
+            size_t s = i;
+            while (i < le && t[i] != style)
+                i++;
+            size_t a = s, b = i;
+            while (a < b && (t[a] == ' ' || t[a] == '"'))
+                a++;
+            while (b > a && (t[b - 1] == ' ' || t[b - 1] == '"' || t[b - 1] == '\r'))
+                b--;
+            if (!(style == '|' && n == 0 && a == b))
+                out[n++] = (cell){a, b};
+            i++;
+        }
+    }
+    if (style == '|' && n && out[n - 1].s == out[n - 1].e)
+        n--;
+    return n;
+}
+
+static bool looks_like_name(const char *s, size_t n)
+{
+    if (n < 2 || n > 60)
+        return false;
+    size_t words = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        if (!isupper((unsigned char)s[i]))
+            return false;
+        size_t w = i++;
+        size_t lower = 0;
+        while (i < n && s[i] != ' ') {
+            unsigned char c = (unsigned char)s[i];
+            if (islower(c))
+                lower++;
+            else if (!(c == '\'' || c == '-' || c == '.' || isupper(c)))
+                return false;
+            i++;
+        }
+        if (i - w >= 2 && lower == 0)
+            return false; /* NAN, NULL, ACME */
+        words++;
+    }
+    if (words < 1 || words > 4)
+        return false;
+    if ((n == 3 && strncmp(s, "NaN", 3) == 0) || (n == 4 && strncmp(s, "None", 4) == 0) ||
+        (n == 4 && strncmp(s, "True", 4) == 0) || (n == 5 && strncmp(s, "False", 5) == 0))
+        return false;
+    return true;
+}
+
+/* The candidate is a header word: if its line is a table header with a
+ * name column, count the names below. Sets *first to the first name. */
+static size_t table_names(const char *t, size_t len, size_t at, size_t *first, size_t *end_out)
+{
+    size_t ls = at, le = at;
+    while (ls > 0 && t[ls - 1] != '\n')
+        ls--;
+    while (le < len && t[le] != '\n')
+        le++;
+    *end_out = le;
+    const char *line = t + ls;
+    size_t ll = le - ls;
+    char style = memchr(line, '\t', ll) ? '\t' : memchr(line, '|', ll) ? '|' : memmem(line, ll, "  ", 2) ? ' ' : ',';
+    cell hc[64];
+    size_t nh = split_cells(t, ls, le, style, hc, 64);
+    if (nh < 2)
+        return 0;
+    size_t col = SIZE_MAX;
+    for (size_t j = 0; j < nh && col == SIZE_MAX; j++) {
+        if (at < hc[j].s || at >= hc[j].e)
+            continue;
+        size_t cl = hc[j].e - hc[j].s;
+        for (size_t w = 0; name_cols[w]; w++)
+            if (cl == strlen(name_cols[w]) && strncasecmp(t + hc[j].s, name_cols[w], cl) == 0)
+                col = j;
+    }
+    if (col == SIZE_MAX)
+        return 0;
+    size_t count = 0, rows = 0, p = le < len ? le + 1 : len;
+    *first = SIZE_MAX;
+    while (p < len && rows < MAX_TABLE_ROWS) {
+        size_t q = p;
+        while (q < len && t[q] != '\n')
+            q++;
+        if (q == p)
+            break;
+        cell rc[64];
+        size_t nr = split_cells(t, p, q, style, rc, 64);
+        rows++;
+        size_t idx = SIZE_MAX;
+        if (style == '|' && nr && t[rc[0].s] == '-')
+            idx = SIZE_MAX; /* markdown separator row */
+        else if (nr == nh + 1)
+            idx = col + 1; /* pandas: index column first */
+        else if (nr == nh)
+            idx = col;
+        else if (style == ' ' && nr > 0 && q - p >= 3 && strncmp(t + p, "...", 3) != 0 && nr < nh)
+            break;
+        if (idx != SIZE_MAX && idx < nr && looks_like_name(t + rc[idx].s, rc[idx].e - rc[idx].s)) {
+            if (*first == SIZE_MAX)
+                *first = rc[idx].s;
+            count++;
+        }
+        p = q < len ? q + 1 : len;
+    }
+    *end_out = p;
+    return count;
+}
+
+/* ---- aggregation ---- */
+typedef struct agg {
+    const wt_hs_row *r;
+    size_t count;
+    size_t first_off, first_len, first_ms;
+    double best;
+} agg;
+
+static size_t collect(const char *text, size_t len, const wt_text_origin *o, const void *key, agg **out)
+{
+    size_t nrows;
+    const wt_hs_row *rows = wt_hsdb_rows(&nrows);
+    const wt_hs_cand *c;
+    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_PII, &c);
+    agg *a = NULL;
+    size_t na = 0;
+    const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
+    const char *header_end = nl ? nl : NULL;
+    size_t table_done = 0;
+    size_t last_end = 0;
+    const wt_hs_row *last_row = NULL;
+    for (size_t i = 0; i < nc; i++) {
+        const wt_hs_row *r = &rows[c[i].row];
+        if (r->table != WT_HS_PII)
+            continue;
+        size_t off = c[i].ss, vlen = c[i].se - c[i].ss, cnt = 1, ms = c[i].ms;
+        double score = r->score;
+        if (strcmp(r->meta.name, "PersonNameInTable") == 0) {
+            if (c[i].ss < table_done)
+                continue;
+            size_t first = 0, end = 0;
+            cnt = table_names(text, len, c[i].ss, &first, &end);
+            if (cnt == 0)
+                continue;
+            table_done = end;
+            off = ms = first;
+            vlen = 0;
+            while (first + vlen < len && text[first + vlen] != '\n' && vlen < 60 &&
+                   !(text[first + vlen] == ' ' && first + vlen + 1 < len && text[first + vlen + 1] == ' '))
+                vlen++;
+            if (cnt >= 3)
+                score = 0.85;
+        } else {
+            bool ctx;
+            if (last_row && last_row->meta.id == r->meta.id && c[i].ss < last_end)
+                continue; /* two rows of one rule on the same item */
+            if (!validate(r, text, len, &c[i], header_end, &score, &ctx))
+                continue;
+            last_row = r;
+            last_end = c[i].se;
+        }
+        if (wt_text_line_ignored(text, len, off, r->meta.id))
+            continue;
+        size_t j = 0;
+        while (j < na && strcmp(a[j].r->meta.id, r->meta.id) != 0)
+            j++;
+        if (j == na) {
+            a = wt_xrealloc(a, (na + 1) * sizeof *a);
+            a[na++] = (agg){.r = r, .first_off = off, .first_len = vlen, .first_ms = ms, .best = score};
+        }
+        a[j].count += cnt;
+        if (score > a[j].best)
+            a[j].best = score;
+        if (off < a[j].first_off) {
+            a[j].first_off = off;
+            a[j].first_len = vlen;
+        }
+    }
+    (void)o;
+    *out = a;
+    return na;
+}
+
+static void fill_match(const agg *g, const wt_text_origin *o, wt_text_match *m)
+{
+    memset(m, 0, sizeof *m);
+    m->rule_id = g->r->meta.id;
+    m->name = g->r->meta.name;
+    m->off = g->first_off;
+    m->len = g->first_len;
+    m->mstart = g->first_ms;
+    m->mend = g->first_off + g->first_len;
+    m->count = g->count;
+    m->confidence = g->best;
+    m->severity = wt_pii_severity(g->r->meta.severity, g->count);
+    (void)o;
+}
+
+static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o)
+{
+    agg *a = NULL;
+    size_t n = collect(text, len, o, ctx, &a);
+    for (size_t i = 0; i < n; i++) {
+        wt_text_match m;
+        fill_match(&a[i], o, &m);
+        char sha[65];
+        wt_sha256_hex(text + m.off, m.len, sha);
+        char *mask = wt_mask_secret(text + m.off, m.len, 2);
+        char *ev = m.count > 1 ? wt_xasprintf("%zu items; first: %s (sha256:%.12s)", m.count, mask, sha)
+                               : wt_xasprintf("%s (sha256:%.12s)", mask, sha);
+        const char *where = o && o->cell_part && strcmp(o->cell_part, "output") == 0 ? " in a notebook output" : "";
+        wt_location loc = wt_text_location(text, len, m.off, o);
+        wt_finding *f = wt_emit(ctx, m.rule_id, m.severity, &loc, ev, "%s: %zu found%s", a[i].r->meta.summary,
+                                m.count, where);
+        if (f) {
+            f->confidence = m.confidence;
+            if (!f->props)
+                f->props = json_object();
+            json_object_set_new(f->props, "count", json_integer((json_int_t)m.count));
+            json_object_set_new(f->props, "first_sha256", json_string(sha));
+            json_object_set_new(f->props, "recognizer", json_string(m.name));
+        }
+        free(mask);
+        free(ev);
+    }
+    free(a);
+}
+
+size_t wt_pii_scan_buffer_for_test(const char *text, size_t len, const char *kind, const char *cell_part,
+                                   wt_text_match_fn fn, void *ud)
+{
+    wt_text_origin o = {.cell = -1, .kind = kind, .cell_part = cell_part, .line_base = 1};
+    static const char test_key;
+    agg *a = NULL;
+    size_t n = collect(text, len, &o, &test_key, &a);
+    for (size_t i = 0; i < n; i++) {
+        wt_text_match m;
+        fill_match(&a[i], &o, &m);
+        if (fn)
+            fn(ud, &m);
+    }
+    free(a);
+    return n;
+}
+
+/* ---- rule table ---- */
+static wt_rule *g_rules;
+static size_t g_nrules;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void rules_init(void)
+{
+    size_t n;
+    const wt_hs_row *rows = wt_hsdb_rows(&n);
+    g_rules = wt_xcalloc(n ? n : 1, sizeof *g_rules);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].table != WT_HS_PII)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < g_nrules && !dup; j++)
+            dup = strcmp(g_rules[j].id, rows[i].meta.id) == 0;
+        if (!dup)
+            g_rules[g_nrules++] = rows[i].meta;
+    }
+}
+
+static size_t rules_get(const wt_rule **out)
+{
+    pthread_once(&g_once, rules_init);
+    *out = g_rules;
+    return g_nrules;
+}
+
+const wt_rule_table wt_pii_rule_table = {.name = "pii", .get = rules_get};
+const wt_text_detector wt_pii_detector = {.name = "pii", .scan = scan};

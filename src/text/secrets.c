@@ -1,0 +1,426 @@
+/*
+ * secrets.c - see secrets.h.
+ */
+#include "text/secrets.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "text/validators.h"
+
+#define CTX_BEFORE 100   /* bytes before a match searched for context words */
+#define PEM_MAX 16384    /* longest PEM block fingerprinted */
+
+/* Identifiers that contain a secret keyword but name something else
+ * (tokenizers, token counts, key paths, public keys...). Lower case,
+ * substring match on the identifier of generic rules. */
+static const char *const key_stoplist[] = {
+    "tokeniz", "token_type", "tokens", "token_id", "tokenid", "pad_token", "eos_token", "bos_token",
+    "unk_token", "sep_token", "cls_token", "mask_token", "special_token", "token_len", "max_token",
+    "num_token", "token_count", "token_url", "token_uri", "token_endpoint", "tokenurl",
+    "secret_name", "secretname", "secret_ref", "secretref", "secret_arn", "key_id", "keyid",
+    "public_key", "publickey", "pub_key", "keyboard", "keypoint", "keyword", "key_name", "keyname",
+    "password_field", "passwordfield", "password_hash", "passwordless", "password_reset",
+    "password_policy", "password_length", "password_min", "passthrough", "passenger", "bypass",
+    "_path", "_file", "_dir", "_url", "_uri", "_name", "_prefix", "_length", "_len", "_size",
+    "_type", "_env", "_var", "_format", "_field", "_label", "_header", "_param", "_column",
+    "path_", "file_", "credentialsid", "credentials_id", "author", "access_token_url",
+    "compass", "passage", "tokenizer", "_id",
+};
+
+static bool has_class(const char *s, size_t n, int *classes)
+{
+    bool lo = false, up = false, di = false, ot = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (islower(c))
+            lo = true;
+        else if (isupper(c))
+            up = true;
+        else if (isdigit(c))
+            di = true;
+        else
+            ot = true;
+    }
+    *classes = lo + up + di + ot;
+    return di;
+}
+
+/* The random part of a prefixed token (after "ghp_", "sk-ant-api03-"...). */
+static void token_body(const char *s, size_t n, const char **b, size_t *bn)
+{
+    size_t cut = 0;
+    for (size_t i = 0; i < n && i < 16; i++)
+        if (s[i] == '_' || s[i] == '-' || s[i] == '.')
+            cut = i + 1;
+    if (n - cut < 8)
+        cut = 0;
+    *b = s + cut;
+    *bn = n - cut;
+}
+
+static bool is_config_kind(const char *kind)
+{
+    static const char *const kinds[] = {"env", "yaml", "yml", "ini", "toml", "properties", "shell",
+                                        "cfg", "conf", "dockerfile", "npmrc", "pypirc", NULL};
+    if (!kind)
+        return false;
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool jwt_header_ok(const char *s, size_t n)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char out[400];
+    size_t k = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n && s[i] != '.' && k < sizeof out - 1; i++) {
+        const char *p = strchr(b64, s[i]);
+        if (!p || !s[i])
+            return false;
+        acc = (acc << 6) | (unsigned)(p - b64);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[k++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    out[k] = 0;
+    return k > 8 && out[0] == '{' && strstr(out, "\"alg\"") != NULL;
+}
+
+static bool generic_key_stopped(const char *k, size_t n)
+{
+    char low[96];
+    if (n >= sizeof low)
+        n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)k[i]);
+    low[n] = 0;
+    for (size_t i = 0; i < sizeof key_stoplist / sizeof key_stoplist[0]; i++)
+        if (strstr(low, key_stoplist[i]))
+            return true;
+    return false;
+}
+
+static bool only_ident_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(isalpha(c) || c == '_' || c == '.' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Decide on a generic candidate: severity and confidence, or false. */
+static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *m)
+{
+    const char *v = text + c->ss;
+    size_t n = c->se - c->ss;
+    const char *k = text + c->ks;
+    size_t kn = c->ke - c->ks;
+    if (kn && generic_key_stopped(k, kn))
+        return false;
+    if (only_ident_chars(v, n) || wt_is_uuid(v, n) || wt_is_env_lookup(v, n))
+        return false;
+    if (v[0] == '/' || v[0] == '.' || v[0] == '~' || memchr(v, '/', n) || memmem(v, n, "://", 3))
+        return false; /* paths and URLs (URL credentials have their own rule) */
+    if (n >= 7 && kn >= 1 && strncasecmp(v, k, kn < n ? kn : n) == 0)
+        return false; /* value repeats the key name */
+    int classes;
+    has_class(v, n, &classes);
+    double h = wt_entropy(v, n);
+    bool pw = kn && (memmem(k, kn, "pass", 4) || memmem(k, kn, "PASS", 4) || memmem(k, kn, "pwd", 3) ||
+                     memmem(k, kn, "Pass", 4) || memmem(k, kn, "PWD", 3));
+    if (wt_is_hex(v, n)) {
+        m->severity = WT_SEV_LOW;
+        m->confidence = 0.3;
+        snprintf(m->note, sizeof m->note, " (hex value: may be a digest)");
+        return n >= 16;
+    }
+    if (h >= 3.5 && classes >= 2) {
+        m->severity = WT_SEV_MEDIUM;
+        m->confidence = 0.6;
+    } else if (pw && h >= 2.8 && classes >= 2) {
+        m->severity = WT_SEV_MEDIUM;
+        m->confidence = 0.5;
+    } else if (h >= 3.0) {
+        m->severity = WT_SEV_LOW;
+        m->confidence = 0.35;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool judge_url(const char *text, const wt_hs_cand *c, wt_text_match *m)
+{
+    const char *p = text + c->ss, *u = text + c->ks;
+    size_t pn = c->se - c->ss, un = c->ke - c->ks;
+    static const char *const weak[] = {"password", "pass", "passwd", "pwd", "secret", "x-oauth-basic",
+                                       "user", "username", "token", "pw", "***", "...", NULL};
+    for (size_t i = 0; weak[i]; i++)
+        if (pn == strlen(weak[i]) && strncasecmp(p, weak[i], pn) == 0)
+            return false;
+    if (pn == un && memcmp(p, u, pn) == 0)
+        return false;
+    if (p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '<' || p[0] == '[' || p[0] == '*')
+        return false;
+    if (wt_is_sequential(p, pn) && pn < 12)
+        return false;
+    size_t hs = c->se + 1, he = hs;
+    while (he < c->me && text[he] != ':' && text[he] != '/')
+        he++;
+    if ((he - hs == 9 && strncasecmp(text + hs, "localhost", 9) == 0) ||
+        (he - hs >= 4 && strncmp(text + hs, "127.", 4) == 0)) {
+        m->severity = WT_SEV_MEDIUM;
+        snprintf(m->note, sizeof m->note, " (local host)");
+    }
+    return true;
+}
+
+/* Apply the row's checks to one candidate; fill m. */
+static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, size_t len,
+                  const char *kind, wt_text_match *m)
+{
+    const char *s = text + c->ss;
+    size_t n = c->se - c->ss;
+    memset(m, 0, sizeof *m);
+    m->rule_id = r->meta.id;
+    m->name = r->meta.name;
+    m->off = c->ss;
+    m->len = n;
+    m->mstart = c->ms;
+    m->mend = c->me;
+    m->severity = r->meta.severity;
+    m->confidence = r->score;
+    m->count = 1;
+    if ((r->checks & WT_CK_CFGONLY) && !is_config_kind(kind))
+        return false;
+    if (!(r->checks & WT_CK_NOPLACE) && (wt_is_placeholder(s, n) || wt_is_env_lookup(s, n)))
+        return false;
+    const char *b;
+    size_t bn;
+    token_body(s, n, &b, &bn);
+    if (wt_is_sequential(s, n) || wt_is_sequential(b, bn))
+        return false;
+    if (bn >= 16 && !(r->checks & WT_CK_GENERIC) && wt_entropy(b, bn) < 2.5)
+        return false;
+    if (r->min_entropy > 0 && wt_entropy(s, n) < r->min_entropy)
+        return false;
+    int classes;
+    bool digit = has_class(s, n, &classes);
+    if ((r->checks & WT_CK_DIGIT) && !digit)
+        return false;
+    if ((r->checks & WT_CK_MIXED) && classes < 2)
+        return false;
+    if ((r->checks & WT_CK_NOTHEX) && wt_is_hex(s, n))
+        return false;
+    if (r->near) {
+        size_t from = c->ms > WT_HS_NEAR ? c->ms - WT_HS_NEAR : 0;
+        size_t to = c->me + WT_HS_NEAR < len ? c->me + WT_HS_NEAR : len;
+        if (!wt_hs_has_word(text, from, to, r->near))
+            return false;
+    }
+    size_t cfrom = c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0;
+    bool ctx = r->nctx && wt_hs_has_ctx(r, text, cfrom, c->me);
+    if ((r->checks & WT_CK_CTXREQ) && !ctx)
+        return false;
+    if (ctx)
+        m->confidence += 0.1;
+    if ((r->checks & WT_CK_JWT) && !jwt_header_ok(s, n))
+        return false;
+    if (r->checks & WT_CK_CRC32) {
+        if (wt_token_crc32_ok(s, n)) {
+            m->confidence = 0.99;
+            snprintf(m->note, sizeof m->note, " (checksum valid)");
+        } else {
+            m->confidence = 0.5;
+            snprintf(m->note, sizeof m->note, " (checksum mismatch: possibly fake or truncated)");
+        }
+    }
+    if ((r->checks & WT_CK_URL) && !judge_url(text, c, m))
+        return false;
+    if ((r->checks & WT_CK_GENERIC) && !judge_generic(text, c, m))
+        return false;
+    if (m->confidence > 0.99)
+        m->confidence = 0.99;
+    return true;
+}
+
+static int priority(const wt_hs_row *r)
+{
+    if (r->checks & WT_CK_GENERIC)
+        return 0;
+    if (r->checks & WT_CK_URL)
+        return 1;
+    return 2;
+}
+
+typedef struct kept {
+    wt_text_match m;
+    const wt_hs_row *r;
+    bool dead;
+} kept;
+
+/* Matching + confirmation + overlap resolution + inline ignores. */
+static size_t collect(const char *text, size_t len, const wt_text_origin *o, const void *key, kept **out)
+{
+    size_t nrows;
+    const wt_hs_row *rows = wt_hsdb_rows(&nrows);
+    const wt_hs_cand *c;
+    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_SECRETS, &c);
+    kept *k = NULL;
+    size_t nk = 0, cap = 0;
+    const char *kind = o ? o->kind : NULL;
+    for (size_t i = 0; i < nc; i++) {
+        const wt_hs_row *r = &rows[c[i].row];
+        if (r->table != WT_HS_SECRETS)
+            continue;
+        wt_text_match m;
+        if (!judge(r, &c[i], text, len, kind, &m))
+            continue;
+        if (nk == cap) {
+            cap = cap ? cap * 2 : 16;
+            k = wt_xrealloc(k, cap * sizeof *k);
+        }
+        k[nk++] = (kept){.m = m, .r = r};
+    }
+    /* Overlaps: candidates are sorted by match start; compare value spans. */
+    for (size_t i = 0; i < nk; i++) {
+        for (size_t j = i + 1; j < nk && !k[i].dead; j++) {
+            if (k[j].dead)
+                continue;
+            if (k[j].m.mstart >= k[i].m.mend && k[j].m.off >= k[i].m.off + k[i].m.len)
+                break;
+            bool overlap = k[j].m.off < k[i].m.off + k[i].m.len && k[i].m.off < k[j].m.off + k[j].m.len;
+            if (!overlap)
+                continue;
+            int pi = priority(k[i].r), pj = priority(k[j].r);
+            size_t loser;
+            if (pi != pj)
+                loser = pi < pj ? i : j;
+            else if (k[i].m.severity != k[j].m.severity)
+                loser = k[i].m.severity < k[j].m.severity ? i : j;
+            else
+                loser = j;
+            k[loser].dead = true;
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (k[i].dead)
+            continue;
+        if (wt_text_line_ignored(text, len, k[i].m.off, k[i].m.rule_id))
+            continue;
+        k[w++] = k[i];
+    }
+    *out = k;
+    return w;
+}
+
+char *wt_secret_evidence(const char *s, size_t n, char sha_out[65])
+{
+    wt_sha256_hex(s, n, sha_out);
+    char *mask = wt_mask_secret(s, n, 4);
+    char *ev = wt_xasprintf("%s (sha256:%.12s)", mask, sha_out);
+    free(mask);
+    return ev;
+}
+
+/* Span hashed for the fingerprint: the whole PEM block when present. */
+static void fingerprint_span(const wt_hs_row *r, const char *text, size_t len, const wt_text_match *m,
+                             size_t *fs, size_t *fn)
+{
+    *fs = m->off;
+    *fn = m->len;
+    if (!(r->checks & WT_CK_PEM))
+        return;
+    size_t lim = m->off + PEM_MAX < len ? m->off + PEM_MAX : len;
+    const char *end = memmem(text + m->off, lim - m->off, "-----END", 8);
+    if (end)
+        *fn = (size_t)(end - (text + m->off));
+}
+
+static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o)
+{
+    kept *k = NULL;
+    size_t n = collect(text, len, o, ctx, &k);
+    for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
+        const wt_text_match *m = &k[i].m;
+        size_t fs, fn;
+        fingerprint_span(k[i].r, text, len, m, &fs, &fn);
+        char sha[65];
+        char *mask = wt_mask_secret(text + m->off, m->len, 4);
+        wt_sha256_hex(text + fs, fn, sha);
+        char *ev = wt_xasprintf("%s (sha256:%.12s)", mask, sha);
+        wt_location loc = wt_text_location(text, len, m->off, o);
+        wt_finding *f = wt_emit(ctx, m->rule_id, m->severity, &loc, ev, "%s%s", k[i].r->meta.summary,
+                                m->note);
+        if (f) {
+            f->confidence = m->confidence;
+            if (!f->props)
+                f->props = json_object();
+            json_object_set_new(f->props, "secret_sha256", json_string(sha));
+            json_object_set_new(f->props, "rule_name", json_string(m->name));
+            json_object_set_new(f->props, "masked", json_string(mask));
+        }
+        free(mask);
+        free(ev);
+    }
+    free(k);
+}
+
+size_t wt_secrets_scan_buffer_for_test(const char *text, size_t len, const char *kind,
+                                       wt_text_match_fn fn, void *ud)
+{
+    wt_text_origin o = {.cell = -1, .kind = kind, .line_base = 1};
+    kept *k = NULL;
+    static const char test_key; /* distinct from any wt_ctx */
+    size_t n = collect(text, len, &o, &test_key, &k);
+    for (size_t i = 0; i < n; i++)
+        if (fn)
+            fn(ud, &k[i].m);
+    free(k);
+    return n;
+}
+
+/* ---- rule table (unique ids, for SARIF / docs) ---- */
+static wt_rule *g_rules;
+static size_t g_nrules;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void rules_init(void)
+{
+    size_t n;
+    const wt_hs_row *rows = wt_hsdb_rows(&n);
+    g_rules = wt_xcalloc(n ? n : 1, sizeof *g_rules);
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].table != WT_HS_SECRETS)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < g_nrules && !dup; j++)
+            dup = strcmp(g_rules[j].id, rows[i].meta.id) == 0;
+        if (!dup)
+            g_rules[g_nrules++] = rows[i].meta;
+    }
+}
+
+static size_t rules_get(const wt_rule **out)
+{
+    pthread_once(&g_once, rules_init);
+    *out = g_rules;
+    return g_nrules;
+}
+
+const wt_rule_table wt_secrets_rule_table = {.name = "secrets", .get = rules_get};
+const wt_text_detector wt_secrets_detector = {.name = "secrets", .scan = scan};
