@@ -157,3 +157,31 @@ WT_TEST(pii_in_a_dataframe_output_is_found_on_its_raw_lines)
     CHECK(html);
     wt_scan_result_free(r);
 }
+
+/* pip install lines in cells reach the dependency scanner with their location */
+WT_TEST(pip_install_in_a_cell_reaches_the_dependency_scanner_with_its_location)
+{
+    const char *nb = "{\n"
+                     " \"cells\": [\n"
+                     "  {\"cell_type\": \"code\", \"id\": \"setup\", \"metadata\": {}, \"outputs\": [], \"source\": [\n"
+                     "   \"import os\\n\",\n"
+                     "   \"!pip install -q torch\\n\"\n"
+                     "  ]}],\n"
+                     " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5\n"
+                     "}\n";
+    wt_scan_result *r = wt_t_scan_mem("setup.ipynb", nb, strlen(nb));
+    const wt_finding *f = NULL;
+    for (size_t i = 0; i < r->nfindings && !f; i++)
+        if (r->findings[i]->category == WT_CAT_DEPENDENCY)
+            f = r->findings[i];
+    CHECK(f != NULL); /* unpinned `torch` */
+    if (f) {
+        CHECK_INT(f->loc.cell, 0);
+        CHECK_STR(f->loc.cell_id, "setup");
+        CHECK_INT(f->loc.cell_line, 2);
+        CHECK_INT(f->loc.line, 5);
+    } else {
+        wt_t_dump(r);
+    }
+    wt_scan_result_free(r);
+}
