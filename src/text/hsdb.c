@@ -514,7 +514,7 @@ static void scan_buffer(tls_state *s, const char *text, size_t len)
         confirm(s, ri, text, len, ns, ne);
         s->done_until[ri] = ne;
     }
-    qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
+    if (s->ncands) qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
 }
 
 size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
