@@ -929,6 +929,8 @@ static void try_rows(scanner *s, const key_slot *k, const char *name, size_t n, 
 }
 
 static bool is_command_call(scanner *s, const char *name, int a);
+static bool is_ipython_magic_call(scanner *s, const char *name, int a);
+static void scan_magic_call(scanner *s, call *c);
 static void scan_command_arg(scanner *s, call *c);
 
 static void process_call(scanner *s, int a, int e, bool unknown_recv)
@@ -960,6 +962,8 @@ static void process_call(scanner *s, int a, int e, bool unknown_recv)
     }
     if ((name[0] == 'o' || name[0] == 's' || name[0] == '?') && is_command_call(s, name, a))
         scan_command_arg(s, &c);
+    else if (name[0] == '?' && is_ipython_magic_call(s, name, a))
+        scan_magic_call(s, &c);
 }
 
 /* keyword argument of a `*` row: evaluate against the enclosing call */
@@ -1328,6 +1332,82 @@ static void scan_command_arg(scanner *s, call *c)
     wt_shell_scan(buf, n, shell_fact_cb, &sc);
 }
 
+static bool get_ipython_recv(scanner *s, int a)
+{
+    return a >= 4 && name_is(s, a - 4, "get_ipython") && op_is(s, a - 3, '(') && op_is(s, a - 2, ')');
+}
+
+/* get_ipython().run_line_magic('pip', 'install x') and
+ * get_ipython().run_cell_magic('bash', '', 'script'), as nbconvert writes them */
+static bool is_ipython_magic_call(scanner *s, const char *name, int a)
+{
+    return (strcmp(name, "?.run_line_magic") == 0 || strcmp(name, "?.run_cell_magic") == 0) && get_ipython_recv(s, a);
+}
+
+static const tok *literal_arg(scanner *s, const call *c, int pos)
+{
+    int p = 0;
+    for (int i = 0; i < c->nargs; i++) {
+        const arg *g = &c->args[i];
+        if (g->kwtok >= 0)
+            continue;
+        if (p++ != pos)
+            continue;
+        const tok *t = &s->t[g->a];
+        return g->b - g->a == 1 && t->type == T_STR && !(t->flags & F_FEXPR) ? t : NULL;
+    }
+    return NULL;
+}
+
+static void scan_magic_call(scanner *s, call *c)
+{
+    if (!c->parsed) {
+        c->nargs = parse_args(s, c->open, c->args, &c->has_star);
+        c->parsed = true;
+    }
+    const tok *m = literal_arg(s, c, 0);
+    if (!m)
+        return;
+    const char *mn = s->text + m->off + m->qoff;
+    size_t ml = m->qlen;
+    bool line = tok_is(s, c->open - 1, "run_line_magic");
+    if (line) {
+        const tok *a = literal_arg(s, c, 1);
+        if (!a)
+            return;
+        if (ml == 3 && memcmp(mn, "pip", 3) == 0) {
+            /* rebuild "pip <args>" and report at the call */
+            char buf[1024];
+            size_t al = a->qlen < sizeof buf - 5 ? a->qlen : sizeof buf - 5;
+            memcpy(buf, "pip ", 4);
+            memcpy(buf + 4, s->text + a->off + a->qoff, al);
+            shell_ctx sc = {s, s->t[c->open].off, buf, true};
+            wt_shell_scan(buf, 4 + al, shell_fact_cb, &sc);
+        } else if ((ml == 6 && memcmp(mn, "system", 6) == 0) || (ml == 2 && memcmp(mn, "sx", 2) == 0)) {
+            scan_shell(s, a->off + a->qoff, a->qlen);
+        }
+        return;
+    }
+    const tok *body = literal_arg(s, c, 2);
+    if (!body || !((ml == 4 && memcmp(mn, "bash", 4) == 0) || (ml == 2 && memcmp(mn, "sh", 2) == 0)))
+        return;
+    /* the cell body is a Python string: decode \n, \t, \\, \' and \" first */
+    const char *p = s->text + body->off + body->qoff;
+    size_t n = body->qlen, o = 0;
+    char *buf = wt_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\\' && i + 1 < n) {
+            char e = p[++i];
+            buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        } else {
+            buf[o++] = p[i];
+        }
+    }
+    shell_ctx sc = {s, s->t[c->open].off, buf, true};
+    wt_shell_scan(buf, o, shell_fact_cb, &sc);
+    free(buf);
+}
+
 static bool is_command_call(scanner *s, const char *name, int a)
 {
     if (strncmp(name, "os.", 3) == 0)
@@ -1335,8 +1415,7 @@ static bool is_command_call(scanner *s, const char *name, int a)
     if (strncmp(name, "subprocess.", 11) == 0)
         return true;
     /* get_ipython().system("...") in scripts exported from notebooks */
-    return strcmp(name, "?.system") == 0 && a >= 4 && name_is(s, a - 4, "get_ipython") && op_is(s, a - 3, '(') &&
-           op_is(s, a - 2, ')');
+    return strcmp(name, "?.system") == 0 && get_ipython_recv(s, a);
 }
 
 static void describe_pipe(const char *p, size_t n, char *ev, size_t cap)
