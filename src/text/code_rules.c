@@ -1670,9 +1670,57 @@ static void scan_python(scanner *s, size_t from)
     end_statement(s, bstack, &bdepth);
 }
 
+/* RUN ["pip", "install", "x"] (exec form): rebuild the argv as words;
+ * RUN ["sh", "-c", "script"] runs the script through a shell */
+static void docker_exec_form(scanner *s, size_t off, size_t len)
+{
+    const char *p = s->text + off;
+    char *buf = wt_xmalloc(len + 1);
+    size_t n = 0, i = 1, argc = 0;
+    size_t arg_start[3] = {0, 0, 0}, arg_len[3] = {0, 0, 0};
+    while (i < len) {
+        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == ',' || p[i] == '\\' || p[i] == '\n' || p[i] == '\r'))
+            i++;
+        if (i >= len || p[i] != '"')
+            break;
+        i++;
+        if (n)
+            buf[n++] = ' ';
+        size_t a = n;
+        while (i < len && p[i] != '"') {
+            if (p[i] == '\\' && i + 1 < len) {
+                i++;
+                buf[n++] = p[i] == 'n' ? '\n' : p[i] == 't' ? '\t' : p[i];
+            } else {
+                buf[n++] = p[i];
+            }
+            i++;
+        }
+        i++;
+        if (argc < 3) {
+            arg_start[argc] = a;
+            arg_len[argc] = n - a;
+        }
+        argc++;
+    }
+    shell_ctx sc = {s, off, buf, true};
+    if (argc >= 3 && arg_len[1] == 2 && memcmp(buf + arg_start[1], "-c", 2) == 0) {
+        sc.text = buf + arg_start[2]; /* fact offsets are relative to the script */
+        wt_shell_scan(sc.text, arg_len[2], shell_fact_cb, &sc);
+    } else {
+        wt_shell_scan(buf, n, shell_fact_cb, &sc);
+    }
+    free(buf);
+}
+
 static void docker_span(void *ud, size_t off, size_t len)
 {
-    scan_shell(ud, off, len);
+    scanner *s = ud;
+    if (len > 0 && s->text[off] == '[') {
+        docker_exec_form(s, off, len);
+        return;
+    }
+    scan_shell(s, off, len);
 }
 
 size_t wt_code_scan_text(const char *text, size_t len, const char *kind, wt_code_hit_fn fn, void *ud)

