@@ -16,7 +16,6 @@
 
 #define MAX_HITS (1u << 20)    /* Hyperscan hits kept per buffer */
 #define MAX_CANDS 100000u      /* confirmed candidates per buffer */
-#define LOOKAHEAD 256          /* bytes after a window given to PCRE2 */
 
 static const char *const table_file[WT_HS_NTABLES] = {"secrets.tsv", "pii.tsv"};
 
@@ -45,7 +44,7 @@ static const struct { const char *name; uint32_t bit; } check_names[] = {
     {"nhs", WT_CK_NHS}, {"aadhaar", WT_CK_AADHAAR}, {"pan", WT_CK_PAN}, {"base58", WT_CK_BASE58},
     {"bech32", WT_CK_BECH32}, {"ipv4", WT_CK_IPV4}, {"ipv6", WT_CK_IPV6}, {"mac", WT_CK_MAC},
     {"email", WT_CK_EMAIL}, {"phone", WT_CK_PHONE}, {"date", WT_CK_DATE},
-    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM},
+    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM}, {"assign", WT_CK_ASSIGN},
 };
 
 /* Split one line into at most max tab-separated fields (in place). */
@@ -184,7 +183,10 @@ static bool compile_pcre(wt_hs_row *r, char **err)
 {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->regex, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    /* USE_OFFSET_LIMIT: a search may only START inside the window, but it
+     * sees the whole buffer, so lookarounds never meet an artificial end. */
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->regex, PCRE2_ZERO_TERMINATED, PCRE2_USE_OFFSET_LIMIT, &ec, &eo,
+                                   NULL);
     if (!re) {
         PCRE2_UCHAR msg[120];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -338,6 +340,7 @@ typedef struct hit { uint32_t row; uint32_t pad; size_t to; } hit;
 typedef struct tls_state {
     hs_scratch_t *scratch;
     pcre2_match_data *md;
+    pcre2_match_context *mctx; /* per thread: carries the offset limit */
     hit *hits;
     size_t nhits, caphits;
     bool hits_full;
@@ -365,6 +368,8 @@ static void tls_free(void *p)
         hs_free_scratch(s->scratch);
     if (s->md)
         pcre2_match_data_free(s->md);
+    if (s->mctx)
+        pcre2_match_context_free(s->mctx);
     free(s->hits);
     free(s->cands);
     free(s->done_until);
@@ -383,6 +388,7 @@ static tls_state *tls_get(void)
         if (G.proto && hs_clone_scratch(G.proto, &s->scratch) != HS_SUCCESS)
             s->scratch = NULL;
         s->md = pcre2_match_data_create(16, NULL);
+        s->mctx = pcre2_match_context_copy(G.mctx);
         s->done_until = wt_xcalloc(G.nrows ? G.nrows : 1, sizeof *s->done_until);
         s->last_end = wt_xcalloc(G.nrows ? G.nrows : 1, sizeof *s->last_end);
         pthread_setspecific(tls_key, s);
@@ -441,10 +447,10 @@ static void add_cand(tls_state *s, const wt_hs_cand *c)
 static void confirm(tls_state *s, uint32_t ri, const char *text, size_t len, size_t ns, size_t ne)
 {
     const wt_hs_row *r = &G.rows[ri];
-    size_t sublen = ne + LOOKAHEAD < len ? ne + LOOKAHEAD : len;
     size_t o = ns;
+    pcre2_set_offset_limit(s->mctx, ne - 1);
     for (int guard = 0; o < ne && guard < 10000; guard++) {
-        int rc = pcre2_match(r->re, (PCRE2_SPTR)text, sublen, o, 0, s->md, G.mctx);
+        int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, o, 0, s->md, s->mctx);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -469,6 +475,19 @@ static void confirm(tls_state *s, uint32_t ri, const char *text, size_t len, siz
         }
         o = me > o ? me : o + 1;
     }
+}
+
+/* Cheap filter for keyword anchors: is an assignment coming? */
+static bool assign_follows(const char *t, size_t len, size_t at)
+{
+    size_t i = at, lim = at + 30 < len ? at + 30 : len;
+    while (i < lim && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
+        i++;
+    if (i < len && (t[i] == '"' || t[i] == '\''))
+        i++;
+    for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
+        i++;
+    return i < len && (t[i] == '=' || t[i] == ':' || (t[i] == '?' && i + 1 < len && t[i + 1] == '='));
 }
 
 static uint64_t sample_of(const char *t, size_t n)
@@ -505,6 +524,8 @@ static void scan_buffer(tls_state *s, const char *text, size_t len)
         }
         const wt_hs_row *r = &G.rows[ri];
         size_t to = s->hits[i].to;
+        if ((r->checks & WT_CK_ASSIGN) && !assign_follows(text, len, to))
+            continue;
         size_t ns = to > r->back ? to - r->back : 0;
         size_t ne = to + r->fwd + 1 < len ? to + r->fwd + 1 : len;
         if (ns < s->done_until[ri])
@@ -516,6 +537,8 @@ static void scan_buffer(tls_state *s, const char *text, size_t len)
     }
     qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
 }
+
+const char wt_hsdb_test_key = 0;
 
 size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
                           const wt_hs_cand **out)

@@ -54,6 +54,8 @@ enum {
     WT_CK_NOPLACE = 1u << 25, /* skip the placeholder filter (format is exact) */
     WT_CK_CTXSEP = 1u << 26,  /* context word OR a separated (grouped) form */
     WT_CK_PEM = 1u << 27,     /* fingerprint the whole PEM block up to its END line */
+    WT_CK_ASSIGN = 1u << 28,  /* pre-check in C before PCRE2: the anchor (a keyword) is followed by
+                                 <= 30 identifier chars, an optional quote, <= 3 blanks and '=' or ':' */
 };
 
 typedef struct wt_hs_row {
@@ -114,6 +116,9 @@ size_t wt_hsdb_errors(const char **first);
  * scanned again. Returns the number of candidates (all tables). */
 size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
                           const wt_hs_cand **out);
+
+/* Cache key used by the detectors' test entries (they share one pass). */
+extern const char wt_hsdb_test_key;
 
 /* Parse a rule table text (for tests / user tables): number of rows parsed,
  * errors into *err (malloc'd) or NULL. Exposed for the fuzzer. */

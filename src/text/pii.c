@@ -268,7 +268,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
     if ((k & WT_CK_DIGIT) && ndigits(s, n) == 0)
         return false;
     size_t from = c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0;
-    bool ctx = r->nctx && (wt_hs_has_ctx(r, text, from, c->ms) ||
+    bool ctx = r->nctx && (wt_hs_has_ctx(r, text, from, c->ss) ||
                            (header_end && wt_hs_has_ctx(r, text, 0, (size_t)(header_end - text))));
     (void)len;
     if ((k & WT_CK_CTXREQ) && !ctx)
@@ -285,7 +285,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         if (sc < 0.4)
             sc = 0.4;
     }
-    if (wt_hs_has_word(text, from, c->ms, neg_words))
+    if (wt_hs_has_word(text, from, c->ss, neg_words))
         sc -= 0.3;
     if (sc > 1.0)
         sc = 1.0;
@@ -553,9 +553,8 @@ size_t wt_pii_scan_buffer_for_test(const char *text, size_t len, const char *kin
                                    wt_text_match_fn fn, void *ud)
 {
     wt_text_origin o = {.cell = -1, .kind = kind, .cell_part = cell_part, .line_base = 1};
-    static const char test_key;
     agg *a = NULL;
-    size_t n = collect(text, len, &o, &test_key, &a);
+    size_t n = collect(text, len, &o, &wt_hsdb_test_key, &a);
     for (size_t i = 0; i < n; i++) {
         wt_text_match m;
         fill_match(&a[i], &o, &m);

@@ -385,8 +385,7 @@ size_t wt_secrets_scan_buffer_for_test(const char *text, size_t len, const char 
 {
     wt_text_origin o = {.cell = -1, .kind = kind, .line_base = 1};
     kept *k = NULL;
-    static const char test_key; /* distinct from any wt_ctx */
-    size_t n = collect(text, len, &o, &test_key, &k);
+    size_t n = collect(text, len, &o, &wt_hsdb_test_key, &k);
     for (size_t i = 0; i < n; i++)
         if (fn)
             fn(ud, &k[i].m);
