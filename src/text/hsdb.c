@@ -44,7 +44,7 @@ static const struct { const char *name; uint32_t bit; } check_names[] = {
     {"nhs", WT_CK_NHS}, {"aadhaar", WT_CK_AADHAAR}, {"pan", WT_CK_PAN}, {"base58", WT_CK_BASE58},
     {"bech32", WT_CK_BECH32}, {"ipv4", WT_CK_IPV4}, {"ipv6", WT_CK_IPV6}, {"mac", WT_CK_MAC},
     {"email", WT_CK_EMAIL}, {"phone", WT_CK_PHONE}, {"date", WT_CK_DATE},
-    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM}, {"assign", WT_CK_ASSIGN},
+    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM}, {"assign", WT_CK_ASSIGN}, {"assignq", WT_CK_ASSIGNQ},
 };
 
 /* Split one line into at most max tab-separated fields (in place). */
@@ -344,6 +344,7 @@ typedef struct tls_state {
     hit *hits;
     size_t nhits, caphits;
     bool hits_full;
+    bool hits_unsorted; /* defensive: Hyperscan reports ascending end offsets */
     wt_hs_cand *cands;
     size_t ncands, capcands;
     size_t *done_until, *last_end; /* per row */
@@ -353,6 +354,7 @@ typedef struct tls_state {
     size_t len;
     uint64_t sample;
     unsigned consumed;
+    bool config;
     bool valid;
 } tls_state;
 
@@ -409,6 +411,8 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
         s->caphits = s->caphits ? s->caphits * 2 : 1024;
         s->hits = wt_xrealloc(s->hits, s->caphits * sizeof *s->hits);
     }
+    if (s->nhits && s->hits[s->nhits - 1].to > (size_t)to)
+        s->hits_unsorted = true;
     s->hits[s->nhits++] = (hit){.row = id, .to = (size_t)to};
     return 0;
 }
@@ -416,8 +420,6 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
 static int hit_cmp(const void *a, const void *b)
 {
     const hit *x = a, *y = b;
-    if (x->row != y->row)
-        return x->row < y->row ? -1 : 1;
     return x->to < y->to ? -1 : x->to > y->to;
 }
 
@@ -477,8 +479,9 @@ static void confirm(tls_state *s, uint32_t ri, const char *text, size_t len, siz
     }
 }
 
-/* Cheap filter for keyword anchors: is an assignment coming? */
-static bool assign_follows(const char *t, size_t len, size_t at)
+/* Cheap filters for keyword anchors: is an assignment (and, for quoted,
+ * a quoted value) coming? */
+static bool assign_follows(const char *t, size_t len, size_t at, bool quoted)
 {
     size_t i = at, lim = at + 30 < len ? at + 30 : len;
     while (i < lim && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
@@ -487,7 +490,23 @@ static bool assign_follows(const char *t, size_t len, size_t at)
         i++;
     for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
         i++;
-    return i < len && (t[i] == '=' || t[i] == ':' || (t[i] == '?' && i + 1 < len && t[i + 1] == '='));
+    if (i >= len)
+        return false;
+    char c = t[i];
+    if (!quoted)
+        return c == '=' || c == ':' || c == '(' || c == ',' || (c == '?' && i + 1 < len && t[i + 1] == '=');
+    if (c == '?')
+        i++;
+    if (i >= len || (t[i] != '=' && t[i] != ':'))
+        return false;
+    i++;
+    if (i < len && (t[i] == '=' || t[i] == '>'))
+        i++;
+    for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
+        i++;
+    if (i < len && (t[i] == 'r' || t[i] == 'b' || t[i] == 'u' || t[i] == 'R' || t[i] == 'B' || t[i] == 'U'))
+        i++;
+    return i < len && (t[i] == '"' || t[i] == '\'');
 }
 
 static uint64_t sample_of(const char *t, size_t n)
@@ -501,30 +520,34 @@ static uint64_t sample_of(const char *t, size_t n)
     return h;
 }
 
-static void scan_buffer(tls_state *s, const char *text, size_t len)
+static void scan_buffer(tls_state *s, const char *text, size_t len, bool config)
 {
     s->nhits = 0;
     s->ncands = 0;
     s->hits_full = false;
+    s->hits_unsorted = false;
     if (!G.db || !s->scratch || len == 0 || len > UINT32_MAX)
         return;
     hs_scan(G.db, text, (unsigned)len, 0, s->scratch, on_hit, s);
     if (s->nhits == 0)
         return;
-    qsort(s->hits, s->nhits, sizeof *s->hits, hit_cmp);
-    uint32_t prev = UINT32_MAX;
+    if (s->hits_unsorted)
+        qsort(s->hits, s->nhits, sizeof *s->hits, hit_cmp);
+    /* Hyperscan reports in ascending end offset, so every row's hits are
+     * ascending too; per-row state is reset for the rows of this buffer. */
+    for (size_t i = 0; i < s->nhits; i++)
+        if (s->hits[i].row < G.nrows)
+            s->done_until[s->hits[i].row] = s->last_end[s->hits[i].row] = 0;
     for (size_t i = 0; i < s->nhits; i++) {
         uint32_t ri = s->hits[i].row;
         if (ri >= G.nrows)
             continue;
-        if (ri != prev) {
-            s->done_until[ri] = 0;
-            s->last_end[ri] = 0;
-            prev = ri;
-        }
         const wt_hs_row *r = &G.rows[ri];
         size_t to = s->hits[i].to;
-        if ((r->checks & WT_CK_ASSIGN) && !assign_follows(text, len, to))
+        if ((r->checks & WT_CK_CFGONLY) && !config)
+            continue;
+        if ((r->checks & (WT_CK_ASSIGN | WT_CK_ASSIGNQ)) &&
+            !assign_follows(text, len, to, (r->checks & WT_CK_ASSIGNQ) != 0))
             continue;
         size_t ns = to > r->back ? to - r->back : 0;
         size_t ne = to + r->fwd + 1 < len ? to + r->fwd + 1 : len;
@@ -535,12 +558,21 @@ static void scan_buffer(tls_state *s, const char *text, size_t len)
         confirm(s, ri, text, len, ns, ne);
         s->done_until[ri] = ne;
     }
-    qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
+    /* insertion sort: candidates are few and nearly sorted */
+    for (size_t i = 1; i < s->ncands; i++) {
+        wt_hs_cand c = s->cands[i];
+        size_t j = i;
+        while (j > 0 && cand_cmp(&s->cands[j - 1], &c) > 0) {
+            s->cands[j] = s->cands[j - 1];
+            j--;
+        }
+        s->cands[j] = c;
+    }
 }
 
 const char wt_hsdb_test_key = 0;
 
-size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
+size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table, bool config,
                           const wt_hs_cand **out)
 {
     pthread_once(&G.once, init_once);
@@ -548,14 +580,16 @@ size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int tab
     uint64_t sample = len ? sample_of(text, len) : 0;
     unsigned bit = 1u << table;
     bool hit = s->valid && s->key == key && s->text == text && s->len == len && s->sample == sample &&
+               s->config == config &&
                !(s->consumed & bit);
     if (!hit) {
-        scan_buffer(s, text, len);
+        scan_buffer(s, text, len, config);
         s->valid = true;
         s->key = key;
         s->text = text;
         s->len = len;
         s->sample = sample;
+        s->config = config;
         s->consumed = 0;
     }
     s->consumed |= bit;

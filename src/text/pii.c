@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "text/secrets.h"
 #include "text/validators.h"
 
 #define CTX_BEFORE 100
@@ -444,7 +445,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     size_t nrows;
     const wt_hs_row *rows = wt_hsdb_rows(&nrows);
     const wt_hs_cand *c;
-    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_PII, &c);
+    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_PII, wt_text_is_config_kind(o ? o->kind : NULL), &c);
     agg *a = NULL;
     size_t na = 0;
     const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
