@@ -74,7 +74,7 @@ def notebook():
          "source": ["!pip install -q pyyaml==5.3 requests==2.19.0\n"]},
         {"cell_type": "code", "id": "load", "metadata": {}, "execution_count": 2, "outputs": [],
          "source": ["import pickle, yaml\n",
-                    "AWS_ACCESS_KEY_ID = \"AKIA" + "QWERTYUIOPASDFGH\"\n",
+                    "AWS_ACCESS_KEY_ID = \"AKIA" + "2E4RPLX7QM5TNV3B\"\n",
                     "model = pickle.load(open('model.pkl', 'rb'))\n",
                     "cfg = yaml.load(open('cfg.yaml'))\n"]},
         {"cell_type": "code", "id": "peek", "metadata": {}, "execution_count": 3,
@@ -89,6 +89,15 @@ def notebook():
     return (json.dumps(nb, indent=1) + "\n").encode()
 
 
+def lambda_bytecode():
+    # What Keras 2 writes for a Lambda layer: base64 of marshal.dumps(code).
+    # The code only prints; it is compiled here, never run.
+    import base64
+    import marshal
+    code = compile("lambda x: print('harmless')", "<lambda>", "eval").co_consts[0]
+    return base64.b64encode(marshal.dumps(code)).decode() + "\n"
+
+
 def keras_h5(path):
     try:
         import h5py
@@ -97,15 +106,22 @@ def keras_h5(path):
         return
     config = {"class_name": "Sequential", "config": {"name": "seq", "layers": [
         {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "name": "in"}},
-        {"class_name": "Lambda", "config": {"name": "lambda", "function": ["print('harmless')", None, None],
+        {"class_name": "Lambda", "config": {"name": "lambda", "function": [lambda_bytecode(), None, None],
                                            "function_type": "lambda", "arguments": {}}},
         {"class_name": "Dense", "config": {"name": "dense", "units": 1}}]}}
-    with h5py.File(path, "w", libver="earliest", track_order=True) as f:
+    # No timestamps anywhere, so the file is byte-for-byte reproducible.
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    gcpl = h5py.h5p.create(h5py.h5p.GROUP_CREATE)
+    gcpl.set_obj_track_times(False)
+    fid = h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)
+    with h5py.File(fid) as f:
         f.attrs["keras_version"] = "2.11.0"
         f.attrs["backend"] = "tensorflow"
         f.attrs["model_config"] = json.dumps(config)
-        g = f.create_group("model_weights")
-        g.create_dataset("dense/kernel", data=np.zeros((4, 1), dtype="float32"), track_times=False)
+        g = h5py.Group(h5py.h5g.create(f.id, b"model_weights", gcpl=gcpl))
+        d = h5py.Group(h5py.h5g.create(g.id, b"dense", gcpl=gcpl))
+        d.create_dataset("kernel", data=np.zeros((4, 1), dtype="float32"), track_times=False)
 
 
 def main():

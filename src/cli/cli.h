@@ -8,6 +8,7 @@
 
 int wt_cli_scan(int argc, char **argv);   /* cli_scan.c */
 int wt_cli_db(int argc, char **argv);     /* cli_db.c: db update|status */
-int wt_cli_serve(int argc, char **argv);  /* cli_serve.c: web UI */
+int wt_cli_serve(int argc, char **argv);
+int wt_cli_rules(int argc, char **argv);  /* cli_rules.c: list rules */
 
 #endif

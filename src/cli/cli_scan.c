@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,12 +17,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include "cli/cli.h"
 #include "core/policy.h"
 #include "core/util.h"
+#include "report/report_util.h"
 #include "watchtower/watchtower.h"
 
 typedef enum { FMT_TEXT = 0, FMT_JSON, FMT_SARIF } out_format;
+
+/* Dependency module (src/deps/osv.h): build an OSV index from a local
+ * all.zip. Weak, so the CLI still links in a build without that module;
+ * --osv-db-from then fails with a clear message. */
+struct wt_osv_build_stats;
+int wt_osv_build(const char *zip_path, const char *db_path, const char *source, struct wt_osv_build_stats *st,
+                 char **err);
+#pragma weak wt_osv_build
 
 typedef struct {
     wt_vec targets;          /* char* (not owned) */
@@ -40,6 +52,7 @@ typedef struct {
     const char *policy;
     const char *ignore_file;
     const char *osv_db;
+    const char *osv_db_from;
     const char *python_version, *sys_platform;
     /* sources */
     const char *repo_type, *path, *repo_url, *branch, *depth, *revision;
@@ -51,7 +64,7 @@ typedef struct {
 enum {
     O_FORMAT = 1, O_OUTPUT, O_REPORTS_DIR, O_NO_REPORTS, O_FAIL_ON, O_JOBS, O_EXCLUDE, O_MAX_FILE_SIZE,
     O_QUIET, O_VERBOSE, O_STATS, O_VERSION, O_HELP, O_RULES_DIR, O_BASELINE, O_WRITE_BASELINE, O_POLICY,
-    O_IGNORE_FILE, O_OSV_DB, O_PYVER, O_PLATFORM, O_NO_COLOR, O_REPO_TYPE, O_PATH, O_REPO_URL, O_BRANCH,
+    O_IGNORE_FILE, O_OSV_DB, O_OSV_DB_FROM, O_PYVER, O_PLATFORM, O_NO_COLOR, O_REPO_TYPE, O_PATH, O_REPO_URL, O_BRANCH,
     O_DEPTH, O_REVISION, O_BUCKET, O_REGION, O_AWS_KEY, O_AWS_SECRET, O_AWS_TOKEN, O_ENDPOINT, O_TARGET_DIR,
     O_SCAN_TF, O_LFS, O_KEEP_CLONE,
 };
@@ -72,7 +85,8 @@ static const opt_def opts[] = {
     {"help", O_HELP, false},             {"rules-dir", O_RULES_DIR, true},
     {"baseline", O_BASELINE, true},      {"write-baseline", O_WRITE_BASELINE, true},
     {"policy", O_POLICY, true},          {"ignore-file", O_IGNORE_FILE, true},
-    {"osv-db", O_OSV_DB, true},          {"python-version", O_PYVER, true},
+    {"osv-db", O_OSV_DB, true},          {"osv-db-from", O_OSV_DB_FROM, true},
+    {"python-version", O_PYVER, true},
     {"sys-platform", O_PLATFORM, true},  {"no-color", O_NO_COLOR, false},
     {"repo-type", O_REPO_TYPE, true},    {"path", O_PATH, true},
     {"repo-url", O_REPO_URL, true},      {"branch", O_BRANCH, true},
@@ -117,6 +131,8 @@ static void scan_help(FILE *out) {
 "  --baseline FILE            suppress findings present in FILE (a previous --format json output)\n"
 "  --write-baseline FILE      write this scan's findings as a baseline file\n"
 "  --osv-db PATH              OSV vulnerability database (default: see `watchtower db status`)\n"
+"  --osv-db-from ZIP          build the OSV database for this scan from a local OSV export (all.zip);\n"
+"                             kept at --osv-db PATH if given, else temporary\n"
 "  --python-version X.Y       Python version for requirement markers (default 3.11)\n"
 "  --sys-platform NAME        sys.platform for requirement markers (default linux)\n"
 "\n"
@@ -229,6 +245,7 @@ static int parse_args(int argc, char **argv, scan_args *a) {
         case O_POLICY: a->policy = val; break;
         case O_IGNORE_FILE: a->ignore_file = val; break;
         case O_OSV_DB: a->osv_db = val; break;
+        case O_OSV_DB_FROM: a->osv_db_from = val; break;
         case O_PYVER: a->python_version = val; break;
         case O_PLATFORM: a->sys_platform = val; break;
         case O_REPO_TYPE: a->repo_type = val; break;
@@ -338,7 +355,40 @@ static void progress_clear(progress_state *ps) {
     }
 }
 
+/* ---- Ctrl-C: ask the scan to stop so sources clean up (temp clones) ---- */
+static volatile int g_cancel;
+
+static void on_signal(int sig) {
+    if (g_cancel) {
+        /* second signal: stop now */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    g_cancel = 1;
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 /* ---- helpers ---- */
+/* Library messages on one line, control characters shown escaped. */
+static void print_error(const char *msg) {
+    fputs("watchtower: error: ", stderr);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        if (*p == '\n' || *p == '\r' || *p == '\t') fputc(' ', stderr);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(stderr, "\\x%02x", *p);
+        else fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 static bool is_remote_like(const char *s) {
     return strstr(s, "://") != NULL || strncmp(s, "git@", 4) == 0;
 }
@@ -371,14 +421,41 @@ static void print_stats(FILE *out, const wt_scan_result *r) {
     }
 }
 
-static int write_output(const wt_scan_result *r, out_format fmt, const char *path, const scan_args *a) {
-    FILE *f = stdout;
-    if (path) {
-        f = fopen(path, "w");
-        if (!f) {
-            fprintf(stderr, "watchtower: error: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
+/* Remove a private temporary directory and the files directly in it. */
+static void remove_tmpdir(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+            char *p = wt_xasprintf("%s/%s", dir, de->d_name);
+            unlink(p);
+            free(p);
         }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* Write the chosen format to path (NULL or "-" = stdout). A regular file
+ * (or a new one) is replaced atomically, so a failed or interrupted scan
+ * never leaves half a SARIF file for CI to upload; devices and pipes
+ * (/dev/stdout, a FIFO) are written directly. */
+static int write_output(const wt_scan_result *r, out_format fmt, const char *path, const scan_args *a) {
+    if (path && strcmp(path, "-") == 0) path = NULL;
+    struct stat st;
+    bool atomic = path && (stat(path, &st) != 0 || S_ISREG(st.st_mode));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = stdout;
+    if (atomic) {
+        f = open_memstream(&buf, &len);
+    } else if (path) {
+        f = fopen(path, "w");
+    }
+    if (!f) {
+        fprintf(stderr, "watchtower: error: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
     }
     int rc;
     switch (fmt) {
@@ -387,6 +464,16 @@ static int write_output(const wt_scan_result *r, out_format fmt, const char *pat
     default: rc = wt_report_text(r, f, path ? false : want_color(f, a), a->verbose); break;
     }
     if (path && fclose(f) != 0) rc = WT_ERR_IO;
+    if (rc == WT_OK && atomic) {
+        char *err = NULL;
+        if (wt_write_atomic(path, buf, len, &err) != 0) {
+            print_error(err ? err : "cannot write output");
+            free(err);
+            free(buf);
+            return -1;
+        }
+    }
+    free(buf);
     if (rc != WT_OK) {
         fprintf(stderr, "watchtower: error: cannot write %s\n", path ? path : "output");
         return -1;
@@ -452,6 +539,7 @@ static int run(scan_args *a) {
     /* Targets: positionals + legacy --path / --repo_url / --bucket_name. */
     wt_vec targets = {0};
     wt_vec owned = {0};
+    char *osv_tmpdir = NULL;
     for (size_t i = 0; i < a->targets.len; i++) wt_vec_push(&targets, a->targets.items[i]);
     if (a->path) wt_vec_push(&targets, (void *)a->path);
     if (a->repo_url) wt_vec_push(&targets, (void *)a->repo_url);
@@ -504,7 +592,7 @@ static int run(scan_args *a) {
         char *err = NULL;
         memset(&tg, 0, sizeof tg);
         if (wt_target_parse(t, rt, &tg, &err) != WT_OK) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "invalid target");
+            print_error(err ? err : "invalid target");
             free(err);
             rc = 2;
             goto out;
@@ -517,6 +605,25 @@ static int run(scan_args *a) {
         }
     }
 
+    /* --ignore-file: its lines are gitignore patterns, like --exclude. */
+    if (a->ignore_file) {
+        FILE *f = fopen(a->ignore_file, "r");
+        if (!f) {
+            fprintf(stderr, "watchtower: error: %s: %s\n", a->ignore_file, strerror(errno));
+            rc = 2;
+            goto out;
+        }
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            size_t n = strcspn(line, "\r\n");
+            line[n] = 0;
+            if (!n || line[0] == '#') continue;
+            char *pat = wt_xstrdup(line);
+            wt_vec_push(&owned, pat);
+            wt_vec_push(&a->excludes, pat);
+        }
+        fclose(f);
+    }
     o.excludes = (const char *const *)a->excludes.items;
     o.nexcludes = a->excludes.len;
     o.rules_dir = a->rules_dir;
@@ -533,6 +640,36 @@ static int run(scan_args *a) {
     o.lfs = a->lfs;
     o.keep_clone = a->keep_clone;
     if (a->osv_db) o.osv_db = a->osv_db;
+    if (a->osv_db_from && !wt_osv_build) {
+        /* nothing would use the database: say so and scan the rest */
+        if (!a->quiet) fputs("watchtower: warning: --osv-db-from ignored: dependency checks are not part of this build\n", stderr);
+    } else if (a->osv_db_from) {
+        char *dbp = NULL;
+        if (a->osv_db) {
+            dbp = wt_xstrdup(a->osv_db);
+        } else {
+            const char *td = getenv("TMPDIR");
+            char *tmpl = wt_xasprintf("%s/watchtower-osv-XXXXXX", td && *td ? td : "/tmp");
+            if (!mkdtemp(tmpl)) {
+                fprintf(stderr, "watchtower: error: cannot create a temporary directory: %s\n", strerror(errno));
+                free(tmpl);
+                rc = 2;
+                goto out;
+            }
+            osv_tmpdir = tmpl;
+            dbp = wt_xasprintf("%s/osv.sqlite", tmpl);
+        }
+        char *err = NULL;
+        if (wt_osv_build(a->osv_db_from, dbp, a->osv_db_from, NULL, &err) != WT_OK) {
+            print_error(err ? err : "cannot import the OSV database");
+            free(err);
+            free(dbp);
+            rc = 2;
+            goto out;
+        }
+        wt_vec_push(&owned, dbp);
+        o.osv_db = dbp;
+    }
     if (a->python_version) o.python_version = a->python_version;
     if (a->sys_platform) o.sys_platform = a->sys_platform;
     o.ignore_file = a->ignore_file;
@@ -545,7 +682,7 @@ static int run(scan_args *a) {
         char *err = NULL;
         if ((a->policy && wt_policy_load_overrides(pol, a->policy, &err) != 0) ||
             (a->baseline && wt_policy_load_baseline(pol, a->baseline, &err) != 0)) {
-            fprintf(stderr, "watchtower: error: %s\n", err ? err : "cannot load policy");
+            print_error(err ? err : "cannot load policy");
             free(err);
             wt_policy_free(pol);
             rc = 2;
@@ -560,13 +697,14 @@ static int run(scan_args *a) {
         o.progress_ud = &ps;
     }
 
+    o.cancel = &g_cancel;
     wt_scan_result *r = NULL;
     char *err = NULL;
     int src = wt_scan((const char *const *)targets.items, targets.len, &o, &r, &err);
     progress_clear(&ps);
     pthread_mutex_destroy(&ps.mu);
     if (src != WT_OK || !r) {
-        fprintf(stderr, "watchtower: error: %s\n", err && *err ? err : "scan failed");
+        print_error(err && *err ? err : "scan failed");
         free(err);
         wt_policy_free(pol);
         if (r) wt_scan_result_free(r);
@@ -574,6 +712,13 @@ static int run(scan_args *a) {
         goto out;
     }
     free(err);
+    if (g_cancel) {
+        fputs("watchtower: error: interrupted; no reports written\n", stderr);
+        wt_policy_free(pol);
+        wt_scan_result_free(r);
+        rc = 2;
+        goto out;
+    }
     wt_policy_apply_result(pol, r);
     wt_policy_free(pol);
 
@@ -587,7 +732,7 @@ static int run(scan_args *a) {
     if (rc == 0 && a->write_baseline) {
         char *e = NULL;
         if (wt_baseline_write(r, a->write_baseline, &e) != 0) {
-            fprintf(stderr, "watchtower: error: %s\n", e ? e : "cannot write baseline");
+            print_error(e ? e : "cannot write baseline");
             rc = 2;
         }
         free(e);
@@ -598,7 +743,7 @@ static int run(scan_args *a) {
                                    : wt_xasprintf("scanned_reports/%s", r->scan_id ? r->scan_id : "scan");
         char *e = NULL;
         if (wt_reports_write(r, dir, &summary, &e) != WT_OK) {
-            fprintf(stderr, "watchtower: error: %s\n", e ? e : "cannot write reports");
+            print_error(e ? e : "cannot write reports");
             rc = 2;
         }
         free(e);
@@ -622,6 +767,10 @@ static int run(scan_args *a) {
     }
     wt_scan_result_free(r);
 out:
+    if (osv_tmpdir) {
+        remove_tmpdir(osv_tmpdir);
+        free(osv_tmpdir);
+    }
     wt_vec_free(&targets, NULL);
     wt_vec_free(&owned, free);
     return rc;
@@ -630,6 +779,8 @@ out:
 int wt_cli_scan(int argc, char **argv) {
     scan_args a;
     memset(&a, 0, sizeof a);
+    g_cancel = 0;
+    install_signals();
     int rc = parse_args(argc, argv, &a);
     if (rc == 0) rc = run(&a);
     else if (rc < 0) rc = 0; /* --help / --version */

@@ -13,19 +13,6 @@
 #include "cli/cli.h"
 #include "watchtower/watchtower.h"
 
-/* `db` (cli_db.c) and `serve` (cli_serve.c) are built by their own modules.
- * Weak references keep this file linkable while a module is not merged;
- * once it is, the real definition is used and these checks are no-ops. */
-#pragma weak wt_cli_db
-#pragma weak wt_cli_serve
-
-static int run_optional(int (*fn)(int, char **), const char *name, int argc, char **argv) {
-    if (!fn) {
-        fprintf(stderr, "watchtower: error: the '%s' command is not part of this build\n", name);
-        return 2;
-    }
-    return fn(argc, argv);
-}
 
 static void usage(FILE *out) {
     fputs("Usage: watchtower <command> [options]\n"
@@ -35,6 +22,7 @@ static void usage(FILE *out) {
           "                   a git/GitHub or Hugging Face repository or an S3 bucket\n"
           "  db update|status manage the offline vulnerability (OSV) database\n"
           "  serve            start the web UI\n"
+          "  rules            list every rule with its severity, reason and standards\n"
           "  version          print the version\n"
           "  help [COMMAND]   show help (same as COMMAND --help)\n"
           "\n"
@@ -45,13 +33,14 @@ static void usage(FILE *out) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        usage(stderr);
+        fputs("watchtower: error: no command given (try `watchtower help`)\n", stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0) return wt_cli_scan(argc - 1, argv + 1);
-    if (strcmp(cmd, "db") == 0) return run_optional(wt_cli_db, "db", argc - 1, argv + 1);
-    if (strcmp(cmd, "serve") == 0) return run_optional(wt_cli_serve, "serve", argc - 1, argv + 1);
+    if (strcmp(cmd, "db") == 0) return wt_cli_db(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0) return wt_cli_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0) return wt_cli_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("watchtower %s\n", WT_VERSION);
         return 0;
@@ -60,8 +49,8 @@ int main(int argc, char **argv) {
         if (argc > 2 && strcmp(cmd, "help") == 0) {
             char *hargv[] = {argv[2], (char *)"--help", NULL};
             if (strcmp(argv[2], "scan") == 0) return wt_cli_scan(2, hargv);
-            if (strcmp(argv[2], "db") == 0) return run_optional(wt_cli_db, "db", 2, hargv);
-            if (strcmp(argv[2], "serve") == 0) return run_optional(wt_cli_serve, "serve", 2, hargv);
+            if (strcmp(argv[2], "db") == 0) return wt_cli_db(2, hargv);
+            if (strcmp(argv[2], "serve") == 0) return wt_cli_serve(2, hargv);
             fprintf(stderr, "watchtower: error: unknown command '%s' (try `watchtower help`)\n", argv[2]);
             return 2;
         }

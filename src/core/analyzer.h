@@ -28,6 +28,7 @@ typedef enum {
     WT_CLASS_OTHER = 0,
     WT_CLASS_MODEL,      /* "Total Number of Model Found" */
     WT_CLASS_NBREQ,      /* "Notebooks & Requirement files" */
+    WT_CLASS_MODEL_PART, /* part of a model counted elsewhere (SavedModel variables/) */
 } wt_artifact_class;
 
 #define WT_PROBE_HEAD 4096 /* bytes of the artifact given to probe() */

@@ -505,7 +505,7 @@ static void scan_entry(scan_state *st, size_t i) {
             report_progress(st, e->name);
             dispatch(&ctx, r, NULL);
             scanned = true;
-            if (model_ext && top.klass != WT_CLASS_MODEL && wt_reader_size(r) > 0)
+            if (model_ext && top.klass != WT_CLASS_MODEL && top.klass != WT_CLASS_MODEL_PART && wt_reader_size(r) > 0)
                 wt_emit(&ctx, WT_RULE_UNSCANNABLE_MODEL, WT_SEV_NONE, NULL, top.kind ? top.kind : "unknown content",
                         "Model file extension %s but the content is not a model format Watchtower can verify",
                         wt_extension(e->name));

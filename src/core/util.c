@@ -83,12 +83,22 @@ void wt_buf_puts(wt_buf *b, const char *s) { wt_buf_append(b, s, strlen(s)); }
 void wt_buf_putc(wt_buf *b, char c) { wt_buf_append(b, &c, 1); }
 
 void wt_buf_printf(wt_buf *b, const char *fmt, ...) {
-    va_list ap;
+    /* Append exactly what vsnprintf produced, embedded NULs (%c of 0)
+     * included: finding fingerprints use NUL as a field separator. */
+    va_list ap, ap2;
     va_start(ap, fmt);
-    char *s = wt_xvasprintf(fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    wt_buf_puts(b, s);
-    free(s);
+    if (n > 0) {
+        wt_buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+    } else if (!b->data) {
+        wt_buf_reserve(b, 0);
+        b->data[0] = 0;
+    }
+    va_end(ap2);
 }
 
 char *wt_buf_steal(wt_buf *b) {

@@ -84,17 +84,20 @@ static json_t *rule_json(const char *id, const wt_rule *rule, wt_severity fired_
     wt_buf_init(&m);
     wt_buf_printf(&t, "%s\n", summary);
     wt_buf_printf(&m, "**%s** %s\n\n", id, summary);
+    wt_buf_printf(&t, "Default severity: %s.\n", wt_severity_name(dsev));
+    wt_buf_printf(&m, "**Default severity:** %s\n\n", wt_severity_name(dsev));
     if (rule && rule->why) {
-        wt_buf_printf(&t, "Why %s: %s\n", wt_severity_name(dsev), rule->why);
-        wt_buf_printf(&m, "**Why %s:** %s\n\n", wt_severity_name(dsev), rule->why);
+        wt_buf_printf(&t, "Why: %s\n", rule->why);
+        wt_buf_printf(&m, "**Why:** %s\n\n", rule->why);
     }
     if (cwe || owasp || atlas || nist) {
-        wt_buf_puts(&t, "Standards:");
+        wt_buf_puts(&t, "Standards: ");
         wt_buf_puts(&m, "| Standard | Reference |\n| --- | --- |\n");
-        if (cwe) { wt_buf_printf(&t, " CWE %s;", cwe); wt_buf_printf(&m, "| CWE | %s |\n", cwe); }
-        if (owasp) { wt_buf_printf(&t, " OWASP %s;", owasp); wt_buf_printf(&m, "| OWASP | %s |\n", owasp); }
-        if (atlas) { wt_buf_printf(&t, " MITRE ATLAS %s;", atlas); wt_buf_printf(&m, "| MITRE ATLAS | %s |\n", atlas); }
-        if (nist) { wt_buf_printf(&t, " NIST AI RMF %s;", nist); wt_buf_printf(&m, "| NIST AI RMF | %s |\n", nist); }
+        const char *sep = "";
+        if (cwe) { wt_buf_printf(&t, "%s%s", sep, cwe); sep = "; "; wt_buf_printf(&m, "| CWE | %s |\n", cwe); }
+        if (owasp) { wt_buf_printf(&t, "%sOWASP %s", sep, owasp); sep = "; "; wt_buf_printf(&m, "| OWASP | %s |\n", owasp); }
+        if (atlas) { wt_buf_printf(&t, "%sMITRE ATLAS %s", sep, atlas); sep = "; "; wt_buf_printf(&m, "| MITRE ATLAS | %s |\n", atlas); }
+        if (nist) { wt_buf_printf(&t, "%sNIST AI RMF %s", sep, nist); wt_buf_printf(&m, "| NIST AI RMF | %s |\n", nist); }
         wt_buf_putc(&t, '\n');
     }
     json_t *help = json_object();
@@ -193,6 +196,8 @@ static json_t *result_json(const wt_finding *f, size_t rule_index) {
     json_object_set_new(props, "severity", json_string(wt_severity_name(f->severity)));
     json_object_set_new(props, "category", json_string(wt_category_name(f->category)));
     json_object_set_new(props, "artifact", wt_jstr(f->artifact));
+    /* several targets in one run: which root the URI is relative to */
+    if (f->target) json_object_set_new(props, "target", wt_jstr(f->target));
     if (f->evidence) json_object_set_new(props, "evidence", wt_jstr(f->evidence));
     if (f->confidence >= 0 && f->confidence <= 1)
         json_object_set_new(props, "confidence", json_real((double)(long long)(f->confidence * 1000.0 + 0.5) / 1000.0));

@@ -128,13 +128,20 @@ int wt_report_text(const wt_scan_result *r, FILE *out, bool color, bool verbose)
         fprintf(out, " %9zu\n", tot[1] + tot[2] + tot[3] + tot[4]);
 
         /* Findings grouped by top-level file (findings are sorted by artifact). */
-        const char *cur = NULL;
+        const char *cur = NULL, *cur_target = NULL;
         size_t curlen = 0;
         for (size_t i = 0; i < r->nfindings; i++) {
             const wt_finding *f = r->findings[i];
             const char *a = f->artifact ? f->artifact : "";
             size_t tl = wt_report_top_len(a);
-            if (!cur || tl != curlen || strncmp(cur, a, tl) != 0) {
+            bool new_target = f->target && (!cur_target || strcmp(cur_target, f->target) != 0);
+            if (new_target) {
+                fputs("\n== ", out);
+                put_safe(out, f->target, 0);
+                fputs(" ==\n", out);
+                cur_target = f->target;
+            }
+            if (new_target || !cur || tl != curlen || strncmp(cur, a, tl) != 0) {
                 fputc('\n', out);
                 c_on(&t, C_BOLD);
                 char *top = wt_xstrndup(a, tl);
@@ -152,7 +159,7 @@ int wt_report_text(const wt_scan_result *r, FILE *out, bool color, bool verbose)
             fprintf(out, "%-8s", wt_severity_name(f->severity));
             c_off(&t);
             fprintf(out, " %-14s ", f->rule_id ? f->rule_id : "?");
-            if (a[tl] == '!') { put_safe(out, a + tl + 1, 0); fputs(" ", out); }
+            if (a[tl] == '!') { put_safe(out, a + tl + 1, 0); fputs(", ", out); }
             fprintf(out, "%s  ", loc);
             put_safe(out, f->message, verbose ? 0 : 160);
             fputc('\n', out);

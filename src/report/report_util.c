@@ -171,6 +171,12 @@ wt_report_bucket wt_report_bucket_of(const wt_scan_result *r, const wt_finding *
     bool model = wt_is_model_extension(top) || kind_is_model(info_kind(r, a, tl));
     if (!model && strchr(a, '!')) model = wt_is_model_extension(a);
     free(top);
+    /* A file with model findings (e.g. a zip holding a pickle) is a model file. */
+    for (size_t i = 0; !model && i < r->nfindings; i++) {
+        const wt_finding *g = r->findings[i];
+        const char *ga = g->artifact ? g->artifact : "";
+        if (g->category == WT_CAT_MODEL && wt_report_top_len(ga) == tl && strncmp(ga, a, tl) == 0) model = true;
+    }
     return model ? WT_BUCKET_MODEL : WT_BUCKET_NONE;
 }
 

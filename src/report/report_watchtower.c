@@ -61,10 +61,22 @@ static json_t *detailed_json(const wt_scan_result *r, bool severity_mapped) {
     json_t *root = json_object();
     /* Object keys must be valid UTF-8: use the same sanitised form as values. */
     /* Order: findings' files in result order, then files without findings. */
+    bool multi = false;
     for (size_t i = 0; i < r->nfindings; i++) {
         const wt_finding *f = r->findings[i];
         const char *a = f->artifact ? f->artifact : "";
-        json_t *topj = wt_jstrn(a, wt_report_top_len(a));
+        json_t *topj;
+        if (f->target) {
+            /* several targets: paths are only unique with their target */
+            size_t tl = strlen(f->target);
+            char *k = wt_xasprintf("%s%s%.*s", f->target, tl && f->target[tl - 1] == '/' ? "" : "/",
+                                   (int)wt_report_top_len(a), a);
+            topj = wt_jstr(k);
+            free(k);
+            multi = true;
+        } else {
+            topj = wt_jstrn(a, wt_report_top_len(a));
+        }
         json_t *entry = file_entry(root, json_string_value(topj));
         json_decref(topj);
         char tb[64];
@@ -87,7 +99,9 @@ static json_t *detailed_json(const wt_scan_result *r, bool severity_mapped) {
             json_object_set_new(fj, "vulnerability_severity", json_string(wt_severity_title(f->severity)));
         json_array_append_new(json_object_get(rep, "output_log"), fj);
     }
-    for (size_t i = 0; i < r->ninfos; i++) {
+    /* Artifact infos carry no target, so clean files are listed only for
+     * single-target scans. */
+    for (size_t i = 0; !multi && i < r->ninfos; i++) {
         const char *n = r->infos[i].name;
         if (!n) continue;
         json_t *topj = wt_jstrn(n, wt_report_top_len(n));

@@ -6,6 +6,7 @@
 
 #include "core/util.h"
 #include "source.h"
+#include "sources/remote.h"
 
 static int cmp_entries(const void *a, const void *b) {
     return strcmp(((const wt_source_entry *)a)->name, ((const wt_source_entry *)b)->name);
@@ -17,15 +18,9 @@ int wt_source_open(const wt_target *t, const wt_scan_options *opt, wt_source **o
     *out = NULL;
     switch (t->kind) {
     case WT_TARGET_LOCAL: return wt_source_local_open(t->location, opt, out, err);
-    case WT_TARGET_GIT:
-        if (err) *err = wt_xasprintf("git sources are not available in this build (target %s)", t->raw);
-        return WT_ERR_USAGE;
-    case WT_TARGET_HUGGINGFACE:
-        if (err) *err = wt_xasprintf("Hugging Face sources are not available in this build (target %s)", t->raw);
-        return WT_ERR_USAGE;
-    case WT_TARGET_S3:
-        if (err) *err = wt_xasprintf("S3 sources are not available in this build (target %s)", t->raw);
-        return WT_ERR_USAGE;
+    case WT_TARGET_GIT: return wt_source_git_open(t, opt, out, err);
+    case WT_TARGET_HUGGINGFACE: return wt_source_hf_open(t, opt, out, err);
+    case WT_TARGET_S3: return wt_source_s3_open(t, opt, out, err);
     }
     return WT_ERR_USAGE;
 }

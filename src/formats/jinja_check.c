@@ -1,0 +1,263 @@
+/*
+ * jinja_check.c - find Jinja template constructs that reach Python
+ * internals (server-side template injection in chat templates).
+ *
+ * Only the inside of {{ ... }} and {% ... %} tags is examined; literal text
+ * and {# comments #} are ignored. Identifiers are matched as attributes
+ * (after '.', or a string literal used as a subscript / attr() argument) or
+ * as bare names; every string literal of a tag is also decoded (\x, \u
+ * escapes) and concatenated so '__cla' ~ 'ss__' is seen as __class__.
+ * Tokens and severities come from rules/jinja_unsafe.tsv.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "model_formats.h"
+
+#define J_MAX_TAG 65536
+
+typedef struct jscan {
+    const wt_fmt_table *tbl;
+    wt_jinja_hit *hits;
+    size_t max, n;
+} jscan;
+
+static wt_severity sev_of(const char *s)
+{
+    wt_severity v = WT_SEV_MEDIUM;
+    if (wt_severity_parse(s, &v) != 0)
+        v = WT_SEV_MEDIUM;
+    return v;
+}
+
+static void add_hit(jscan *j, size_t off, long row)
+{
+    if (row < 0)
+        return;
+    /* one hit per (token, offset) */
+    for (size_t i = 0; i < j->n && i < j->max; i++)
+        if (j->hits[i].offset == off && j->hits[i].token == wt_fmt_cell(j->tbl, (size_t)row, 1))
+            return;
+    if (j->n < j->max) {
+        wt_jinja_hit *h = &j->hits[j->n];
+        h->offset = off;
+        h->token = wt_fmt_cell(j->tbl, (size_t)row, 1);
+        h->severity = sev_of(wt_fmt_cell(j->tbl, (size_t)row, 2));
+        h->reason = wt_fmt_cell(j->tbl, (size_t)row, 3);
+    }
+    j->n++;
+}
+
+static long find_kind(const wt_fmt_table *t, const char *kind, const char *tok, size_t len)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (strcmp(wt_fmt_cell(t, i, 0), kind) != 0)
+            continue;
+        const char *c = wt_fmt_cell(t, i, 1);
+        if (strlen(c) == len && memcmp(c, tok, len) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static bool is_dunder(const char *s, size_t n)
+{
+    return n > 4 && s[0] == '_' && s[1] == '_' && s[n - 1] == '_' && s[n - 2] == '_';
+}
+
+/* Any __word__ inside s (decoded literal text). */
+static bool has_dunder(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 4 < n; i++) {
+        if (s[i] != '_' || s[i + 1] != '_' || !(isalpha((unsigned char)s[i + 2])))
+            continue;
+        size_t k = i + 2;
+        while (k < n && (isalnum((unsigned char)s[k]) || (s[k] == '_' && !(k + 1 < n && s[k + 1] == '_'))))
+            k++;
+        if (k + 1 < n && s[k] == '_' && s[k + 1] == '_')
+            return true;
+    }
+    return false;
+}
+
+static int hexv(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode a string literal starting at body[i] (a quote); returns index after
+ * it and appends decoded ASCII to dec. */
+static size_t read_string(const char *b, size_t n, size_t i, wt_buf *dec)
+{
+    char q = b[i++];
+    while (i < n && b[i] != q) {
+        if (b[i] == '\\' && i + 1 < n) {
+            char e = b[i + 1];
+            int digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+            if (digits && i + 1 + (size_t)digits < n) {
+                unsigned long v = 0;
+                bool ok = true;
+                for (int d = 0; d < digits; d++) {
+                    int h = hexv((unsigned char)b[i + 2 + (size_t)d]);
+                    if (h < 0) { ok = false; break; }
+                    v = v * 16 + (unsigned long)h;
+                }
+                if (ok) {
+                    wt_buf_putc(dec, v < 128 ? (char)v : '?');
+                    i += 2 + (size_t)digits;
+                    continue;
+                }
+            }
+            wt_buf_putc(dec, e);
+            i += 2;
+            continue;
+        }
+        wt_buf_putc(dec, b[i++]);
+    }
+    return i < n ? i + 1 : n;
+}
+
+/* Is the expression ending at i called: `x(` or `['x'](` / `|attr('x')(`. */
+static bool called(const char *b, size_t n, size_t i)
+{
+    while (i < n && (isspace((unsigned char)b[i]) || b[i] == ']' || b[i] == ')'))
+        i++;
+    return i < n && b[i] == '(';
+}
+
+static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
+{
+    wt_buf concat, lit;
+    wt_buf_init(&concat);
+    wt_buf_init(&lit);
+    size_t concat_off = base;
+    bool first_ident = true;
+    char prev = 0;        /* previous significant char */
+    bool prev_attr_call = false; /* previous tokens were attr( */
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)b[i];
+        if (isspace(c) || c == '-' || c == '+') {
+            if (!isspace(c))
+                prev = (char)c;
+            i++;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            size_t start = i;
+            lit.len = 0;
+            if (lit.data)
+                lit.data[0] = 0;
+            i = read_string(b, n, i, &lit);
+            if (concat.len == 0)
+                concat_off = base + start;
+            wt_buf_append(&concat, lit.data ? lit.data : "", lit.len);
+            const char *s = lit.data ? lit.data : "";
+            if (prev == '[' || prev_attr_call) {
+                if (is_dunder(s, lit.len))
+                    add_hit(j, base + start, find_kind(j->tbl, "dunder", "*", 1));
+                add_hit(j, base + start, find_kind(j->tbl, "attr", s, lit.len));
+                if (called(b, n, i))
+                    add_hit(j, base + start, find_kind(j->tbl, "call", s, lit.len));
+            }
+            prev = '"';
+            prev_attr_call = false;
+            continue;
+        }
+        if (isalpha(c) || c == '_') {
+            size_t start = i;
+            while (i < n && (isalnum((unsigned char)b[i]) || b[i] == '_'))
+                i++;
+            const char *tok = b + start;
+            size_t tl = i - start;
+            if (stmt && first_ident)
+                add_hit(j, base + start, find_kind(j->tbl, "stmt", tok, tl));
+            first_ident = false;
+            if (is_dunder(tok, tl))
+                add_hit(j, base + start, find_kind(j->tbl, "dunder", "*", 1));
+            if (prev == '.') {
+                add_hit(j, base + start, find_kind(j->tbl, "attr", tok, tl));
+                if (called(b, n, i))
+                    add_hit(j, base + start, find_kind(j->tbl, "call", tok, tl));
+            }
+            else
+                add_hit(j, base + start, find_kind(j->tbl, "ident", tok, tl));
+            /* attr filter: |attr( 'name' ) */
+            size_t k = i;
+            while (k < n && isspace((unsigned char)b[k]))
+                k++;
+            prev_attr_call = (prev == '|' && tl == 4 && memcmp(tok, "attr", 4) == 0 && k < n && b[k] == '(');
+            if (prev_attr_call)
+                i = k + 1;
+            prev = 'a';
+            continue;
+        }
+        if (c != '~' && c != ')' && c != '(')
+            prev_attr_call = false;
+        prev = (char)c;
+        i++;
+    }
+    if (concat.len && has_dunder(concat.data, concat.len))
+        add_hit(j, concat_off, find_kind(j->tbl, "dunder", "*", 1));
+    wt_buf_free(&concat);
+    wt_buf_free(&lit);
+}
+
+/* End of a tag body starting at i (after the opening delimiter), skipping
+ * string literals; returns the index of the closing delimiter or n. */
+static size_t tag_end(const char *t, size_t n, size_t i, char close)
+{
+    while (i + 1 < n) {
+        char c = t[i];
+        if (c == '\'' || c == '"') {
+            i++;
+            while (i < n && t[i] != c) {
+                if (t[i] == '\\')
+                    i++;
+                i++;
+            }
+            i++;
+            continue;
+        }
+        if (c == close && t[i + 1] == '}')
+            return i;
+        i++;
+    }
+    return n;
+}
+
+size_t wt_jinja_check(const char *tpl, size_t len, wt_jinja_hit *hits, size_t max)
+{
+    jscan j = {wt_fmt_table_get("jinja_unsafe.tsv", 4), hits, max, 0};
+    if (!tpl)
+        return 0;
+    size_t i = 0;
+    while (i + 1 < len) {
+        if (tpl[i] != '{') {
+            i++;
+            continue;
+        }
+        char o = tpl[i + 1];
+        if (o == '#') {
+            const char *e = memmem(tpl + i + 2, len - i - 2, "#}", 2);
+            i = e ? (size_t)(e - tpl) + 2 : len;
+            continue;
+        }
+        if (o != '{' && o != '%') {
+            i++;
+            continue;
+        }
+        char close = o == '{' ? '}' : '%';
+        size_t body = i + 2;
+        size_t end = tag_end(tpl, len, body, close);
+        size_t bl = end - body;
+        if (bl > J_MAX_TAG)
+            bl = J_MAX_TAG;
+        scan_tag(&j, tpl + body, bl, body, o == '%');
+        i = end < len ? end + 2 : len;
+    }
+    return j.n;
+}

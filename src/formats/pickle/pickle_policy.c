@@ -1,0 +1,284 @@
+/*
+ * pickle_policy.c - load rules/pickle_globals.tsv and judge globals.
+ * See pickle_policy.h for the matching semantics and docs/rules-pickle.md
+ * for the table format.
+ */
+#include "formats/pickle/pickle_policy.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embedded.h"
+#include "core/util.h"
+
+typedef struct pk_row {
+    char *module;        /* "os", "asyncio", "torch._utils" */
+    size_t mlen;
+    char **names;        /* NULL = '*' (whole module) */
+    size_t nnames;
+    pk_level level;
+    pk_sem sem;
+    char *reason;
+} pk_row;
+
+static pk_row *g_rows;
+static size_t g_nrows;
+static char *g_err;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static const struct { const char *name; pk_level lvl; } k_levels[] = {
+    {"allow", PK_LVL_ALLOW}, {"low", PK_LVL_LOW}, {"medium", PK_LVL_MEDIUM},
+    {"high", PK_LVL_HIGH}, {"critical", PK_LVL_CRITICAL},
+};
+static const struct { const char *name; pk_sem sem; } k_sems[] = {
+    {"-", PK_SEM_NONE}, {"getattr", PK_SEM_GETATTR}, {"attrgetter", PK_SEM_ATTRGETTER},
+    {"methodcaller", PK_SEM_METHODCALLER}, {"partial", PK_SEM_PARTIAL}, {"reduce", PK_SEM_REDUCE},
+    {"call", PK_SEM_CALL}, {"import", PK_SEM_IMPORT}, {"resolve", PK_SEM_RESOLVE},
+    {"getitem", PK_SEM_GETITEM}, {"loads", PK_SEM_LOADS}, {"passbytes", PK_SEM_PASSBYTES},
+    {"encode", PK_SEM_ENCODE}, {"b64decode", PK_SEM_B64DECODE},
+};
+
+const char *pk_level_name(pk_level l) {
+    for (size_t i = 0; i < sizeof k_levels / sizeof k_levels[0]; i++)
+        if (k_levels[i].lvl == l) return k_levels[i].name;
+    return "?";
+}
+
+wt_severity pk_level_severity(pk_level l) {
+    switch (l) {
+    case PK_LVL_LOW: return WT_SEV_LOW;
+    case PK_LVL_MEDIUM: return WT_SEV_MEDIUM;
+    case PK_LVL_HIGH: return WT_SEV_HIGH;
+    case PK_LVL_CRITICAL: return WT_SEV_CRITICAL;
+    default: return WT_SEV_NONE;
+    }
+}
+
+/* Split s on sep into a malloc'd array of trimmed strdup'd fields. */
+static char **split_list(const char *s, char sep, size_t *n) {
+    wt_vec v = {0};
+    const char *p = s;
+    while (*p) {
+        const char *e = strchr(p, sep);
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && (*p == ' ')) { p++; len--; }
+        while (len && p[len - 1] == ' ') len--;
+        if (len) wt_vec_push(&v, wt_xstrndup(p, len));
+        if (!e) break;
+        p = e + 1;
+    }
+    *n = v.len;
+    return (char **)v.items;
+}
+
+static void add_row(const char *module, char **names, size_t nnames, pk_level lvl, pk_sem sem,
+                    const char *reason) {
+    g_rows = wt_xrealloc(g_rows, (g_nrows + 1) * sizeof *g_rows);
+    pk_row *r = &g_rows[g_nrows++];
+    r->module = wt_xstrdup(module);
+    r->mlen = strlen(module);
+    r->names = names;
+    r->nnames = nnames;
+    r->level = lvl;
+    r->sem = sem;
+    r->reason = wt_xstrdup(reason);
+}
+
+static void load_table(void) {
+    size_t len = 0;
+    const char *text = wt_rules_text("pickle_globals.tsv", &len);
+    if (!text) {
+        g_err = wt_xstrdup("rule table pickle_globals.tsv not found");
+        return;
+    }
+    const char *p = text, *end = text + len;
+    unsigned lineno = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *line = wt_xstrndup(p, ll);
+        p = nl ? nl + 1 : end;
+        lineno++;
+        if (ll && line[ll - 1] == '\r') line[--ll] = 0;
+        if (!ll || line[0] == '#') { free(line); continue; }
+        char *cols[5] = {0};
+        int nc = 0;
+        char *s = line;
+        while (nc < 5) {
+            cols[nc++] = s;
+            char *t = strchr(s, '\t');
+            if (!t) break;
+            *t = 0;
+            s = t + 1;
+            if (nc == 4) { cols[nc++] = s; break; } /* reason may contain tabs */
+        }
+        if (nc < 5) {
+            if (!g_err) g_err = wt_xasprintf("pickle_globals.tsv:%u: expected 5 tab-separated columns", lineno);
+            free(line);
+            continue;
+        }
+        int lvl = -1, sem = -1;
+        for (size_t i = 0; i < sizeof k_levels / sizeof k_levels[0]; i++)
+            if (strcmp(cols[2], k_levels[i].name) == 0) lvl = (int)k_levels[i].lvl;
+        for (size_t i = 0; i < sizeof k_sems / sizeof k_sems[0]; i++)
+            if (strcmp(cols[3], k_sems[i].name) == 0) sem = (int)k_sems[i].sem;
+        if (lvl < 0 || sem < 0) {
+            if (!g_err) g_err = wt_xasprintf("pickle_globals.tsv:%u: bad severity or semantic", lineno);
+            free(line);
+            continue;
+        }
+        size_t nmods = 0;
+        char **mods = split_list(cols[0], ',', &nmods);
+        for (size_t m = 0; m < nmods; m++) {
+            size_t nn = 0;
+            char **names = NULL;
+            if (strcmp(cols[1], "*") != 0) names = split_list(cols[1], ',', &nn);
+            add_row(mods[m], names, nn, (pk_level)lvl, (pk_sem)sem, cols[4]);
+            free(mods[m]);
+        }
+        free(mods);
+        free(line);
+    }
+}
+
+static void ensure_loaded(void) { pthread_once(&g_once, load_table); }
+
+const char *pk_policy_error(void) { ensure_loaded(); return g_err; }
+size_t pk_policy_rows(void) { ensure_loaded(); return g_nrows; }
+
+/* entry matches name if equal, or name continues with '.' after it, or the
+ * entry ends with '*' and is a prefix of name's first component(s). */
+static bool name_matches(const char *entry, const char *name, bool chain) {
+    size_t el = strlen(entry);
+    if (el && entry[el - 1] == '*') return strncmp(entry, name, el - 1) == 0;
+    if (strncmp(entry, name, el) != 0) return false;
+    return name[el] == 0 || (chain && name[el] == '.');
+}
+
+static bool module_matches(const pk_row *r, const char *module) {
+    if (strncmp(r->module, module, r->mlen) != 0) return false;
+    return module[r->mlen] == 0 || module[r->mlen] == '.';
+}
+
+void pk_policy_eval(const char *module, const char *name, pk_verdict *out) {
+    ensure_loaded();
+    const pk_row *best = NULL;
+    size_t best_spec = 0;
+    for (size_t i = 0; i < g_nrows; i++) {
+        const pk_row *r = &g_rows[i];
+        if (!module_matches(r, module)) continue;
+        bool named = false;
+        if (r->names) {
+            for (size_t j = 0; j < r->nnames && !named; j++) named = name_matches(r->names[j], name, r->level >= PK_LVL_HIGH);
+            if (!named) continue;
+        }
+        size_t spec = r->mlen * 2 + (named ? 1 : 0) + 1;
+        if (!best || spec > best_spec || (spec == best_spec && r->level > best->level)) {
+            best = r;
+            best_spec = spec;
+        }
+    }
+    if (best) {
+        out->level = best->level;
+        out->known = true;
+        out->sem = best->sem;
+        out->reason = best->reason;
+        out->row_module = best->module;
+    } else {
+        out->level = PK_LVL_MEDIUM;
+        out->known = false;
+        out->sem = PK_SEM_NONE;
+        out->reason = "not on the allowlist of globals used by known-good models";
+        out->row_module = NULL;
+    }
+}
+
+static bool is_dunder(const char *s, size_t n) {
+    return n > 4 && s[0] == '_' && s[1] == '_' && s[n - 2] == '_' && s[n - 1] == '_';
+}
+
+static bool valid_ident_path(const char *s) {
+    if (!*s) return false;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!(c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              c >= 0x80))
+            return false;
+    }
+    return true;
+}
+
+#define PK_MAX_COMPONENTS 16
+
+void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
+    pk_policy_eval(module, name, out);
+    if (!valid_ident_path(module) || !valid_ident_path(name)) {
+        if (out->level < PK_LVL_HIGH) {
+            out->level = PK_LVL_HIGH;
+            out->known = true;
+            out->sem = PK_SEM_NONE;
+            out->reason = "module or name is not a plain dotted identifier: crafted to confuse name-based checks";
+        }
+        return;
+    }
+    if (!strchr(name, '.')) {
+        if (is_dunder(name, strlen(name)) && out->level < PK_LVL_HIGH && !(out->known && out->level == PK_LVL_ALLOW)) {
+            out->level = PK_LVL_HIGH;
+            out->known = true;
+            out->reason = "dunder attribute imported directly: used to reach interpreter internals";
+        }
+        return;
+    }
+    /* Dotted name: the unpickler walks it attribute by attribute. */
+    const char *comp[PK_MAX_COMPONENTS];
+    size_t clen[PK_MAX_COMPONENTS];
+    size_t nc = 0;
+    for (const char *p = name; *p && nc < PK_MAX_COMPONENTS;) {
+        const char *d = strchr(p, '.');
+        size_t l = d ? (size_t)(d - p) : strlen(p);
+        comp[nc] = p;
+        clen[nc++] = l;
+        if (!d) break;
+        p = d + 1;
+    }
+    char buf[512], buf2[512];
+    pk_verdict v;
+    /* Prefixes of the chain: builtins + eval.__call__ is builtins.eval. */
+    for (size_t j = 1; j < nc; j++) {
+        size_t l = (size_t)(comp[j - 1] + clen[j - 1] - name);
+        if (l >= sizeof buf) break;
+        memcpy(buf, name, l);
+        buf[l] = 0;
+        pk_policy_eval(module, buf, &v);
+        if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
+    }
+    /* Re-rooted chains: pathlib + os.system reaches os.system. */
+    for (size_t s = 0; s < nc; s++) {
+        for (size_t e = s + 1; e < nc; e++) {
+            size_t ml = (size_t)(comp[e - 1] + clen[e - 1] - comp[s]);
+            if (ml >= sizeof buf) continue;
+            memcpy(buf, comp[s], ml);
+            buf[ml] = 0;
+            for (size_t t = e + 1; t <= nc; t++) {
+                size_t nl = (size_t)(comp[t - 1] + clen[t - 1] - comp[e]);
+                if (nl >= sizeof buf2) continue;
+                memcpy(buf2, comp[e], nl);
+                buf2[nl] = 0;
+                pk_policy_eval(buf, buf2, &v);
+                if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
+            }
+        }
+    }
+    if (out->level < PK_LVL_HIGH) {
+        for (size_t j = 0; j < nc; j++) {
+            if (is_dunder(comp[j], clen[j])) {
+                out->level = PK_LVL_HIGH;
+                out->known = true;
+                out->sem = PK_SEM_NONE;
+                out->reason = "attribute walk through a dunder attribute (e.g. __globals__, __builtins__, __call__)";
+                break;
+            }
+        }
+    }
+}

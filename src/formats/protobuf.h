@@ -1,0 +1,45 @@
+/*
+ * protobuf.h - a bounded protobuf wire-format walker.
+ *
+ * Owns: iterating the fields of one serialized message without a schema.
+ * Never allocates; every length is checked against the buffer. Nested
+ * messages are walked by calling wt_pb_init on a field's bytes. Used by the
+ * SavedModel, ONNX, Paddle and keras_metadata.pb analyzers.
+ */
+#ifndef WT_FORMATS_PROTOBUF_H
+#define WT_FORMATS_PROTOBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { WT_PB_VARINT = 0, WT_PB_I64 = 1, WT_PB_LEN = 2, WT_PB_SGROUP = 3, WT_PB_EGROUP = 4, WT_PB_I32 = 5 };
+
+typedef struct wt_pb {
+    const uint8_t *p;
+    size_t len;
+    size_t pos;
+    bool error;        /* set once a malformed field was met */
+} wt_pb;
+
+typedef struct wt_pb_field {
+    uint32_t num;
+    int wire;
+    uint64_t v;         /* varint / fixed value */
+    const uint8_t *data; /* WT_PB_LEN payload (and group body) */
+    size_t len;
+    size_t off;         /* offset of the field's tag in the walked buffer */
+} wt_pb_field;
+
+void wt_pb_init(wt_pb *pb, const uint8_t *p, size_t len);
+/* 1 = a field was read into *f, 0 = clean end, -1 = malformed (pb->error). */
+int wt_pb_next(wt_pb *pb, wt_pb_field *f);
+/* Decode one varint at p[*pos..len); false on truncation/overlong. */
+bool wt_pb_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
+/* Heuristic: bytes parse cleanly as a message of at most max_fields fields
+ * whose numbers are all <= max_num (0 = any). Used by content probes. */
+bool wt_pb_looks_like_message(const uint8_t *p, size_t len, int max_fields, uint32_t max_num);
+/* First LEN field with this number, or false. */
+bool wt_pb_find(const uint8_t *p, size_t len, uint32_t num, wt_pb_field *out);
+
+#endif

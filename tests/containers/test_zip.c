@@ -1,0 +1,415 @@
+/* test_zip.c - the lenient zip reader: layouts, CVE bypasses, bombs. */
+#include "common.h"
+#include "zipw.h"
+#include "formats/zip.h"
+
+static uint8_t *obj_npy(size_t *len) { return npy_object(PK_EVIL, PK_EVIL_LEN, len); }
+
+WT_TEST(zip_members_are_dispatched_by_content) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "a.npy", npy, nl, NULL);
+    zw_opts d = {.method = 8, .local_method = -1};
+    zw_add(&z, "sub/b.bin", npy, nl, &d);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 2);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
+    CHECK(wt_t_find(r, "WT-NPY-001") && strstr(wt_t_find(r, "WT-NPY-001")->artifact, "x.zip!"));
+    CHECK_STR(kind_of(r, "x.zip"), "zip");
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(zip_benign_has_no_findings) {
+    size_t nl, zl;
+    uint8_t *npy = npy_f4(16, 16, &nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "w.npy", npy, nl, NULL);
+    zw_opts d = {.method = 8, .local_method = -1};
+    zw_add(&z, "v.npy", npy, nl, &d);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("arrays.npz", zip, zl);
+    CHECK_INT(r->nfindings, 0);
+    CHECK_STR(kind_of(r, "arrays.npz"), "numpy-npz");
+    CHECK_INT(ran(r, "numpy"), 2);
+    CHECK_INT(r->models_found, 1);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(npz_object_member_is_reported) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "arr_0.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("data.npz", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(crc_mismatch_is_reported_and_member_still_scanned) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    for (int method = 0; method <= 8; method += 8) {
+        zw z;
+        zw_init(&z);
+        zw_opts o = {.method = (uint16_t)method, .bad_crc = true, .local_method = -1};
+        zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+        zw_add(&z, "archive/extra.npy", npy, nl, &o);
+        uint8_t *zip = zw_finish(&z, &zl);
+        wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+        CHECK_INT(wt_t_count(r, "WT-ZIP-002"), 1);
+        CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+        wt_scan_result_free(r);
+        free(zip);
+    }
+    free(npy);
+}
+
+WT_TEST(local_central_name_mismatch_scans_the_member_cve_2025_1944) {
+    size_t nl, zl, pl = sizeof PK_BENIGN;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, pl, NULL);
+    /* central says raw storage (never read for torch zips), local says pickle */
+    zw_opts o = {.local_name = "archive/evil.pkl", .local_method = -1};
+    zw_add(&z, "archive/data/0", npy, nl, &o);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    CHECK_STR(kind_of(r, "m.pt"), "pytorch-zip");
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(local_central_method_mismatch_scans_both_variants) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    /* data is deflated, central says stored, local says deflate */
+    zw_opts o = {.method = 8, .local_method = 8};
+    int i = zw_add(&z, "payload.bin", npy, nl, &o);
+    z.cd[i].method = 0;
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1); /* only the local (deflate) variant decodes to the npy */
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(encryption_flag_is_reported_and_scanned_anyway_cve_2025_1945) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_opts o = {.flags = 1, .local_method = -1};
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/x.npy", npy, nl, &o);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("model.bin", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(hidden_local_entry_is_found) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "a.txt", "hello\n", 6, NULL);
+    zw_opts h = {.hidden = true, .local_method = -1};
+    zw_add(&z, "hidden.npy", npy, nl, &h);
+    zw_add(&z, "b.txt", "world\n", 6, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-004"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(hidden_entry_after_last_member_is_found) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "a.txt", "hello\n", 6, NULL);
+    zw_opts h = {.hidden = true, .local_method = -1, .method = 8};
+    zw_add(&z, "tail.npy", npy, nl, &h);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-004"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(prepended_junk_is_accepted_like_zipfile) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_junk(&z, "#!/bin/sh\necho self-extracting\nexit 0\n", 38);
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/extra.npy", npy, nl, NULL);
+    /* offsets account for the junk (as `zip -A` writes them) */
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-009"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    CHECK_STR(kind_of(r, "m.pt"), "pytorch-zip");
+    wt_scan_result_free(r);
+    /* offsets relative to the zip start (junk not accounted): zipfile's "concat" */
+    zw z2;
+    zw_init(&z2);
+    zw_add(&z2, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z2, "archive/extra.npy", npy, nl, NULL);
+    size_t l2;
+    uint8_t *inner = zw_finish(&z2, &l2);
+    uint8_t *cat = malloc(l2 + 100);
+    memset(cat, 'J', 100);
+    memcpy(cat + 100, inner, l2);
+    r = wt_t_scan_mem("m2.pt", cat, l2 + 100);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-009"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-004"), 0);
+    wt_scan_result_free(r);
+    free(cat);
+    free(inner);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(overlapping_and_duplicate_entries_are_reported) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    int i = zw_add(&z, "a.npy", npy, nl, NULL);
+    zw_alias(&z, "b.npy", i);
+    zw_add(&z, "a.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-005"), 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-011"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 3);
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(zip_bomb_ratio_and_size_limits) {
+    size_t big = 4u << 20, zl;
+    uint8_t *zeros = calloc(1, big);
+    zw z;
+    zw_init(&z);
+    zw_opts d = {.method = 8, .local_method = -1};
+    zw_add(&z, "zeros.bin", zeros, big, &d);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_limits lim;
+    wt_limits_default(&lim);
+    wt_scan_result *r = scan_lim("x.zip", zip, zl, &lim);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-006"), 1); /* zeros deflate at ~1030:1, over the default 1000 */
+    wt_scan_result_free(r);
+    /* ordinary data (ratio ~2) is no bomb */
+    uint8_t *text = malloc(big);
+    uint32_t seed = 7;
+    for (size_t i = 0; i < big; i++) { seed = seed * 1103515245u + 12345u; text[i] = (uint8_t)('a' + (seed >> 16) % 16); }
+    zw z2;
+    zw_init(&z2);
+    zw_add(&z2, "text.bin", text, big, &d);
+    size_t tl;
+    uint8_t *tzip = zw_finish(&z2, &tl);
+    r = scan_lim("t.zip", tzip, tl, &lim);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-006"), 0);
+    CHECK_INT(r->nfindings, 0);
+    wt_scan_result_free(r);
+    free(tzip);
+    free(text);
+    lim.max_ratio = 50;
+    r = scan_lim("x.zip", zip, zl, &lim);
+    CHECK(wt_t_count(r, "WT-ZIP-006") >= 1);
+    CHECK(wt_t_find(r, "WT-ZIP-006") && wt_t_find(r, "WT-ZIP-006")->severity == WT_SEV_HIGH);
+    wt_scan_result_free(r);
+    wt_limits_default(&lim);
+    lim.max_member_size = 1u << 20;
+    r = scan_lim("x.zip", zip, zl, &lim);
+    CHECK(wt_t_count(r, "WT-ZIP-006") >= 1);
+    wt_scan_result_free(r);
+    wt_limits_default(&lim);
+    lim.max_total_unpacked = 2u << 20;
+    lim.max_ratio = 0; /* ratio checks off: the total budget must stop it */
+    r = scan_lim("x.zip", zip, zl, &lim);
+    CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    wt_scan_result_free(r);
+    free(zeros);
+    free(zip);
+}
+
+WT_TEST(lying_declared_size_does_not_inflate_past_it) {
+    size_t big = 4u << 20, zl;
+    uint8_t *zeros = calloc(1, big);
+    zw z;
+    zw_init(&z);
+    zw_opts d = {.method = 8, .local_method = -1, .central_usize_set = true, .central_usize = 1000};
+    zw_add(&z, "zeros.bin", zeros, big, &d);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK(wt_t_count(r, "WT-ZIP-001") + wt_t_count(r, "WT-ZIP-002") >= 1);
+    wt_scan_result_free(r);
+    free(zeros);
+    free(zip);
+}
+
+WT_TEST(truncated_zip_walks_local_headers) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "a.npy", npy, nl, NULL);
+    zw_add(&z, "b.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    size_t cut = zl - 60; /* central directory destroyed */
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, cut);
+    CHECK(wt_t_count(r, "WT-ZIP-008") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 2);
+    wt_scan_result_free(r);
+    /* every prefix: no crash, no hang */
+    for (size_t n = 0; n < zl; n += 7) {
+        r = wt_t_scan_mem("x.zip", zip, n);
+        wt_scan_result_free(r);
+    }
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(mutated_zips_never_crash) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", npy, nl, NULL);
+    zw_opts d = {.method = 8, .local_method = -1};
+    zw_add(&z, "archive/b.npy", npy, nl, &d);
+    uint8_t *zip = zw_finish(&z, &zl);
+    uint8_t *m = malloc(zl);
+    uint32_t seed = 12345;
+    for (int it = 0; it < 300; it++) {
+        memcpy(m, zip, zl);
+        for (int k = 0; k < 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % zl;
+            seed = seed * 1103515245u + 12345u;
+            m[at] = (uint8_t)(seed >> 16);
+        }
+        wt_scan_result *r = wt_t_scan_mem("m.pt", m, zl);
+        wt_scan_result_free(r);
+    }
+    free(m);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(zip64_records_are_read) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
+    zw z;
+    zw_init(&z);
+    z.zip64 = true;
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/extra.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    CHECK_STR(kind_of(r, "m.pt"), "pytorch-zip");
+    wt_scan_result_free(r);
+    free(npy);
+    free(zip);
+}
+
+WT_TEST(path_traversal_and_out_of_bounds_entries) {
+    size_t zl;
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "../../etc/evil.txt", "x", 1, NULL);
+    int i = zw_add(&z, "gone.txt", "y", 1, NULL);
+    z.cd[i].off = 1u << 30;
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-012"), 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-007"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+}
+
+WT_TEST(member_count_is_bounded) {
+    size_t zl;
+    zw z;
+    zw_init(&z);
+    char nm[32];
+    for (int i = 0; i < 50; i++) {
+        snprintf(nm, sizeof nm, "f%d.txt", i);
+        zw_add(&z, nm, "x", 1, NULL);
+    }
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_limits lim;
+    wt_limits_default(&lim);
+    lim.max_members = 10;
+    wt_scan_result *r = scan_lim("x.zip", zip, zl, &lim);
+    CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-004"), 0); /* unlisted members are not "hidden" */
+    wt_scan_result_free(r);
+    free(zip);
+}
+
+WT_TEST(deeply_nested_zips_stop_at_depth_limit) {
+    size_t nl, len;
+    uint8_t *cur = obj_npy(&nl);
+    len = nl;
+    for (int d = 0; d < 12; d++) {
+        zw z;
+        zw_init(&z);
+        zw_add(&z, d == 0 ? "x.npy" : "inner.zip", cur, len, NULL);
+        size_t zl;
+        uint8_t *next = zw_finish(&z, &zl);
+        free(cur);
+        cur = next;
+        len = zl;
+    }
+    wt_scan_result *r = wt_t_scan_mem("deep.zip", cur, len);
+    CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 0);
+    wt_scan_result_free(r);
+    free(cur);
+}
+
+WT_TEST(eocd_search_prefers_consistent_comment_length) {
+    uint8_t tail[64] = {0};
+    memcpy(tail + 10, "PK\x05\x06", 4);
+    memcpy(tail + 42, "PK\x05\x06", 4); /* 42 + 22 = 64, comment length 0 */
+    CHECK_INT(wt_zip_find_eocd(tail, sizeof tail), 42);
+    CHECK_INT(wt_zip_find_eocd(tail, 10), -1);
+}

@@ -1,0 +1,442 @@
+/*
+ * test_formats.c - Keras (.h5, .keras members, JSON), SavedModel/GraphDef,
+ * ONNX, GGUF, safetensors, TFLite, TorchScript code, Flax msgpack, Paddle
+ * and XGBoost/LightGBM analyzers, end to end on fixtures written by
+ * tests/formats/gen_fixtures.py (run once per test process).
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/analyzer.h"
+#include "core/util.h"
+#include "harness.h"
+
+static const char *fxdir(void)
+{
+    static char dir[512];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "%s/fx", wt_t_tmpdir());
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "%s '%s/tests/formats/gen_fixtures.py' '%s' >/dev/null",
+                 wt_t_env("WT_PYTHON", "/usr/bin/python3"), wt_t_env("WT_SRC", "."), dir);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "fixture generator failed: %s\n", cmd);
+            exit(2);
+        }
+    }
+    return dir;
+}
+
+static wt_scan_result *scan_fx(const char *rel)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", fxdir(), rel);
+    return wt_t_scan_path(p);
+}
+
+static bool clean(wt_scan_result *r)
+{
+    if (wt_t_max_sev(r) > WT_SEV_LOW) {
+        wt_t_dump(r);
+        return false;
+    }
+    return true;
+}
+
+static const char *kind_of(wt_scan_result *r, const char *suffix)
+{
+    for (size_t i = 0; i < r->ninfos; i++)
+        if (wt_str_endswith_ci(r->infos[i].name, suffix))
+            return r->infos[i].kind;
+    return NULL;
+}
+
+#define CLEAN(rel) do { wt_scan_result *_r = scan_fx(rel); CHECK(clean(_r)); wt_scan_result_free(_r); } while (0)
+#define EXPECT(rel, rule, min) do { wt_scan_result *_r = scan_fx(rel); \
+    if (wt_t_count(_r, rule) < (size_t)(min)) { wt_t_dump(_r); } \
+    CHECK(wt_t_count(_r, rule) >= (size_t)(min)); wt_scan_result_free(_r); } while (0)
+
+/* ---- Keras HDF5 ---- */
+WT_TEST(keras_h5_dense_model_is_clean_and_kind_names_keras)
+{
+    wt_scan_result *r = scan_fx("keras/benign_dense.h5");
+    CHECK(clean(r));
+    CHECK_INT(r->models_found, 1);
+    const char *k = kind_of(r, "benign_dense.h5");
+    CHECK(k && strstr(k, "keras-h5") && strstr(k, "2.13.1"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_conv_model_with_vlen_string_attributes_is_clean) { CLEAN("keras/benign_conv.h5"); }
+WT_TEST(plain_hdf5_dataset_file_is_clean) { CLEAN("keras/plain_data.h5"); }
+
+WT_TEST(keras_h5_lambda_bytecode_is_critical_and_lists_names)
+{
+    wt_scan_result *r = scan_fx("keras/lambda_bytecode.h5");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(f->severity, WT_SEV_CRITICAL);
+        CHECK(f->evidence && strstr(f->evidence, "system") && strstr(f->evidence, "__import__"));
+        CHECK(strstr(f->message, "evil_lambda") != NULL);
+    }
+    CHECK_INT(wt_t_count(r, "WT-KERAS-003"), 0); /* Dense/InputLayer are built-ins */
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_lambda_naming_os_system_is_dangerous_module)
+{
+    EXPECT("keras/lambda_os_system.h5", "WT-KERAS-004", 1);
+}
+
+WT_TEST(keras_h5_custom_layer_class_is_medium)
+{
+    wt_scan_result *r = scan_fx("keras/custom_layer.h5");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-003");
+    CHECK(f && f->severity == WT_SEV_MEDIUM && strstr(f->message, "MyAttention"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_lambda_inside_wrappers_and_nested_models_is_found)
+{
+    wt_scan_result *r = scan_fx("keras/nested_lambda.h5");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "deep_lambda"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_pickles_in_attributes_and_datasets_go_to_the_pickle_analyzer)
+{
+    wt_scan_result *r = scan_fx("keras/pickle_in_h5.h5");
+    if (wt_analyzer_by_name("pickle")) {
+        CHECK(wt_t_count(r, "WT-PICKLE-*") >= 2);
+        CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
+    } else {
+        CHECK(wt_t_find_text(r, "/blob") != NULL);
+        CHECK(wt_t_find_text(r, "/model_weights@optimizer_state") != NULL);
+    }
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_hard_link_cycles_terminate_clean) { CLEAN("keras/self_reference.h5"); }
+
+WT_TEST(keras_h5_external_storage_is_reported_not_read)
+{
+    wt_scan_result *r = scan_fx("keras/external_storage.h5");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-007");
+    CHECK(f && strstr(f->message, "external"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_h5_truncated_and_garbage_files_are_findings_not_crashes)
+{
+    EXPECT("keras/truncated.h5", "WT-KERAS-007", 1);
+    EXPECT("keras/garbage.h5", "WT-KERAS-007", 1);
+    EXPECT("keras/model_config_not_json.h5", "WT-KERAS-007", 1);
+}
+
+WT_TEST(keras_h5_child_crash_and_timeout_are_findings)
+{
+    setenv("WT_HDF5_TEST_FAULT", "crash", 1);
+    wt_scan_result *r = scan_fx("keras/benign_dense.h5");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-006");
+    CHECK(f && strstr(f->message, "crashed"));
+    wt_scan_result_free(r);
+    setenv("WT_HDF5_TEST_FAULT", "hang", 1);
+    setenv("WT_HDF5_TIMEOUT_MS", "300", 1);
+    r = scan_fx("keras/benign_dense.h5");
+    f = wt_t_find(r, "WT-KERAS-006");
+    CHECK(f && strstr(f->message, "timed out"));
+    wt_scan_result_free(r);
+    unsetenv("WT_HDF5_TEST_FAULT");
+    unsetenv("WT_HDF5_TIMEOUT_MS");
+}
+
+/* ---- Keras v3 members / JSON configs ---- */
+static wt_scan_result *scan_fx_as(const char *rel, const char *name)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", fxdir(), rel);
+    FILE *f = fopen(p, "rb");
+    static char buf[1 << 20];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    return wt_t_scan_mem(name, buf, n);
+}
+
+WT_TEST(keras3_config_member_benign_is_clean)
+{
+    wt_scan_result *r = scan_fx_as("keras3/benign_config.json", "model.keras!config.json");
+    CHECK(clean(r));
+    CHECK(wt_t_count(r, "WT-KERAS-*") == 0);
+    wt_scan_result_free(r);
+    CLEAN("keras3/benign_config.json");
+}
+
+WT_TEST(keras3_lambda_code_is_critical)
+{
+    wt_scan_result *r = scan_fx_as("keras3/lambda_config.json", "model.keras!config.json");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && f->evidence && strstr(f->evidence, "system"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras3_module_os_and_safe_mode_toggle_are_critical)
+{
+    wt_scan_result *r = scan_fx_as("keras3/os_module_config.json", "m.keras!config.json");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-004");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && strstr(f->message, "os.system"));
+    CHECK(f && f->loc.line > 0); /* JSON files get line numbers */
+    wt_scan_result_free(r);
+    r = scan_fx_as("keras3/unsafe_toggle_config.json", "m.keras!config.json");
+    f = wt_t_find(r, "WT-KERAS-004");
+    CHECK(f && strstr(f->message, "enable_unsafe_deserialization"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras3_module_outside_keras_is_medium) { EXPECT("keras3/external_config.json", "WT-KERAS-005", 1); }
+WT_TEST(keras_config_not_json_is_reported) { EXPECT("keras3/bad_config.json", "WT-KERAS-007", 1); }
+
+WT_TEST(keras3_metadata_member_is_clean_and_named)
+{
+    wt_scan_result *r = scan_fx_as("keras3/metadata.json", "model.keras!metadata.json");
+    CHECK(clean(r));
+    bool named = false;
+    for (size_t i = 0; i < r->ninfos; i++)
+        if (r->infos[i].kind && strstr(r->infos[i].kind, "keras-metadata"))
+            named = true;
+    CHECK(named || r->ninfos == 0);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_zip_members_are_found_when_the_zip_analyzer_exists)
+{
+    if (!wt_analyzer_by_name("zip"))
+        return; /* the container analyzer lives on another branch until merged */
+    EXPECT("keras3/lambda.keras", "WT-KERAS-001", 1);
+    EXPECT("keras3/os_module.keras", "WT-KERAS-004", 1);
+    wt_scan_result *r = scan_fx("keras3/benign.keras");
+    CHECK(wt_t_count(r, "WT-KERAS-*") == 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- TensorFlow ---- */
+WT_TEST(savedmodel_standard_save_restore_ops_are_not_flagged_and_dir_is_one_model)
+{
+    wt_scan_result *r = scan_fx("tf/benign");
+    CHECK(clean(r));
+    CHECK_INT(wt_t_count(r, "WT-TF-*"), 0);
+    CHECK_INT(r->models_found, 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(savedmodel_unsafe_ops_and_checkpoint_ops_outside_saver_are_reported)
+{
+    wt_scan_result *r = scan_fx("tf/malicious");
+    CHECK(wt_t_find_text(r, "ReadFile") != NULL);
+    CHECK(wt_t_find_text(r, "WriteFile") != NULL);
+    const wt_finding *py = wt_t_find_text(r, "PyFunc");
+    CHECK(py && py->severity == WT_SEV_CRITICAL);
+    CHECK_INT(wt_t_count(r, "WT-TF-002"), 1);
+    const wt_finding *f = wt_t_find(r, "WT-TF-002");
+    CHECK(f && strstr(f->message, "__inference_serve_evil_42"));
+    CHECK(wt_t_find_text(r, "traced_save") == NULL);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(savedmodel_keras_metadata_lambda_is_found_through_the_sibling)
+{
+    wt_scan_result *r = scan_fx("tf/keras_lambda");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "keras_metadata.pb"));
+    CHECK_INT(r->models_found, 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(frozen_graphdef_is_scanned)
+{
+    EXPECT("tf/frozen_graph.pb", "WT-TF-001", 1);
+    CLEAN("tf/benign_frozen.pb");
+    EXPECT("tf/truncated/saved_model.pb", "WT-TF-003", 1);
+}
+
+/* ---- ONNX ---- */
+WT_TEST(onnx_standard_and_contrib_ops_are_clean)
+{
+    CLEAN("onnx/benign.onnx");
+    CLEAN("onnx/contrib_op.onnx");
+    CLEAN("onnx/external_ok.onnx");
+}
+
+WT_TEST(onnx_custom_domain_ops_are_reported_including_subgraphs)
+{
+    EXPECT("onnx/custom_op.onnx", "WT-ONNX-001", 1);
+    EXPECT("onnx/subgraph_custom.onnx", "WT-ONNX-001", 1);
+}
+
+WT_TEST(onnx_external_data_traversal_is_high)
+{
+    wt_scan_result *r = scan_fx("onnx/external_traversal.onnx");
+    CHECK_INT(wt_t_count(r, "WT-ONNX-002"), 2);
+    CHECK(wt_t_max_sev(r) == WT_SEV_HIGH);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(onnx_local_function_calls_are_not_custom_ops)
+{
+    wt_scan_result *r = scan_fx("onnx/local_function.onnx");
+    CHECK_INT(wt_t_count(r, "WT-ONNX-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-ONNX-001"), 0);
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(onnx_truncated_is_malformed) { EXPECT("onnx/truncated.onnx", "WT-ONNX-004", 1); }
+
+/* ---- GGUF ---- */
+WT_TEST(gguf_normal_chat_template_is_clean) { CLEAN("gguf/benign.gguf"); }
+
+WT_TEST(gguf_ssti_chat_template_is_critical)
+{
+    wt_scan_result *r = scan_fx("gguf/template_rce.gguf");
+    const wt_finding *f = wt_t_find(r, "WT-GGUF-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.has_offset);
+    wt_scan_result_free(r);
+    EXPECT("gguf/template_obfuscated.gguf", "WT-GGUF-001", 1);
+}
+
+WT_TEST(gguf_absurd_counts_lengths_and_offsets_are_reported)
+{
+    EXPECT("gguf/absurd_kv_count.gguf", "WT-GGUF-002", 1);
+    EXPECT("gguf/absurd_string.gguf", "WT-GGUF-002", 1);
+    EXPECT("gguf/absurd_array.gguf", "WT-GGUF-002", 1);
+    EXPECT("gguf/tensor_oob.gguf", "WT-GGUF-002", 1);
+    EXPECT("gguf/truncated.gguf", "WT-GGUF-003", 1);
+}
+
+/* ---- safetensors ---- */
+WT_TEST(safetensors_valid_file_is_clean_and_marked_validated)
+{
+    wt_scan_result *r = scan_fx("safetensors/valid.safetensors");
+    CHECK_INT(r->nfindings, 0);
+    const char *k = kind_of(r, "valid.safetensors");
+    CHECK(k && strcmp(k, "safetensors (validated)") == 0);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(safetensors_invalid_headers_are_reported)
+{
+    EXPECT("safetensors/overlap.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/gap.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/out_of_file.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/bad_dtype.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/shape_mismatch.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/trailing.safetensors", "WT-SAFETENSORS-002", 1);
+    EXPECT("safetensors/metadata_not_string.safetensors", "WT-SAFETENSORS-003", 1);
+    EXPECT("safetensors/duplicate_key.safetensors", "WT-SAFETENSORS-004", 1);
+    EXPECT("safetensors/bad_json.safetensors", "WT-SAFETENSORS-001", 1);
+    EXPECT("safetensors/huge_header.safetensors", "WT-SAFETENSORS-001", 1);
+    EXPECT("safetensors/header_beyond_file.safetensors", "WT-SAFETENSORS-001", 1);
+}
+
+/* Big sparse files: only the header is read. */
+static char *sparse_file(const char *name, const void *head, size_t hlen, uint64_t total)
+{
+    char *p = wt_t_write(wt_t_tmpdir(), name, head, hlen);
+    int fd = open(p, O_WRONLY);
+    CHECK(fd >= 0 && ftruncate(fd, (off_t)total) == 0);
+    close(fd);
+    return p;
+}
+
+WT_TEST(large_safetensors_and_gguf_read_only_their_headers)
+{
+    const uint64_t data = 1ull << 30; /* 1 GiB sparse */
+    char hdr[256];
+    int hl = snprintf(hdr, sizeof hdr, "{\"w\":{\"dtype\":\"F32\",\"shape\":[%llu],\"data_offsets\":[0,%llu]}}",
+                      (unsigned long long)(data / 4), (unsigned long long)data);
+    uint8_t st[264];
+    uint64_t n = (uint64_t)hl;
+    for (int i = 0; i < 8; i++)
+        st[i] = (uint8_t)(n >> (8 * i));
+    memcpy(st + 8, hdr, (size_t)hl);
+    char *p = sparse_file("big.safetensors", st, 8 + (size_t)hl, 8 + n + data);
+    wt_scan_result *r = wt_t_scan_path(p);
+    CHECK_INT(r->nfindings, 0);
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
+
+    /* GGUF v3: 1 kv, 1 tensor F32 [65536, 4096] */
+    uint8_t g[256];
+    size_t o = 0;
+#define PUT(v, sz) do { uint64_t _v = (v); for (int _i = 0; _i < (sz); _i++) g[o++] = (uint8_t)(_v >> (8 * _i)); } while (0)
+    memcpy(g, "GGUF", 4);
+    o = 4;
+    PUT(3, 4); PUT(1, 8); PUT(1, 8);
+    PUT(20, 8); memcpy(g + o, "general.architecture", 20); o += 20; PUT(8, 4); PUT(5, 8); memcpy(g + o, "llama", 5); o += 5;
+    PUT(1, 8); g[o++] = 'w'; PUT(2, 4); PUT(65536, 8); PUT(4096, 8); PUT(0, 4); PUT(0, 8);
+#undef PUT
+    uint64_t start = (o + 31) / 32 * 32;
+    p = sparse_file("big.gguf", g, o, start + 65536ull * 4096 * 4);
+    r = wt_t_scan_path(p);
+    if (r->nfindings)
+        wt_t_dump(r);
+    CHECK_INT(r->nfindings, 0);
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
+}
+
+/* ---- TFLite ---- */
+WT_TEST(tflite_builtin_ops_are_clean) { CLEAN("tflite/benign.tflite"); }
+WT_TEST(tflite_custom_op_is_medium) { EXPECT("tflite/custom_op.tflite", "WT-TFLITE-001", 1); }
+
+WT_TEST(tflite_flex_op_severity_follows_the_tf_op_table)
+{
+    wt_scan_result *r = scan_fx("tflite/flex_readfile.tflite");
+    const wt_finding *f = wt_t_find_text(r, "FlexReadFile");
+    CHECK(f && f->severity == WT_SEV_HIGH);
+    const wt_finding *g = wt_t_find_text(r, "FlexAddV2");
+    CHECK(g && g->severity == WT_SEV_LOW);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(tflite_truncated_is_malformed) { EXPECT("tflite/truncated.tflite", "WT-TFLITE-003", 1); }
+
+/* ---- TorchScript code members ---- */
+WT_TEST(torchscript_code_calling_os_and_custom_ops_is_reported)
+{
+    wt_scan_result *r = scan_fx_as("torchscript/evil.py", "model.pt!archive/code/__torch__/model.py");
+    CHECK(wt_t_count(r, "WT-TORCHSCRIPT-001") >= 2); /* os., eval( */
+    CHECK_INT(wt_t_count(r, "WT-TORCHSCRIPT-002"), 1);
+    CHECK(wt_t_count(r, "WT-SCAN-004") == 0); /* .py is the normal name here */
+    wt_scan_result_free(r);
+    r = scan_fx_as("torchscript/benign.py", "model.pt!archive/code/__torch__/model.py");
+    CHECK(clean(r));
+    CHECK_INT(wt_t_count(r, "WT-TORCHSCRIPT-*"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- code-free formats ---- */
+WT_TEST(flax_lightgbm_xgboost_and_paddle_params_pass_clean_as_models)
+{
+    const char *files[] = {"misc/flax.msgpack", "misc/lgbm.txt", "misc/xgb.json", "misc/model.pdiparams",
+                           "misc/benign.pdmodel"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        wt_scan_result *r = scan_fx(files[i]);
+        CHECK_INT(r->nfindings, 0);
+        CHECK_INT(r->models_found, 1);
+        wt_scan_result_free(r);
+    }
+}
+
+WT_TEST(truncated_msgpack_and_paddle_py_func_are_reported)
+{
+    EXPECT("misc/flax_truncated.msgpack", "WT-MSGPACK-001", 1);
+    EXPECT("misc/inference.pdmodel", "WT-PADDLE-001", 1);
+}

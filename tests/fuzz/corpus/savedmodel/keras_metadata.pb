@@ -1,0 +1,3 @@
+
+rroot"_tf_keras_sequential*T{"class_name": "Sequential", "name": "sequential", "config": {"name": "sequential"}}
+‰root.layer-0"_tf_keras_layer*ç{"class_name": "Lambda", "name": "evil_lambda", "trainable": true, "config": {"name": "evil_lambda", "trainable": true, "dtype": "float32", "function": ["4wEAAAAAAAAAAAAAAAMAAAADAAAA80oAAACXAHQBAAAAAAAAAAAAAGQBpgEAAKsBAAAAAAAAAACg\nAQAAAAAAAAAAAAAAAAAAAAAAAAAAZAKmAQAAqwEAAAAAAAAAAHABfABTACkDTtoCb3PaBHRydWUp\nAtoKX19pbXBvcnRfX9oGc3lzdGVtKQHaAXhzAQAAACD6CDxsYW1iZGE++gg8bGFtYmRhPnIIAAAA\nAQAAAHMhAAAAgACNKpBU0Qoa1Aoa1woh0gohoCbRCinUCinQCi6oUYAA8wAAAAA=\n", null, null], "function_type": "lambda", "module": "__main__", "output_shape": null, "output_shape_type": "raw", "output_shape_module": null, "arguments": {}}}

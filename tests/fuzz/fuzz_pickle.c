@@ -1,0 +1,31 @@
+/*
+ * fuzz_pickle.c - libFuzzer target: the pickle probe, decoder and symbolic
+ * VM on arbitrary bytes (silent run, then a full scan with findings).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/reader.h"
+#include "formats/pickle/pickle.h"
+#include "formats/pickle/pickle_vm.h"
+#include "watchtower/watchtower.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    (void)wt_pickle_probe("fuzz.pkl", data, size < 4096 ? size : 4096, size);
+    wt_reader *r = wt_reader_new_mem(data, size, false);
+    if (r) {
+        uint64_t used = 0;
+        (void)wt_pickle_scan(NULL, r, 0, &used);
+        wt_reader_unref(r);
+    }
+    wt_scan_options o;
+    wt_scan_options_default(&o);
+    o.jobs = 1;
+    o.limits.max_pickle_ops = 200000;
+    wt_scan_result *res = NULL;
+    char *err = NULL;
+    if (wt_scan_memory("fuzz.pkl", data, size, &o, &res, &err) == WT_OK) wt_scan_result_free(res);
+    free(err);
+    return 0;
+}
