@@ -432,6 +432,85 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
     return count;
 }
 
+/* HTML tables (pandas' to_html): rows of <th>/<td> cells in the raw
+ * markup. Returns the number of names; *first = raw offset of the first. */
+static size_t html_cell(const char *h, size_t len, size_t i, size_t *cs, size_t *ce, size_t *next)
+{
+    /* i points at "<td" or "<th"; content runs to the next "</t" */
+    const char *gt = memchr(h + i, '>', len - i);
+    if (!gt)
+        return 0;
+    size_t a = (size_t)(gt - h) + 1, b = a;
+    while (b + 2 < len && !(h[b] == '<' && h[b + 1] == '/' && (h[b + 2] == 't' || h[b + 2] == 'T')))
+        b++;
+    while (a < b && isspace((unsigned char)h[a]))
+        a++;
+    size_t e = b;
+    while (e > a && isspace((unsigned char)h[e - 1]))
+        e--;
+    *cs = a;
+    *ce = e;
+    *next = b + 2;
+    return 1;
+}
+
+static size_t html_table_names(const char *h, size_t len, size_t *first)
+{
+    size_t col = SIZE_MAX, count = 0, rows = 0;
+    *first = SIZE_MAX;
+    size_t i = 0;
+    while (i + 3 < len && rows < MAX_TABLE_ROWS) {
+        const char *tr = memmem(h + i, len - i, "<tr", 3);
+        if (!tr)
+            break;
+        size_t rs = (size_t)(tr - h) + 3;
+        const char *tre = memmem(h + rs, len - rs, "</tr", 4);
+        size_t re = tre ? (size_t)(tre - h) : len;
+        size_t j = rs, ncell = 0;
+        rows++;
+        while (j + 3 < re) {
+            const char *lt = memchr(h + j, '<', re - j);
+            if (!lt || (size_t)(lt - h) + 3 > re)
+                break;
+            size_t k = (size_t)(lt - h);
+            if (!(h[k + 1] == 't' || h[k + 1] == 'T') || !(h[k + 2] == 'd' || h[k + 2] == 'h' || h[k + 2] == 'D' || h[k + 2] == 'H')) {
+                j = k + 1;
+                continue;
+            }
+            size_t cs, ce, nx;
+            if (!html_cell(h, re, k, &cs, &ce, &nx))
+                break;
+            if (col == SIZE_MAX) {
+                for (size_t w = 0; name_cols[w]; w++)
+                    if (ce - cs == strlen(name_cols[w]) && strncasecmp(h + cs, name_cols[w], ce - cs) == 0)
+                        col = ncell;
+            } else if (ncell == col && looks_like_name(h + cs, ce - cs)) {
+                if (*first == SIZE_MAX)
+                    *first = cs;
+                count++;
+            }
+            ncell++;
+            j = nx;
+        }
+        i = re + 1;
+    }
+    return count;
+}
+
+/* Stripped offset whose original offset is raw (map is ascending). */
+static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw)
+{
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map[mid] < raw)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < len ? lo : (len ? len - 1 : 0);
+}
+
 /* ---- aggregation ---- */
 typedef struct agg {
     const wt_hs_row *r;
@@ -463,7 +542,18 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             if (c[i].ss < table_done)
                 continue;
             size_t first = 0, end = 0;
-            cnt = table_names(text, len, c[i].ss, &first, &end);
+            if (o && o->kind && strcmp(o->kind, "html") == 0 && o->orig_text && o->offset_map) {
+                if (table_done == SIZE_MAX)
+                    continue; /* the markup was read once for this buffer */
+                cnt = html_table_names(o->orig_text, o->orig_len, &first);
+                table_done = SIZE_MAX;
+                if (cnt == 0)
+                    continue;
+                first = unmap_offset(o->offset_map, len, first);
+                end = SIZE_MAX;
+            } else {
+                cnt = table_names(text, len, c[i].ss, &first, &end);
+            }
             if (cnt == 0)
                 continue;
             table_done = end;
@@ -472,6 +562,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             while (first + vlen < len && text[first + vlen] != '\n' && vlen < 60 &&
                    !(text[first + vlen] == ' ' && first + vlen + 1 < len && text[first + vlen + 1] == ' '))
                 vlen++;
+            while (vlen > 0 && text[first + vlen - 1] == ' ')
+                vlen--;
             if (cnt >= 3)
                 score = 0.85;
         } else {
@@ -500,7 +592,6 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             a[j].first_len = vlen;
         }
     }
-    (void)o;
     *out = a;
     return na;
 }
