@@ -195,6 +195,23 @@ static bool card_ok(const char *s, size_t n)
     return !wt_is_sequential(dig + 1, (size_t)k - 1);
 }
 
+/* 111-22-3333: every group one repeated digit (documentation samples). */
+static bool repeated_groups(const char *s, size_t n)
+{
+    char prev = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) {
+            prev = 0;
+            continue;
+        }
+        if (prev && s[i] != prev)
+            ok = false;
+        prev = s[i];
+    }
+    return ok;
+}
+
 static bool date_ok(const char *s, size_t n)
 {
     int v[3] = {0}, k = 0;
@@ -235,7 +252,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         return false;
     if (k & WT_CK_IBAN)
         validated = true;
-    if ((k & WT_CK_SSN) && !wt_ssn_ok(s, n))
+    if ((k & WT_CK_SSN) && (!wt_ssn_ok(s, n) || repeated_groups(s, n)))
         return false;
     if ((k & WT_CK_ITIN) && !wt_itin_ok(s, n))
         return false;
@@ -253,6 +270,17 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         validated = true;
     if ((k & WT_CK_IPV4) && !ipv4_public(s, n))
         return false;
+    if ((k & WT_CK_IPV4) && !(r->nctx && wt_hs_has_ctx(r, text, c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0, c->ss))) {
+        /* 2.5.4.3 (OIDs), 3.4.1.3 (section numbers), v1.2.3.4: not addresses */
+        int single = 0;
+        for (size_t i = 0; i < n; i++)
+            single += isdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.');
+        if (single >= 3)
+            return false;
+        size_t b = c->ss;
+        if (b > 0 && (text[b - 1] == 'v' || text[b - 1] == 'V'))
+            return false;
+    }
     if ((k & WT_CK_IPV6) && !ipv6_public(s, n))
         return false;
     if ((k & WT_CK_MAC) && !mac_ok(s, n))
@@ -511,6 +539,23 @@ static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw)
     return lo < len ? lo : (len ? len - 1 : 0);
 }
 
+/* Printed tables live in outputs, Markdown, HTML and plain text / CSV,
+ * not in source code (where `name  = ...` is an assignment). */
+static bool tabular_buffer(const wt_text_origin *o)
+{
+    static const char *const kinds[] = {"output", "html", "markdown", "text", "csv", "tsv", "json", NULL};
+    if (!o)
+        return true;
+    if (o->cell_part && strcmp(o->cell_part, "output") == 0)
+        return true;
+    if (!o->kind)
+        return true;
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(o->kind, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
 /* ---- aggregation ---- */
 typedef struct agg {
     const wt_hs_row *r;
@@ -539,7 +584,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
         size_t off = c[i].ss, vlen = c[i].se - c[i].ss, cnt = 1, ms = c[i].ms;
         double score = r->score;
         if (strcmp(r->meta.name, "PersonNameInTable") == 0) {
-            if (c[i].ss < table_done)
+            if (c[i].ss < table_done || !tabular_buffer(o))
                 continue;
             size_t first = 0, end = 0;
             if (o && o->kind && strcmp(o->kind, "html") == 0 && o->orig_text && o->offset_map) {
