@@ -275,8 +275,8 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         int single = 0;
         for (size_t i = 0; i < n; i++)
             single += isdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.');
-        if (single >= 3)
-            return false;
+        if (single >= 3 || s[0] == '0' || ((s[0] == '1' || s[0] == '2') && s[1] == '.'))
+            return false; /* 1.x / 2.x: OID arcs far more often than hosts */
         size_t b = c->ss;
         if (b > 0 && (text[b - 1] == 'v' || text[b - 1] == 'V'))
             return false;
