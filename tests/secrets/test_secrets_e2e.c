@@ -146,3 +146,38 @@ WT_TEST(clean_ml_notebook_has_nothing_above_low)
     CHECK(wt_t_max_sev_cat(r, WT_CAT_PII) <= WT_SEV_LOW);
     wt_scan_result_free(r);
 }
+
+static void prng_b64(unsigned seed, char *out, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        out[i] = a[seed % 64];
+    }
+    out[n] = 0;
+}
+
+WT_TEST(pkcs8_keys_with_a_shared_prefix_get_distinct_fingerprints)
+{
+    char b1[65], b2[65], k1[512], k2[512];
+    prng_b64(11, b1, 64);
+    prng_b64(12, b2, 64);
+    const char *pre = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC";
+    snprintf(k1, sizeof k1, "%s%s\n-----END PRIVATE KEY-----\n", pre, b1);
+    snprintf(k2, sizeof k2, "%s%s\n-----END PRIVATE KEY-----\n", pre, b2);
+    wt_scan_result *r1 = wt_t_scan_mem("k1.pem", k1, strlen(k1));
+    wt_scan_result *r2 = wt_t_scan_mem("k2.pem", k2, strlen(k2));
+    const wt_finding *f1 = wt_t_find(r1, "WT-SECRET-013"), *f2 = wt_t_find(r2, "WT-SECRET-013");
+    CHECK(f1 && f2);
+    if (f1 && f2) {
+        CHECK(f1->severity == WT_SEV_CRITICAL);
+        const char *s1 = json_string_value(json_object_get(f1->props, "secret_sha256"));
+        const char *s2 = json_string_value(json_object_get(f2->props, "secret_sha256"));
+        CHECK(s1 && s2 && strcmp(s1, s2) != 0);
+        CHECK(strcmp(f1->evidence, f2->evidence) != 0);
+    }
+    wt_scan_result_free(r1);
+    wt_scan_result_free(r2);
+}
