@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,69 @@ struct wt_reader {
     /* view scratch buffer for non-mapped readers */
     uint8_t *scratch;
     size_t scratch_cap;
-    /* accounting for mapped files: highest byte touched per 64 KiB page is
-     * overkill; count what views and reads deliver */
+    /* R_FILE: byte ranges already delivered, so each byte counts once in
+     * "bytes read" however often analyzers look at it (sorted, merged;
+     * past MAX_SPANS the counter falls back to counting every delivery) */
+    pthread_mutex_t span_lock;
+    struct span { uint64_t a, b; } *spans;
+    size_t nspans, spans_cap;
 };
+
+#define MAX_SPANS 4096
+
+/* Count the bytes of [off, off+len) not delivered before. */
+static void account_file(wt_reader *r, uint64_t off, uint64_t len) {
+    if (len == 0) return;
+    uint64_t a = off, b = off + len, fresh = 0;
+    pthread_mutex_lock(&r->span_lock);
+    if (r->nspans >= MAX_SPANS) {
+        pthread_mutex_unlock(&r->span_lock);
+        wt_reader_account(len);
+        return;
+    }
+    /* find the first span that ends at or after a */
+    size_t lo = 0, hi = r->nspans;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->spans[mid].b < a) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t i = lo, j = lo;
+    uint64_t na = a, nb = b, cur = a;
+    while (j < r->nspans && r->spans[j].a <= b) {
+        if (r->spans[j].a > cur) fresh += r->spans[j].a - cur;
+        if (r->spans[j].b > cur) cur = r->spans[j].b;
+        if (r->spans[j].a < na) na = r->spans[j].a;
+        if (r->spans[j].b > nb) nb = r->spans[j].b;
+        j++;
+    }
+    if (cur < b) fresh += b - cur;
+    /* replace spans[i, j) with [na, nb) */
+    if (j == i) {
+        if (r->nspans == r->spans_cap) {
+            r->spans_cap = r->spans_cap ? r->spans_cap * 2 : 16;
+            r->spans = wt_xrealloc(r->spans, r->spans_cap * sizeof *r->spans);
+        }
+        memmove(r->spans + i + 1, r->spans + i, (r->nspans - i) * sizeof *r->spans);
+        r->nspans++;
+    } else if (j > i + 1) {
+        memmove(r->spans + i + 1, r->spans + j, (r->nspans - j) * sizeof *r->spans);
+        r->nspans -= j - i - 1;
+    }
+    r->spans[i].a = na;
+    r->spans[i].b = nb;
+    pthread_mutex_unlock(&r->span_lock);
+    wt_reader_account(fresh);
+}
+
+/* The base file reader under sub-readers, with the offset translated. */
+static wt_reader *base_file(wt_reader *r, uint64_t *off) {
+    while (r->kind == R_SUB) {
+        *off += r->off;
+        r = r->parent;
+    }
+    return r->kind == R_FILE ? r : NULL;
+}
 
 static wt_reader *rnew(rkind k, uint64_t size) {
     wt_reader *r = wt_xcalloc(1, sizeof *r);
@@ -64,6 +125,7 @@ wt_reader *wt_reader_open_file(const char *path, char **err) {
     }
     wt_reader *r = rnew(R_FILE, (uint64_t)st.st_size);
     r->fd = fd;
+    pthread_mutex_init(&r->span_lock, NULL);
     if (st.st_size > 0) {
         void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m != MAP_FAILED) {
@@ -109,6 +171,8 @@ void wt_reader_unref(wt_reader *r) {
     case R_FILE:
         if (r->map) munmap((void *)r->map, (size_t)r->size);
         if (r->fd >= 0) close(r->fd);
+        pthread_mutex_destroy(&r->span_lock);
+        free(r->spans);
         break;
     case R_MEM:
         if (r->owned) free((void *)r->mem);
@@ -148,9 +212,9 @@ static const uint8_t *direct(wt_reader *r, uint64_t off, size_t len) {
     return NULL;
 }
 
-static bool is_base_file(const wt_reader *r) {
-    while (r->kind == R_SUB) r = r->parent;
-    return r->kind == R_FILE;
+static void account(wt_reader *r, uint64_t off, uint64_t len) {
+    wt_reader *b = base_file(r, &off);
+    if (b) account_file(b, off, len);
 }
 
 long long wt_reader_read(wt_reader *r, uint64_t off, void *buf, size_t len) {
@@ -159,7 +223,7 @@ long long wt_reader_read(wt_reader *r, uint64_t off, void *buf, size_t len) {
     const uint8_t *d = direct(r, off, len);
     if (d) {
         memcpy(buf, d, len);
-        if (is_base_file(r)) wt_reader_account(len);
+        account(r, off, len);
         return (long long)len;
     }
     switch (r->kind) {
@@ -171,7 +235,7 @@ long long wt_reader_read(wt_reader *r, uint64_t off, void *buf, size_t len) {
             if (n <= 0) break;
             done += (size_t)n;
         }
-        wt_reader_account(done);
+        account_file(r, off, done);
         return done ? (long long)done : -1;
     }
     case R_SUB: return wt_reader_read(r->parent, r->off + off, buf, len);
@@ -191,7 +255,7 @@ const uint8_t *wt_reader_view(wt_reader *r, uint64_t off, size_t len) {
     if (len == 0) return r->scratch ? r->scratch : (const uint8_t *)"";
     const uint8_t *d = direct(r, off, len);
     if (d) {
-        if (is_base_file(r)) wt_reader_account(len);
+        account(r, off, len);
         return d;
     }
     if (r->scratch_cap < len) {

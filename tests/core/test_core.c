@@ -146,3 +146,17 @@ WT_TEST(findings_are_deterministic_and_fingerprinted) {
     wt_scan_result_free(a);
     wt_scan_result_free(b);
 }
+
+WT_TEST(bytes_read_counts_each_byte_once) {
+    const char *d = wt_t_tmpdir();
+    /* a protocol-2 pickle that every probe and the pickle analyzer look at */
+    static const char pkl[] = "\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s.";
+    char *root = wt_xasprintf("%s/once", d);
+    free(wt_t_write(root, "a.pkl", pkl, sizeof pkl - 1));
+    free(wt_t_write(root, "notes.txt", "plain text\n", 11));
+    wt_scan_result *r = wt_t_scan_path(root);
+    CHECK(r->bytes_read > 0);
+    CHECK(r->bytes_read <= r->bytes_total);
+    wt_scan_result_free(r);
+    free(root);
+}

@@ -98,7 +98,7 @@ static void build_code(mb *b, int layout)
         b4(b, i == 0 ? 1 : 0);
     bbytes(b, "\x74\x00\x64\x01");
     b1(b, ')'); b1(b, 2); b1(b, 'N'); bz(b, 'z', "true");            /* consts */
-    b1(b, ')'); b1(b, 2); bz(b, 'Z' | 0x80, "os"); bz(b, 'Z', "system"); /* names */
+    b1(b, ')'); b1(b, 2); bz(b, (char)('Z' | 0x80), "os"); bz(b, 'Z', "system"); /* names */
     b1(b, ')'); b1(b, 1); bz(b, 'Z', "x");                            /* varnames|localsplusnames */
     if (layout == 311) {
         bbytes(b, "\x26");                                            /* localspluskinds */
@@ -145,7 +145,7 @@ WT_TEST(marshal_refs_resolve_to_earlier_strings)
     size_t pre = (size_t)(p - b.d);
     memcpy(c.d, b.d, pre);
     c.n = pre;
-    b1(&c, ')'); b1(&c, 2); bz(&c, 'Z' | 0x80, "os"); b1(&c, 'r'); b4(&c, 1);
+    b1(&c, ')'); b1(&c, 2); bz(&c, (char)('Z' | 0x80), "os"); b1(&c, 'r'); b4(&c, 1);
     size_t after = pre + sizeof needle + 6;
     memcpy(c.d + c.n, b.d + after, b.n - after);
     c.n += b.n - after;
