@@ -558,7 +558,11 @@ static void scan_buffer(tls_state *s, const char *text, size_t len, bool config)
         confirm(s, ri, text, len, ns, ne);
         s->done_until[ri] = ne;
     }
-    /* insertion sort: candidates are few and nearly sorted */
+    /* candidates are few and nearly sorted: insertion sort, qsort when many */
+    if (s->ncands > 64) {
+        qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
+        return;
+    }
     for (size_t i = 1; i < s->ncands; i++) {
         wt_hs_cand c = s->cands[i];
         size_t j = i;
