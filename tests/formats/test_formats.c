@@ -634,3 +634,16 @@ WT_TEST(large_frozen_graph_constants_are_not_read)
     wt_scan_result_free(r);
     free(p);
 }
+
+WT_TEST(ordinary_python_in_a_zip_code_folder_is_not_torchscript)
+{
+    const char *py = "import os\nos.system('make')\n";
+    wt_scan_result *r = wt_t_scan_mem("repo.zip!project/code/train.py", py, strlen(py));
+    CHECK_INT(wt_t_count(r, "WT-TORCHSCRIPT-*"), 0);
+    wt_scan_result_free(r);
+    const char *js = "{\"version\": [1, 2], \"learner_rate\": 0.1}";
+    r = wt_t_scan_mem("config.json", js, strlen(js));
+    for (size_t i = 0; i < r->ninfos; i++)
+        CHECK(!r->infos[i].kind || !strstr(r->infos[i].kind, "xgboost"));
+    wt_scan_result_free(r);
+}
