@@ -647,3 +647,18 @@ WT_TEST(ordinary_python_in_a_zip_code_folder_is_not_torchscript)
         CHECK(!r->infos[i].kind || !strstr(r->infos[i].kind, "xgboost"));
     wt_scan_result_free(r);
 }
+
+WT_TEST(keras_tf_op_layers_calling_file_or_python_ops_are_dangerous)
+{
+    const char *bad = "{\"class_name\": \"Functional\", \"config\": {\"layers\": [{\"class_name\": \"TFOpLambda\", "
+                      "\"config\": {\"name\": \"tf.io.write_file\", \"function\": \"io.write_file\"}}]}}";
+    wt_scan_result *r = wt_t_scan_mem("model.keras!config.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-004");
+    CHECK(f && strstr(f->message, "tensorflow.io.write_file"));
+    wt_scan_result_free(r);
+    const char *ok = "{\"class_name\": \"Functional\", \"config\": {\"layers\": [{\"class_name\": \"TFOpLambda\", "
+                     "\"config\": {\"name\": \"tf.math.add\", \"function\": \"math.add\"}}]}}";
+    r = wt_t_scan_mem("model.keras!config.json", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-*"), 0);
+    wt_scan_result_free(r);
+}
