@@ -474,6 +474,17 @@ for _ in range(5):
 nested += struct.pack("<IQ", 4, 1) + struct.pack("<I", 7)
 write("gguf/nested_arrays.gguf", gguf([nested]))
 write("gguf/tensor_oob.gguf", gguf(base_kvs, tensors=((b"big", [1 << 20, 1 << 10], 0),), pad_data=False))
+# GGUF v1: 32-bit counts and lengths
+def gguf_v1(kvs_v1):
+    body = b"GGUF" + struct.pack("<III", 1, 0, len(kvs_v1))
+    for k, v in kvs_v1:
+        kb, vb = k.encode(), v.encode()
+        body += struct.pack("<I", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<I", len(vb)) + vb
+    return body
+
+
+write("gguf/v1_benign.gguf", gguf_v1([("general.architecture", "llama"), ("tokenizer.chat_template", CHAT_OK)]))
+write("gguf/v1_evil.gguf", gguf_v1([("general.architecture", "llama"), ("tokenizer.chat_template", CHAT_EVIL)]))
 write("gguf/truncated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_OK)])[:150])
 
 # ----------------------------------------------------------- safetensors ---

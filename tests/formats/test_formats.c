@@ -339,6 +339,12 @@ WT_TEST(gguf_ssti_chat_template_is_critical)
     EXPECT("gguf/template_obfuscated.gguf", "WT-GGUF-001", 1);
 }
 
+WT_TEST(gguf_version_1_headers_are_parsed)
+{
+    CLEAN("gguf/v1_benign.gguf");
+    EXPECT("gguf/v1_evil.gguf", "WT-GGUF-001", 1);
+}
+
 WT_TEST(gguf_absurd_counts_lengths_and_offsets_are_reported)
 {
     EXPECT("gguf/absurd_kv_count.gguf", "WT-GGUF-002", 1);
