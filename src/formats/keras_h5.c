@@ -425,7 +425,10 @@ static void run_child(const void *image, size_t len, h5res *res)
                 _exit(4);
             keep = 3;
         }
-        if (close_range(4, ~0u, 0) != 0) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+        if (close_range(4, ~0u, 0) != 0)
+#endif
+        {
             for (int fd = 4; fd < 4096; fd++)
                 close(fd);
         }
