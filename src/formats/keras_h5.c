@@ -4,12 +4,14 @@
  *
  * libhdf5 is not hardened against hostile files, so it never runs in the
  * scanner process: a forked child with RLIMIT_AS/RLIMIT_CPU, an alarm and a
- * parent-side deadline opens the bytes as an in-memory file image (no copy:
- * the file-image callbacks hand HDF5 the mapped bytes) and sends back, over
- * a pipe, the root attributes Keras reads (model_config, training_config,
- * keras_version, backend) and every small attribute/dataset whose bytes may
- * be a pickle. The parent walks the layer tree (keras_config.c) and hands
- * pickle candidates to the pickle analyzer, which decides by structure.
+ * parent-side deadline opens the file through a tiny virtual file driver
+ * whose reads the parent serves from the artifact's reader over a socket
+ * (HDF5 1.10; other versions get an in-memory file image without copies),
+ * and sends back over a pipe the root attributes Keras reads (model_config,
+ * training_config, keras_version, backend) and every small attribute or
+ * dataset whose bytes may be a pickle. The parent walks the layer tree
+ * (keras_config.c) and hands pickle candidates to the pickle analyzer,
+ * which decides by structure.
  * A child crash or timeout is a finding, never a scanner crash.
  */
 #include <errno.h>
