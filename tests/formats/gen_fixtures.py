@@ -184,6 +184,13 @@ keras_h5("keras/model_config_not_json.h5", benign_seq)
 import h5py  # noqa: E402
 with h5py.File(path("keras/model_config_not_json.h5"), "a") as f:
     f.attrs["model_config"] = b"{not json"
+# 1 GB of weights (sparse on disk: only the last element of each dataset is written)
+with h5py.File(path("keras/big_weights.h5"), "w") as f:
+    f.attrs["model_config"] = json.dumps(benign_seq).encode()
+    f.attrs["keras_version"] = b"2.13.1"
+    for i in range(10):
+        d = f.create_dataset(f"model_weights/w{i}", shape=(25_000_000,), dtype="float32")
+        d[-1] = 1.0
 with h5py.File(path("keras/plain_data.h5"), "w") as f:
     import numpy as np
     f.create_dataset("x", data=np.arange(10))
