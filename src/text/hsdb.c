@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/analyzer.h"
 #include "core/embedded.h"
 #include "core/util.h"
 
@@ -634,6 +635,24 @@ bool wt_hs_has_ctx(const wt_hs_row *r, const char *text, size_t from, size_t to)
 {
     for (size_t i = 0; i < r->nctx; i++)
         if (ci_find(text, from, to, r->ctx[i], strlen(r->ctx[i])))
+            return true;
+    return false;
+}
+
+bool wt_hs_line_ignored(const char *text, size_t len, size_t off, const char *rule_id)
+{
+    if (off > len)
+        off = len;
+    size_t lo = off > WT_HS_IGNORE_SPAN ? off - WT_HS_IGNORE_SPAN : 0;
+    size_t hi = off + WT_HS_IGNORE_SPAN < len ? off + WT_HS_IGNORE_SPAN : len;
+    return wt_text_line_ignored(text + lo, hi - lo, off - lo, rule_id);
+}
+
+bool wt_hs_has_markers(const char *text, size_t len)
+{
+    static const char *const m[] = {"watchtower:ignore", "allowlist secret", "gitleaks:allow", "noqa: secret"};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (memmem(text, len, m[i], strlen(m[i])))
             return true;
     return false;
 }
