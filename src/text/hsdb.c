@@ -15,8 +15,8 @@
 #include "core/embedded.h"
 #include "core/util.h"
 
-#define MAX_HITS (1u << 20)    /* Hyperscan hits kept per buffer */
-#define MAX_CANDS 100000u      /* confirmed candidates per buffer */
+#define MAX_HITS WT_HS_MAX_HITS   /* Hyperscan hits kept per buffer */
+#define MAX_CANDS WT_HS_MAX_CANDS /* confirmed candidates per buffer */
 
 static const char *const table_file[WT_HS_NTABLES] = {"secrets.tsv", "pii.tsv"};
 
@@ -436,8 +436,10 @@ static int cand_cmp(const void *a, const void *b)
 
 static void add_cand(tls_state *s, const wt_hs_cand *c)
 {
-    if (s->ncands >= MAX_CANDS)
+    if (s->ncands >= MAX_CANDS) {
+        s->hits_full = true;
         return;
+    }
     if (s->ncands == s->capcands) {
         s->capcands = s->capcands ? s->capcands * 2 : 64;
         s->cands = wt_xrealloc(s->cands, s->capcands * sizeof *s->cands);
@@ -655,4 +657,11 @@ bool wt_hs_has_markers(const char *text, size_t len)
         if (memmem(text, len, m[i], strlen(m[i])))
             return true;
     return false;
+}
+
+bool wt_hsdb_last_truncated(void)
+{
+    pthread_once(&tls_once, tls_init);
+    tls_state *s = pthread_getspecific(tls_key);
+    return s && s->hits_full;
 }

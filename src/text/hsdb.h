@@ -132,6 +132,12 @@ bool wt_hs_has_markers(const char *text, size_t len);
 /* Cache key used by the detectors' test entries (they share one pass). */
 extern const char wt_hsdb_test_key;
 
+/* True if the last scan on this thread stopped early (more than
+ * WT_HS_MAX_HITS anchor hits or WT_HS_MAX_CANDS candidates). */
+#define WT_HS_MAX_HITS (1u << 20)
+#define WT_HS_MAX_CANDS 100000u
+bool wt_hsdb_last_truncated(void);
+
 /* Parse a rule table text (for tests / user tables): number of rows parsed,
  * errors into *err (malloc'd) or NULL. Exposed for the fuzzer. */
 size_t wt_hsdb_parse_check(const char *text, size_t len, int table, char **err);

@@ -356,6 +356,8 @@ static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin
 {
     kept *k = NULL;
     size_t n = collect(text, len, o, ctx, &k);
+    if (wt_hsdb_last_truncated())
+        wt_emit_limit(ctx, "secret/PII pattern matches in one text buffer", WT_HS_MAX_CANDS, WT_HS_MAX_CANDS);
     for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
         const wt_text_match *m = &k[i].m;
         size_t fs, fn;
