@@ -650,12 +650,19 @@ bool wt_hs_line_ignored(const char *text, size_t len, size_t off, const char *ru
     return wt_text_line_ignored(text + lo, hi - lo, off - lo, rule_id);
 }
 
-bool wt_hs_has_markers(const char *text, size_t len)
+static bool has_markers_uncached(const char *text, size_t len)
 {
-    static const char *const m[] = {"watchtower:ignore", "allowlist secret", "gitleaks:allow", "noqa: secret"};
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-        if (memmem(text, len, m[i], strlen(m[i])))
-            return true;
+    /* every marker has a ':' right after a fixed word; ':' is the rare byte */
+    static const struct { const char *w; size_t n; } m[] = {
+        {"watchtower", 10}, {"pragma", 6}, {"gitleaks", 8}, {"noqa", 4}};
+    const char *p = text, *end = text + len;
+    while (p < end && (p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+        size_t before = (size_t)(p - text);
+        for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+            if (before >= m[i].n && memcmp(p - m[i].n, m[i].w, m[i].n) == 0)
+                return true;
+        p++;
+    }
     return false;
 }
 
@@ -664,4 +671,21 @@ bool wt_hsdb_last_truncated(void)
     pthread_once(&tls_once, tls_init);
     tls_state *s = pthread_getspecific(tls_key);
     return s && s->hits_full;
+}
+
+bool wt_hs_has_markers(const char *text, size_t len)
+{
+    /* both detectors ask about the same buffer one after the other */
+    static __thread const char *last_text;
+    static __thread size_t last_len;
+    static __thread uint64_t last_sample;
+    static __thread bool last_result;
+    uint64_t sample = len ? sample_of(text, len) : 0;
+    if (text == last_text && len == last_len && sample == last_sample)
+        return last_result;
+    last_result = has_markers_uncached(text, len);
+    last_text = text;
+    last_len = len;
+    last_sample = sample;
+    return last_result;
 }
