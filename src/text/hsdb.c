@@ -356,6 +356,7 @@ typedef struct tls_state {
     uint64_t sample;
     unsigned consumed;
     bool config;
+    int markers; /* inline-ignore markers in this buffer: -1 unknown, 0, 1 */
     bool valid;
 } tls_state;
 
@@ -597,6 +598,7 @@ size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int tab
         s->len = len;
         s->sample = sample;
         s->config = config;
+        s->markers = -1;
         s->consumed = 0;
     }
     s->consumed |= bit;
@@ -675,17 +677,13 @@ bool wt_hsdb_last_truncated(void)
 
 bool wt_hs_has_markers(const char *text, size_t len)
 {
-    /* both detectors ask about the same buffer one after the other */
-    static __thread const char *last_text;
-    static __thread size_t last_len;
-    static __thread uint64_t last_sample;
-    static __thread bool last_result;
-    uint64_t sample = len ? sample_of(text, len) : 0;
-    if (text == last_text && len == last_len && sample == last_sample)
-        return last_result;
-    last_result = has_markers_uncached(text, len);
-    last_text = text;
-    last_len = len;
-    last_sample = sample;
-    return last_result;
+    /* Both detectors ask about the buffer they just got candidates for; the
+     * answer is cached with those candidates (reset by every new scan). */
+    pthread_once(&tls_once, tls_init);
+    tls_state *s = pthread_getspecific(tls_key);
+    if (!s || s->text != text || s->len != len)
+        return has_markers_uncached(text, len);
+    if (s->markers < 0)
+        s->markers = has_markers_uncached(text, len);
+    return s->markers > 0;
 }
