@@ -34,6 +34,19 @@ echo "huggingface: repository of $((2 * HF_BYTES / 1048576)) MiB (2 sparse weigh
 echo "  $(stat_line "$T/hf.out")"
 echo "  server sent $sent bytes in $reqs content requests (302s included), wall $(wall "$T/hf.out")"
 
+# ---- parallel prefetch: 200 small files, 20 ms simulated latency per request ----
+stop_all "$T"
+mkdir -p "$T/lat"
+HF_PAGE=1000 HF_DELAY_MS=20 start_hf "$T/lat" 4096 >/dev/null || exit 1
+for pf in 0 1; do
+  t0=$(date +%s%N)
+  (cd "$T/cwd" && WT_HTTP_PREFETCH=$pf HF_ENDPOINT="http://127.0.0.1:$(cat "$T/lat/hf.port")" "$WT" scan hf://acme/lots \
+    --no-reports --fail-on none >/dev/null 2>&1)
+  t1=$(date +%s%N)
+  echo "huggingface, 200 small files, 20 ms latency: prefetch=$pf $(( (t1 - t0) / 1000000 )) ms"
+done
+stop_all "$T/lat"
+
 # ---- S3 ----
 start_s3 "$T" bench >/dev/null || exit 1
 EP="http://127.0.0.1:$(cat "$T/s3.port")"

@@ -400,6 +400,33 @@ static void resolve_slashed_ref(const char *git, char **env, const char *url, vo
     free(outtxt);
 }
 
+/* A full commit id (SHA-1 or SHA-256 hex). */
+static bool is_commit_id(const char *s) {
+    size_t n = strlen(s);
+    if (n != 40 && n != 64) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    return true;
+}
+
+/* git init DIR; git fetch --depth N -- URL SHA; git checkout FETCH_HEAD. */
+static int fetch_commit(const char *git, char **env, const char *url, const char *sha, const char *depth_s,
+                        const char *dir, volatile int *cancel, char **errtxt) {
+    const char *init[] = {"git", "init", "--quiet", "--", dir, NULL};
+    int st = run_git(git, (char *const *)init, env, NULL, cancel, errtxt);
+    if (st != 0) return st;
+    free(*errtxt);
+    *errtxt = NULL;
+    const char *fetch[] = {"git", "fetch", "--quiet", "--no-tags", "--depth", depth_s, "--", url, sha, NULL};
+    st = run_git(git, (char *const *)fetch, env, dir, cancel, errtxt);
+    if (st != 0) return st;
+    free(*errtxt);
+    *errtxt = NULL;
+    const char *co[] = {"git", "-c", "core.symlinks=false", "-c", "advice.detachedHead=false", "checkout", "--quiet",
+                        "FETCH_HEAD", NULL};
+    return run_git(git, (char *const *)co, env, dir, cancel, errtxt);
+}
+
 /* ---- helpers ---- */
 
 /* URL without user:password@ (for messages and reports). */
@@ -665,14 +692,19 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
     char *hval = origin ? basic_auth_value(token) : NULL;
     char **env = build_env(lfs, hkey, hval);
 
-    if (!branch_flag && branch && sub_from_url && sub)
+    if (!branch_flag && branch && sub_from_url && sub && !is_commit_id(branch))
         resolve_slashed_ref(git, env, url, opt ? opt->cancel : NULL, &branch, &sub);
 
     char depth_s[24];
     snprintf(depth_s, sizeof depth_s, "%d", depth);
     char *errtxt = NULL;
     int st;
-    {
+    bool is_commit = branch && is_commit_id(branch);
+    if (is_commit) {
+        /* a commit id (/tree/SHA URLs, --branch SHA): clone cannot take it;
+         * fetch that one commit shallowly into an empty repository */
+        st = fetch_commit(git, env, url, branch, depth_s, clonedir, opt ? opt->cancel : NULL, &errtxt);
+    } else {
         const char *argv[24];
         int a = 0;
         argv[a++] = "git";
@@ -699,7 +731,11 @@ int wt_source_git_open(const wt_target *t, const wt_scan_options *opt, wt_source
     if (st != 0) {
         scrub(errtxt, token);
         scrub(errtxt, hval ? hval + strlen("Authorization: Basic ") : NULL);
-        *err = clone_error(shown, branch, errtxt ? errtxt : "", st);
+        if (is_commit && st > 0 && (contains_ci(errtxt ? errtxt : "", "not our ref") ||
+                                    contains_ci(errtxt ? errtxt : "", "couldn't find remote ref") ||
+                                    contains_ci(errtxt ? errtxt : "", "unadvertised object")))
+            *err = wt_xasprintf("git: commit %s not found in %s", branch, shown);
+        else *err = clone_error(shown, is_commit ? NULL : branch, errtxt ? errtxt : "", st);
         rc = WT_ERR;
         goto fail;
     }

@@ -133,6 +133,7 @@ void wt_http_response_fini(wt_http_response *r) {
     free(r->body);
     free(r->link_next);
     free(r->retry_after);
+    free(r->bucket_region);
     if (r->whole_fd >= 0) close(r->whole_fd);
     memset(r, 0, sizeof *r);
     r->whole_fd = -1;
@@ -169,6 +170,7 @@ typedef struct xfer {
     bool have_range;
     uint64_t cr_start, cr_total;
     char *link_next;
+    char *bucket_region;
     long retry_after_s;
     long cur_status;   /* status of the response being received */
     bool sink_whole;   /* spill a 200 body to a temp file */
@@ -291,6 +293,9 @@ static size_t on_header(char *ptr, size_t sz, size_t n, void *ud) {
             free(x->link_next);
             x->link_next = next;
         }
+    } else if (klen == 19 && strncasecmp(ptr, "x-amz-bucket-region", 19) == 0 && vlen > 0 && vlen < 64) {
+        free(x->bucket_region);
+        x->bucket_region = wt_xstrndup(v, vlen);
     } else if (klen == 11 && strncasecmp(ptr, "retry-after", 11) == 0 && vlen < sizeof tmp) {
         memcpy(tmp, v, vlen);
         tmp[vlen] = 0;
@@ -327,6 +332,111 @@ static void sleep_ms(long ms) {
 static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len, uint64_t max_body,
                     bool sink_whole, wt_http_response *resp, char **err);
 
+/* Options shared by every request; returns the header list to free after
+ * the transfer. range must outlive the transfer. */
+static struct curl_slist *setup_easy(wt_http_client *c, CURL *h, const char *url, uint64_t range_off,
+                                     uint64_t range_len, char range[64], xfer *x, char *errbuf) {
+    struct curl_slist *hdrs = NULL;
+    if (range_len > 0) {
+        snprintf(range, 64, "%llu-%llu", (unsigned long long)range_off, (unsigned long long)(range_off + range_len - 1));
+        curl_easy_setopt(h, CURLOPT_RANGE, range);
+    }
+    if (c->bearer_hdr) hdrs = curl_slist_append(hdrs, c->bearer_hdr);
+    if (c->sigv4) {
+        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
+        curl_easy_setopt(h, CURLOPT_USERNAME, c->aws_key);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, c->aws_secret);
+        hdrs = curl_slist_append(hdrs, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+        if (c->aws_token_hdr) hdrs = curl_slist_append(hdrs, c->aws_token_hdr);
+    }
+    if (hdrs) curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L); /* object keys are names: keep "../" literally */
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_s);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, c->total_s);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "watchtower/" WT_VERSION);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "identity");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    if (c->share) curl_easy_setopt(h, CURLOPT_SHARE, c->share);
+    if (c->cancel) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+    }
+    return hdrs;
+}
+
+void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n, int max_parallel) {
+    for (size_t i = 0; i < n; i++) {
+        items[i].data = NULL;
+        items[i].len = 0;
+    }
+    if (n == 0) return;
+    if (max_parallel < 1) max_parallel = 1;
+    CURLM *m = curl_multi_init();
+    if (!m) return;
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_parallel);
+    typedef struct slot {
+        CURL *h;
+        xfer x;
+        struct curl_slist *hdrs;
+        char range[64];
+        char errbuf[CURL_ERROR_SIZE];
+    } slot;
+    slot *sl = wt_xcalloc(n, sizeof *sl);
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].want == 0) continue;
+        sl[i].h = curl_easy_init();
+        if (!sl[i].h) continue;
+        wt_buf_init(&sl[i].x.body);
+        sl[i].x.max_body = items[i].want; /* an object sent whole despite Range stops here */
+        sl[i].x.retry_after_s = -1;
+        sl[i].x.sink_fd = -1;
+        sl[i].hdrs = setup_easy(c, sl[i].h, items[i].url, 0, items[i].want, sl[i].range, &sl[i].x, sl[i].errbuf);
+        curl_easy_setopt(sl[i].h, CURLOPT_PRIVATE, (void *)&sl[i]);
+        curl_multi_add_handle(m, sl[i].h);
+    }
+    int running = 1;
+    while (running) {
+        if (curl_multi_perform(m, &running) != CURLM_OK) break;
+        if (c->cancel && *c->cancel) break;
+        if (running) curl_multi_poll(m, NULL, 0, 200, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!sl[i].h) continue;
+        long status = 0;
+        curl_easy_getinfo(sl[i].h, CURLINFO_RESPONSE_CODE, &status);
+        /* only complete answers: all `want` bytes, from a 206 starting at 0
+         * or a 200 (a small object sent whole); anything else is left to
+         * the reader's normal path, which retries and reports errors */
+        bool ok = !sl[i].x.overflow && sl[i].x.body.len == items[i].want &&
+                  ((status == 206 && sl[i].x.have_range && sl[i].x.cr_start == 0) || status == 200);
+        if (ok) {
+            items[i].len = sl[i].x.body.len;
+            items[i].data = (uint8_t *)wt_buf_steal(&sl[i].x.body);
+        }
+        curl_multi_remove_handle(m, sl[i].h);
+        curl_easy_cleanup(sl[i].h);
+        curl_slist_free_all(sl[i].hdrs);
+        wt_buf_free(&sl[i].x.body);
+        free(sl[i].x.link_next);
+        free(sl[i].x.bucket_region);
+    }
+    free(sl);
+    curl_multi_cleanup(m);
+}
+
 int wt_http_get(wt_http_client *c, const char *url, uint64_t range_off, uint64_t range_len,
                 uint64_t max_body, wt_http_response *resp, char **err) {
     return http_get(c, url, range_off, range_len, max_body, false, resp, err);
@@ -358,46 +468,8 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
         x.sink_whole = sink_whole;
         x.sink_fd = -1;
         char errbuf[CURL_ERROR_SIZE] = "";
-        struct curl_slist *hdrs = NULL;
         char range[64];
-        if (range_len > 0) {
-            snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)range_off,
-                     (unsigned long long)(range_off + range_len - 1));
-            curl_easy_setopt(h, CURLOPT_RANGE, range);
-        }
-        if (c->bearer_hdr) hdrs = curl_slist_append(hdrs, c->bearer_hdr);
-        if (c->sigv4) {
-            curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
-            curl_easy_setopt(h, CURLOPT_USERNAME, c->aws_key);
-            curl_easy_setopt(h, CURLOPT_PASSWORD, c->aws_secret);
-            hdrs = curl_slist_append(hdrs, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
-            if (c->aws_token_hdr) hdrs = curl_slist_append(hdrs, c->aws_token_hdr);
-        }
-        if (hdrs) curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L); /* object keys are names: keep "../" literally */
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_s);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT, c->total_s);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "watchtower/" WT_VERSION);
-        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "identity");
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-        if (c->share) curl_easy_setopt(h, CURLOPT_SHARE, c->share);
-        if (c->cancel) {
-            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-            curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
-        }
+        struct curl_slist *hdrs = setup_easy(c, h, url, range_off, range_len, range, &x, errbuf);
         CURLcode cc = curl_easy_perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -429,6 +501,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
             if (!x.body.data) wt_buf_puts(&x.body, "");
             resp->body = wt_buf_steal(&x.body);
             resp->link_next = x.link_next;
+            resp->bucket_region = x.bucket_region;
             resp->partial = status == 206 && x.have_range;
             resp->range_start = x.cr_start;
             resp->total_size = x.have_range ? x.cr_total : x.content_length;
@@ -455,6 +528,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
             backoff = backoff * 2 > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : backoff * 2;
             free(msg);
             free(x.link_next);
+            free(x.bucket_region);
             wt_buf_free(&x.body);
             if (x.sink_fd >= 0) close(x.sink_fd);
             sleep_ms(wait);
@@ -466,6 +540,7 @@ static int http_get(wt_http_client *c, const char *url, uint64_t range_off, uint
         if (!x.body.data) wt_buf_puts(&x.body, "");
         resp->body = wt_buf_steal(&x.body);
         free(x.link_next);
+        resp->bucket_region = x.bucket_region;
         if (err) *err = msg;
         else free(msg);
         return rc;
@@ -648,12 +723,31 @@ static const wt_reader_ops hr_ops = {
     .close = hr_close,
 };
 
-wt_reader *wt_http_reader_new(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole) {
+static hreader *hreader_new(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole) {
     hreader *h = wt_xcalloc(1, sizeof *h);
     h->c = wt_http_client_ref(c);
     h->url = wt_xstrdup(url);
     h->size = size;
     h->max_whole = max_whole;
     h->whole_fd = -1;
+    return h;
+}
+
+wt_reader *wt_http_reader_new_seeded(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole,
+                                     uint8_t *head, size_t headlen) {
+    hreader *h = hreader_new(c, url, size, max_whole);
+    /* block 0 must be a full block, or the whole (small) object */
+    if (head && headlen > 0 && (headlen == WT_HTTP_BLOCK_SIZE || headlen == size) && headlen <= WT_HTTP_BLOCK_SIZE) {
+        h->blocks[0].data = head;
+        h->blocks[0].len = headlen;
+        h->blocks[0].idx = 0;
+        h->blocks[0].stamp = ++h->clock;
+    } else {
+        free(head);
+    }
     return wt_reader_new_custom(&hr_ops, h, size);
+}
+
+wt_reader *wt_http_reader_new(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole) {
+    return wt_reader_new_custom(&hr_ops, hreader_new(c, url, size, max_whole), size);
 }

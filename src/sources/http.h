@@ -53,6 +53,7 @@ typedef struct wt_http_response {
     bool partial;         /* 206 Partial Content */
     uint64_t range_start; /* from Content-Range when partial */
     uint64_t total_size;  /* from Content-Range "/N" or Content-Length; 0 unknown */
+    char *bucket_region;  /* S3 "x-amz-bucket-region" header, if any */
     int whole_fd;         /* wt_http_get_ranged: a 200 body spilled to an unlinked temp file, else -1 */
     uint64_t whole_len;
 } wt_http_response;
@@ -86,6 +87,23 @@ char *wt_http_escape(const char *s, bool keep_slash);
  * max_whole bounds the fallback for servers without Range support
  * (0 = no bound). The reader holds a reference on the client. */
 wt_reader *wt_http_reader_new(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole);
+
+/* Same, with block 0 already known (from wt_http_prefetch): head must hold
+ * a full block or the whole object; the reader takes ownership of it. */
+wt_reader *wt_http_reader_new_seeded(wt_http_client *c, const char *url, uint64_t size, uint64_t max_whole,
+                                     uint8_t *head, size_t headlen);
+
+/* Fetch the first `want` bytes of several objects in parallel (libcurl
+ * multi, at most max_parallel connections). On return each item has data
+ * (malloc'd, len == want) or NULL when that transfer did not complete
+ * cleanly (the reader's normal path then retries and reports). */
+typedef struct wt_http_prefetch_item {
+    const char *url;
+    uint64_t want;
+    uint8_t *data;
+    size_t len;
+} wt_http_prefetch_item;
+void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n, int max_parallel);
 
 /* Block cache geometry (exposed for tests and docs). */
 #define WT_HTTP_BLOCK_SIZE (64u * 1024u)

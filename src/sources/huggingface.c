@@ -73,6 +73,89 @@ static bool under_subpath(const char *path, const char *sub) {
     return strncmp(path, sub, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
+typedef struct hf_list {
+    wt_http_client *c;
+    const char *endpoint, *type, *repo, *rev, *erev, *subc;
+    wt_source *s;
+    size_t cap;
+} hf_list;
+
+/* List the tree under `under` (NULL = the whole repository), keeping the
+ * files under L->subc, following pagination. *status = the HTTP status of
+ * a failed request. */
+static int list_tree(hf_list *L, const char *under, long *status, char **err) {
+    char *esub = under ? wt_http_escape(under, true) : NULL;
+    char *url = wt_xasprintf("%s/api/%s/%s/tree/%s%s%s?recursive=true", L->endpoint, L->type, L->repo, L->erev,
+                             esub ? "/" : "", esub ? esub : "");
+    free(esub);
+    int rc = WT_OK;
+    *status = 0;
+    for (int page = 0; url; page++) {
+        if (page >= HF_MAX_PAGES) {
+            *err = hf_error(L->repo, L->type, L->rev, 0, "too many pages in the file listing");
+            rc = WT_ERR_LIMIT;
+            break;
+        }
+        wt_http_response resp;
+        char *msg = NULL;
+        rc = wt_http_get(L->c, url, 0, 0, 0, &resp, &msg);
+        free(url);
+        url = NULL;
+        if (rc != WT_OK) {
+            *status = resp.status;
+            *err = hf_error(L->repo, L->type, L->rev, resp.status, msg);
+            free(msg);
+            wt_http_response_fini(&resp);
+            break;
+        }
+        json_error_t jerr;
+        json_t *arr = json_loadb(resp.body, resp.body_len, 0, &jerr);
+        if (!json_is_array(arr)) {
+            json_decref(arr);
+            *err = hf_error(L->repo, L->type, L->rev, 0, "the file listing is not a JSON array");
+            wt_http_response_fini(&resp);
+            rc = WT_ERR_FORMAT;
+            break;
+        }
+        size_t i;
+        json_t *it;
+        json_array_foreach(arr, i, it) {
+            const char *ftype = json_string_value(json_object_get(it, "type"));
+            const char *path = json_string_value(json_object_get(it, "path"));
+            if (!ftype || strcmp(ftype, "file") != 0 || !path || !*path || path[0] == '/') continue;
+            if (!under_subpath(path, L->subc)) continue;
+            json_t *lfs = json_object_get(it, "lfs");
+            json_t *sz = json_is_object(lfs) ? json_object_get(lfs, "size") : NULL;
+            if (!json_is_integer(sz)) sz = json_object_get(it, "size");
+            json_int_t size = json_is_integer(sz) ? json_integer_value(sz) : 0;
+            if (size < 0) size = 0;
+            if (L->s->nentries >= HF_MAX_ENTRIES) break;
+            char *epath = wt_http_escape(path, true);
+            char *furl = wt_xasprintf("%s%s/%s/resolve/%s/%s", L->endpoint, resolve_prefix(L->type), L->repo, L->erev,
+                                      epath);
+            free(epath);
+            wt_remote_add(L->s, &L->cap, path, (uint64_t)size, furl);
+        }
+        json_decref(arr);
+        if (resp.link_next && L->s->nentries < HF_MAX_ENTRIES) {
+            /* relative next links are resolved against the endpoint */
+            if (resp.link_next[0] == '/') url = wt_xasprintf("%s%s", L->endpoint, resp.link_next);
+            else url = wt_xstrdup(resp.link_next);
+            /* never send the token to another origin */
+            size_t n = strlen(L->endpoint);
+            if (strncmp(url, L->endpoint, n) != 0 || url[n] != '/') {
+                free(url);
+                url = NULL;
+                *err = hf_error(L->repo, L->type, L->rev, 0, "the listing's next-page link points to another host");
+                rc = WT_ERR_FORMAT;
+            }
+        }
+        wt_http_response_fini(&resp);
+    }
+    free(url);
+    return rc;
+}
+
 int wt_source_hf_open(const wt_target *t, const wt_scan_options *opt, wt_source **out, char **err) {
     *out = NULL;
     const char *repo = t->location;
@@ -104,83 +187,27 @@ int wt_source_hf_open(const wt_target *t, const wt_scan_options *opt, wt_source 
     wt_http_auth auth = {.bearer = token};
     wt_http_client *c = wt_http_client_new(&auth);
     char *erev = wt_http_escape(rev, false);
-    char *esub = subc ? wt_http_escape(subc, true) : NULL;
-    char *url = wt_xasprintf("%s/api/%s/%s/tree/%s%s%s?recursive=true", endpoint, type, repo, erev, esub ? "/" : "",
-                             esub ? esub : "");
     wt_source *s = wt_remote_source_new("huggingface", t->raw ? t->raw : repo, c, opt);
-    size_t cap = 0;
-    int rc = WT_OK;
-    uint64_t total = 0;
-    for (int page = 0; url; page++) {
-        if (page >= HF_MAX_PAGES) {
-            *err = hf_error(repo, type, rev, 0, "too many pages in the file listing");
-            rc = WT_ERR_LIMIT;
-            break;
+    hf_list L = {c, endpoint, type, repo, rev, erev, subc, s, 0};
+    long status = 0;
+    int rc = list_tree(&L, subc, &status, err);
+    if (subc && ((rc != WT_OK && status == 404) || (rc == WT_OK && s->nentries == 0))) {
+        /* maybe a file (a /blob/ URL): list its folder and keep that path */
+        free(*err);
+        *err = NULL;
+        char *parent = wt_xstrdup(subc);
+        char *slash = strrchr(parent, '/');
+        if (slash) *slash = 0;
+        rc = list_tree(&L, slash ? parent : NULL, &status, err);
+        free(parent);
+        if (rc == WT_OK && s->nentries == 0) {
+            *err = wt_xasprintf("Hugging Face repository %s (revision %s): path '%s' not found", repo, rev, subc);
+            rc = WT_ERR;
         }
-        wt_http_response resp;
-        char *msg = NULL;
-        rc = wt_http_get(c, url, 0, 0, 0, &resp, &msg);
-        free(url);
-        url = NULL;
-        if (rc != WT_OK) {
-            /* a sub-path that does not exist is a 404 too: say which */
-            *err = hf_error(repo, type, rev, resp.status, msg);
-            free(msg);
-            wt_http_response_fini(&resp);
-            break;
-        }
-        json_error_t jerr;
-        json_t *arr = json_loadb(resp.body, resp.body_len, 0, &jerr);
-        if (!json_is_array(arr)) {
-            json_decref(arr);
-            *err = hf_error(repo, type, rev, 0, "the file listing is not a JSON array");
-            wt_http_response_fini(&resp);
-            rc = WT_ERR_FORMAT;
-            break;
-        }
-        size_t i;
-        json_t *it;
-        json_array_foreach(arr, i, it) {
-            const char *ftype = json_string_value(json_object_get(it, "type"));
-            const char *path = json_string_value(json_object_get(it, "path"));
-            if (!ftype || strcmp(ftype, "file") != 0 || !path || !*path || path[0] == '/') continue;
-            if (!under_subpath(path, subc)) continue;
-            json_t *lfs = json_object_get(it, "lfs");
-            json_t *sz = json_is_object(lfs) ? json_object_get(lfs, "size") : NULL;
-            if (!json_is_integer(sz)) sz = json_object_get(it, "size");
-            json_int_t size = json_is_integer(sz) ? json_integer_value(sz) : 0;
-            if (size < 0) size = 0;
-            if (s->nentries >= HF_MAX_ENTRIES) break;
-            char *epath = wt_http_escape(path, true);
-            char *furl = wt_xasprintf("%s%s/%s/resolve/%s/%s", endpoint, resolve_prefix(type), repo, erev, epath);
-            free(epath);
-            wt_remote_add(s, &cap, path, (uint64_t)size, furl);
-            total += (uint64_t)size;
-        }
-        json_decref(arr);
-        if (resp.link_next && s->nentries < HF_MAX_ENTRIES) {
-            /* relative next links are resolved against the endpoint */
-            if (resp.link_next[0] == '/') url = wt_xasprintf("%s%s", endpoint, resp.link_next);
-            else url = wt_xstrdup(resp.link_next);
-            /* never send the token to another origin */
-            size_t n = strlen(endpoint);
-            if (strncmp(url, endpoint, n) != 0 || url[n] != '/') {
-                free(url);
-                url = NULL;
-                *err = hf_error(repo, type, rev, 0, "the listing's next-page link points to another host");
-                rc = WT_ERR_FORMAT;
-                wt_http_response_fini(&resp);
-                break;
-            }
-        }
-        wt_http_response_fini(&resp);
     }
-    free(url);
     free(erev);
-    free(esub);
     free(subc);
     free(endpoint);
-    (void)total;
     if (rc != WT_OK) {
         wt_source_free(s);
         return rc;

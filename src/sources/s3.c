@@ -255,6 +255,16 @@ static void add_key(void *ud, const char *key, uint64_t size) {
     free(ek);
 }
 
+static _Thread_local bool region_retrying;
+
+static bool valid_region(const char *r) {
+    size_t n = strlen(r);
+    if (n < 2 || n > 40) return false;
+    for (const char *p = r; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return false;
+    return true;
+}
+
 static bool valid_bucket(const char *b) {
     size_t n = strlen(b);
     if (n < 1 || n > 255) return false;
@@ -326,6 +336,7 @@ int wt_source_s3_open(const wt_target *t, const wt_scan_options *opt, wt_source 
     size_t cap = 0;
     int rc = WT_OK;
     char *ctoken = NULL;
+    char *retry_region = NULL;
     char *eprefix = wt_http_escape(prefix, false);
     for (int page = 0;; page++) {
         if (page >= S3_MAX_PAGES) {
@@ -343,6 +354,14 @@ int wt_source_s3_open(const wt_target *t, const wt_scan_options *opt, wt_source 
         rc = wt_http_get(c, url, 0, 0, 0, &resp, &msg);
         free(url);
         if (rc != WT_OK) {
+            /* signed for the wrong region: S3 names the right one; retry once */
+            if (page == 0 && opt && !region_retrying && resp.bucket_region && strcmp(resp.bucket_region, region) != 0 &&
+                valid_region(resp.bucket_region) && (resp.status == 301 || resp.status == 400)) {
+                retry_region = wt_xstrdup(resp.bucket_region);
+                free(msg);
+                wt_http_response_fini(&resp);
+                break;
+            }
             *err = s3_error(bucket, region, resp.status, resp.body, resp.body_len, msg);
             free(msg);
             wt_http_response_fini(&resp);
@@ -369,6 +388,16 @@ int wt_source_s3_open(const wt_target *t, const wt_scan_options *opt, wt_source 
     free(eprefix);
     free(base);
     profile_fini(&prof);
+    if (retry_region) {
+        wt_source_free(s);
+        wt_scan_options o2 = *opt;
+        o2.region = retry_region;
+        region_retrying = true; /* once: a server cannot send us around in circles */
+        rc = wt_source_s3_open(t, &o2, out, err);
+        region_retrying = false;
+        free(retry_region);
+        return rc;
+    }
     if (rc != WT_OK) {
         wt_source_free(s);
         return rc;

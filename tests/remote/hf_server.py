@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -84,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def do_GET(self):
+        if ARGS.delay_ms:
+            time.sleep(ARGS.delay_ms / 1000.0)  # simulated network latency (benchmarks)
         url = urllib.parse.urlsplit(self.path)
         parts = [urllib.parse.unquote(p) for p in url.path.split("/")[1:]]
         query = urllib.parse.parse_qs(url.query)
@@ -221,6 +224,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--page", type=int, default=3)
     ap.add_argument("--log")
+    ap.add_argument("--delay-ms", type=int, default=0)
     ARGS = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True

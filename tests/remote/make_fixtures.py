@@ -105,6 +105,9 @@ def hf(root, big):
     # many files: pagination
     for i in range(10):
         write(os.path.join(m, "many", "main", "dir%d" % (i % 3), "file%02d.txt" % i), b"file %d\n" % i)
+    # many small files (benchmark of per-request latency)
+    for i in range(200):
+        write(os.path.join(m, "lots", "main", "f%03d.json" % i), b'{"i": %d}\n' % i)
     # a server without Range support: one small, one "LFS" (>= 1 MiB) file
     write(os.path.join(m, "norange", "main", "small.bin"), os.urandom(200 * 1024))
     write(os.path.join(m, "norange", "main", "large.bin"), bytes(3 * 1024 * 1024))

@@ -7,6 +7,7 @@
     session token "stub-session-token" in a signed
     x-amz-security-token header; listing pages hold 2 keys and continuation tokens
     contain '+', '/' and '=' to check query canonicalisation.
+  bucket "regional": in eu-west-3; other regions get a 301 naming it (x-amz-bucket-region).
 Usage: s3_stub.py PORT_FILE LOG. Every object is a small pickle calling
 os.system("true") (never loaded). Logs raw request paths and auth failures."""
 import hashlib
@@ -79,6 +80,8 @@ class H(BaseHTTPRequestHandler):
         u = urlsplit(self.path)
         if u.path.startswith("/signed/"):
             return self.signed(u)
+        if u.path.startswith("/regional/"):
+            return self.regional(u)
         if u.path == "/hostile/" and "list-type=2" in u.query:
             items = "".join("<Contents><Key>%s</Key><Size>%d</Size></Contents>" % (su.escape(k), len(EVIL)) for k in KEYS)
             body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>hostile</Name>'
@@ -105,6 +108,32 @@ class H(BaseHTTPRequestHandler):
                     "<IsTruncated>%s</IsTruncated>%s%s</ListBucketResult>" % ("true" if more else "false", items, nxt)).encode()
             return self.reply(200, body)
         self.serve_key(u, SIGNED_KEYS, "/signed/")
+
+    def regional(self, u):
+        """Bucket in eu-west-3: requests signed for another region get S3's 301
+        PermanentRedirect with an x-amz-bucket-region header."""
+        why = sigv4_error("GET", self.path, self.headers)
+        if why:
+            return self.reply(403, ("<Error><Code>%s</Code></Error>" % why).encode())
+        region = self.headers.get("Authorization", "").split("Credential=")[1].split("/")[2]
+        with open(LOG, "a") as f:
+            f.write("REGION %s %s\n" % (region, self.path))
+        if region != "eu-west-3":
+            body = (b"<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be "
+                    b"addressed using the specified endpoint.</Message></Error>")
+            self.send_response(301)
+            self.send_header("x-amz-bucket-region", "eu-west-3")
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if u.path == "/regional/":
+            body = ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>regional</Name>'
+                    "<IsTruncated>false</IsTruncated><Contents><Key>p/0.pkl</Key><Size>%d</Size></Contents>"
+                    "</ListBucketResult>" % len(EVIL)).encode()
+            return self.reply(200, body)
+        self.serve_key(u, ["p/0.pkl"], "/regional/")
 
     def serve_key(self, u, keys, prefix):
         for k in keys:

@@ -30,11 +30,11 @@ _wait_tcp() { # PORT
   echo "nothing listening on port $1" >&2; return 1
 }
 
-start_hf() { # DIR [BIG]
+start_hf() { # DIR [BIG] (HF_DELAY_MS: simulated latency per request)
   local d=$1 big=${2:-1073741824}
   mkdir -p "$d/hf"
   "$PY" "$_here/make_fixtures.py" hf "$d/hf" "$big" || return 1
-  "$PY" "$_here/hf_server.py" --root "$d/hf" --port-file "$d/hf.port" --log "$d/hf.log" --page 3 \
+  "$PY" "$_here/hf_server.py" --root "$d/hf" --port-file "$d/hf.port" --log "$d/hf.log" --page "${HF_PAGE:-3}" --delay-ms "${HF_DELAY_MS:-0}" \
     >"$d/hf.out" 2>&1 </dev/null &
   echo $! >"$d/hf.pid"
   _wait_port "$d/hf.port"

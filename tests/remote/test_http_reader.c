@@ -225,3 +225,40 @@ WT_TEST(http_escape_keeps_unreserved_and_optionally_slashes) {
     free(b);
     free(c);
 }
+
+WT_TEST(http_prefetch_fetches_first_blocks_in_parallel_and_drops_bad_answers) {
+    CHECK(server() > 0);
+    if (!port) return;
+    size_t flen = 0;
+    uint8_t *want = local_file("models/acme/big/main/model.safetensors", &flen);
+    if (!want) { CHECK(want != NULL); return; }
+    char *u0 = wt_xasprintf("http://127.0.0.1:%d/acme/big/resolve/main/model.safetensors", port); /* redirect + 206 */
+    char *u1 = wt_xasprintf("http://127.0.0.1:%d/acme/big/resolve/main/config.json", port);       /* small */
+    char *u2 = wt_xasprintf("http://127.0.0.1:%d/acme/big/resolve/main/absent.bin", port);        /* 404 */
+    char *u3 = wt_xasprintf("http://127.0.0.1:%d/acme/norange/resolve/main/large.bin", port);     /* 200, too big */
+    char *u4 = wt_xasprintf("http://127.0.0.1:%d/acme/norange/resolve/main/small.bin", port);     /* 200, too big */
+    wt_http_prefetch_item it[5] = {
+        {.url = u0, .want = WT_HTTP_BLOCK_SIZE}, {.url = u1, .want = 23}, {.url = u2, .want = 100},
+        {.url = u3, .want = WT_HTTP_BLOCK_SIZE}, {.url = u4, .want = WT_HTTP_BLOCK_SIZE}};
+    wt_http_client *c = wt_http_client_new(NULL);
+    uint64_t before = wt_reader_bytes_read_total();
+    wt_http_prefetch(c, it, 5, 4);
+    CHECK(it[0].data && it[0].len == WT_HTTP_BLOCK_SIZE && memcmp(it[0].data, want, WT_HTTP_BLOCK_SIZE) == 0);
+    CHECK(it[1].data && it[1].len == 23 && memcmp(it[1].data, "{\"model_type\": \"test\"}\n", 23) == 0);
+    CHECK(it[2].data == NULL);
+    CHECK(it[3].data == NULL);
+    CHECK(it[4].data == NULL);
+    /* transfers without Range support stop at the wanted size (+ one chunk) */
+    CHECK(wt_reader_bytes_read_total() - before < 6 * WT_HTTP_BLOCK_SIZE);
+    /* a seeded reader serves block 0 without a request */
+    clear_log();
+    wt_reader *r = wt_http_reader_new_seeded(c, u0, flen, 0, it[0].data, it[0].len);
+    uint8_t buf[4096];
+    CHECK(wt_reader_read_exact(r, 100, buf, sizeof buf) == 0 && memcmp(buf, want + 100, sizeof buf) == 0);
+    CHECK_INT(log_lines("model.safetensors"), 0);
+    wt_reader_unref(r);
+    for (int i = 1; i < 5; i++) free(it[i].data);
+    wt_http_client_unref(c);
+    free(u0); free(u1); free(u2); free(u3); free(u4);
+    free(want);
+}

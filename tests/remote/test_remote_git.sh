@@ -177,5 +177,17 @@ if [ "$rc" = 2 ] && grep -q "default branch" <<<"$err"; then ok "dangling remote
 else fail "dangling remote HEAD (rc=$rc) $err"; fi
 tmp_empty || fail "clone left behind (dangling HEAD)"
 
+# 14. a commit id instead of a branch (/tree/SHA/sub URL, --branch SHA); a missing one
+sha=$(git -C "$T/repos/acme/model.git" rev-parse feature)
+run "http://127.0.0.1:$HP/git/acme/model.git/tree/$sha/nested"
+if scanned_ok && grep -q "evil2.pkl" <<<"$out"; then ok "/tree/COMMIT/sub"; else fail "/tree/COMMIT (rc=$rc) $out $err"; fi
+run "git://127.0.0.1:$GP/acme/model.git" --branch "$(git -C "$T/repos/acme/model.git" rev-parse trunk~1)" --keep-clone "$T/kept-sha"
+if scanned_ok && [ "$(git -C "$T/kept-sha" rev-parse HEAD)" = "$(git -C "$T/repos/acme/model.git" rev-parse trunk~1)" ]; then
+  ok "--branch COMMIT"
+else fail "--branch COMMIT (rc=$rc) $err"; fi
+run "git://127.0.0.1:$GP/acme/model.git" --branch 0123456789abcdef0123456789abcdef01234567
+if [ "$rc" = 2 ] && grep -q "not found" <<<"$err"; then ok "missing commit"; else fail "missing commit (rc=$rc) $err"; fi
+tmp_empty || fail "clone left behind (commits)"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -105,5 +105,24 @@ run --repo_type=huggingface --repo_url=https://huggingface.co/datasets/acme/data
 if scanned_ok && grep -q "evil.pkl" <<<"$out"; then ok "legacy --repo_type=huggingface --repo_url"
 else fail "legacy huggingface flags (rc=$rc) $err"; fi
 
+# 10. a /blob/ URL (one file) and a sub-folder; a missing path
+run "https://huggingface.co/acme/big/blob/main/models/evil.pkl"
+if scanned_ok && grep -q "evil.pkl" <<<"$out" && ! grep -q "benign.pkl" <<<"$out" &&
+  [ "$(grep -c '/resolve/' "$T/hf.log")" = 1 ]; then ok "/blob/ URL scans one file"
+else fail "/blob/ URL (rc=$rc) $out $err"; fi
+run "https://huggingface.co/acme/big/tree/main/models"
+if scanned_ok && grep -q "evil.pkl" <<<"$out" && ! log_has 'resolve/main/config.json'; then ok "/tree/REV/folder"
+else fail "/tree/REV/folder (rc=$rc) $err"; fi
+run "https://huggingface.co/acme/big/tree/main/no/such/path"
+if [ "$rc" = 2 ] && grep -q "not found" <<<"$err"; then ok "missing path"; else fail "missing path (rc=$rc) $err"; fi
+
+# 11. --exclude applies to Hub paths; the same results without the parallel prefetch
+run "hf://acme/big" --exclude 'models/'
+if scanned_ok && ! grep -q "evil.pkl" <<<"$out" && ! log_has 'resolve/main/models/'; then ok "--exclude"
+else fail "--exclude (rc=$rc) $out $err"; fi
+WT_HTTP_PREFETCH=0 run "hf://acme/many"
+files=$(grep '/acme/many/resolve/' "$T/hf.log" | "$PY" -c 'import json,sys; print(len({json.loads(l)["path"] for l in sys.stdin}))')
+if scanned_ok && [ "$files" = 10 ]; then ok "without prefetch"; else fail "without prefetch (rc=$rc files=$files)"; fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

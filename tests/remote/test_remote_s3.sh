@@ -124,5 +124,17 @@ AWS_ACCESS_KEY_ID=AKIDSTUB AWS_SECRET_ACCESS_KEY='stub/Secret+Key=' run s3://sig
 if [ "$rc" = 2 ] && grep -q "InvalidToken" <<<"$err"; then ok "missing session token: exit 2"
 else fail "missing session token (rc=$rc) $err"; fi
 
+# 10. --exclude applies to keys
+AWS_ENDPOINT_URL="$EP" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER run s3://models --exclude '*.pkl'
+if scanned_ok && ! grep -q "evil.pkl" <<<"$out"; then ok "--exclude"; else fail "--exclude (rc=$rc) $out"; fi
+
+# 11. a bucket in another region: S3's 301 names it, the scan re-signs for it
+: >"$T/stub.log"
+AWS_ACCESS_KEY_ID=AKIDSTUB AWS_SECRET_ACCESS_KEY='stub/Secret+Key=' AWS_SESSION_TOKEN=stub-session-token \
+  run s3://regional --endpoint-url "$SP" --region us-east-1
+if scanned_ok && grep -q "p/0.pkl" <<<"$out" && grep -q "REGION us-east-1" "$T/stub.log" &&
+  grep -q "REGION eu-west-3 /regional/p/0.pkl" "$T/stub.log"; then ok "wrong region corrected from x-amz-bucket-region"
+else fail "region redirect (rc=$rc) $err $(cat "$T/stub.log")"; fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
