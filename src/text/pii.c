@@ -614,7 +614,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
                 score = 0.85;
         } else {
             bool ctx;
-            if (last_row && last_row->meta.id == r->meta.id && c[i].ss < last_end)
+            if (last_row && strcmp(last_row->meta.id, r->meta.id) == 0 && c[i].ss < last_end)
                 continue; /* two rows of one rule on the same item */
             if (!validate(r, text, len, &c[i], header_end, &score, &ctx))
                 continue;

@@ -268,3 +268,10 @@ WT_TEST(dense_single_line_buffers_stay_linear)
     }
     free(buf);
 }
+
+WT_TEST(one_item_matched_by_two_rows_counts_once)
+{
+    coll c = scan_part("x\nssn: 536-22-8147\n", "text", NULL);
+    const wt_text_match *m = find(&c, "WT-PII-005");
+    CHECK(m && m->count == 1);
+}
