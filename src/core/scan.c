@@ -174,7 +174,7 @@ static int cmp_entry_name(const void *key, const void *e) {
 
 bool wt_ctx_source_has(wt_ctx *ctx, const char *relpath) {
     wt_source *s = ctx->st->src;
-    if (!s || !relpath) return false;
+    if (!s || !relpath || !s->nentries) return false; /* entries is NULL when empty */
     return bsearch(relpath, s->entries, s->nentries, sizeof *s->entries, cmp_entry_name) != NULL;
 }
 
