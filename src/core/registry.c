@@ -22,6 +22,7 @@
 const wt_analyzer *const wt_registry_analyzers[] = {
     /* containers and the pickle family */
     &wt_zip_analyzer,
+    &wt_zip_tail_analyzer, /* non-exclusive: zips appended to other formats */
     &wt_torch_legacy_analyzer,
     &wt_numpy_analyzer,
     &wt_joblib_analyzer,
@@ -41,6 +42,7 @@ const wt_analyzer *const wt_registry_analyzers[] = {
     &wt_msgpack_analyzer,
     &wt_paddle_analyzer,
     &wt_gbdt_analyzer,
+    &wt_chat_template_analyzer, /* tokenizer_config.json, *.jinja (additive) */
     /* notebooks and text */
     &wt_notebook_analyzer,
     &wt_textfile_analyzer, /* low-score fallback for any text file */

@@ -25,7 +25,9 @@ static int ts_probe(const char *name, const uint8_t *head, size_t headlen, uint6
     const char *m = bang + 1;
     if (!wt_str_endswith_ci(m, ".py"))
         return 0;
-    if (strstr(m, "code/__torch__/") || strncmp(m, "code/", 5) == 0 || strstr(m, "/code/"))
+    /* TorchScript keeps serialized modules under <archive>/code/__torch__/;
+     * any other code/ folder in a zip is ordinary source */
+    if (strncmp(m, "code/__torch__", 14) == 0 || strstr(m, "/code/__torch__"))
         return 90;
     return 0;
 }
@@ -157,6 +159,8 @@ static int ts_analyze(wt_ctx *ctx, wt_reader *r)
             free(ev);
         }
     }
+    wt_text_origin o = {.cell = -1, .kind = "python", .line_base = 1};
+    wt_text_detect(ctx, s, n, &o);
     free(buf);
     return WT_OK;
 }

@@ -87,26 +87,14 @@ static void skip_ws(jp *p)
 static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 /* special bytes inside strings: '"', '\\' and control characters */
-static const uint8_t *str_special(void)
-{
-    static uint8_t t[256];
-    static volatile int init;
-    if (!init) {
-        for (int c = 0; c < 0x20; c++)
-            t[c] = 1;
-        t['"'] = 1;
-        t['\\'] = 1;
-        init = 1;
-    }
-    return t;
-}
+static const uint8_t str_special_tab[256] = {[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1};
 
 static int parse_string(jp *p)
 {
     int k = new_node(p, WT_J_STR);
     if (k < 0)
         return -1;
-    const uint8_t *sp = str_special();
+    const uint8_t *sp = str_special_tab;
     const char *s = p->s;
     size_t i = p->i + 1, len = p->len;
     bool esc = false;
@@ -471,6 +459,9 @@ static const struct {
 size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
 {
     size_t o = 0, i = 0;
+    /* once a search for '>' / "-->" failed from p, it fails from any later
+     * position: remember it, so "<a<a<a..." stays linear */
+    size_t no_gt = len + 1, no_cend = len + 1;
     while (i < len) {
         char c = h[i];
         if (c == '<' && i + 1 < len && (h[i + 1] == '/' || h[i + 1] == '!' || h[i + 1] == '?' ||
@@ -478,14 +469,20 @@ size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
             /* an unterminated tag or comment is text: nothing is hidden */
             size_t e = 0;
             if (i + 4 <= len && memcmp(h + i, "<!--", 4) == 0) {
-                for (size_t k = i + 4; k + 3 <= len; k++)
-                    if (h[k] == '-' && h[k + 1] == '-' && h[k + 2] == '>') {
-                        e = k + 3;
-                        break;
-                    }
-            } else {
+                if (i < no_cend) {
+                    for (size_t k = i + 4; k + 3 <= len; k++)
+                        if (h[k] == '-' && h[k + 1] == '-' && h[k + 2] == '>') {
+                            e = k + 3;
+                            break;
+                        }
+                    if (e == 0)
+                        no_cend = i;
+                }
+            } else if (i < no_gt) {
                 const char *gt = memchr(h + i, '>', len - i);
                 e = gt ? (size_t)(gt - h) + 1 : 0;
+                if (e == 0)
+                    no_gt = i;
             }
             if (e == 0) {
                 out[o] = c;

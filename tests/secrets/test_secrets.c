@@ -5,6 +5,7 @@
  * literal live-looking secret is committed.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,4 +419,39 @@ WT_TEST(evidence_is_masked_with_fingerprint)
     CHECK(strstr(ev, "sha256:") != NULL);
     CHECK(strlen(sha) == 64);
     free(ev);
+}
+
+WT_TEST(every_rule_is_documented)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/rules-secrets.md", wt_t_env("WT_SRC", "."));
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char doc[200000];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = 0;
+    fclose(f);
+    size_t nrows;
+    const wt_hs_row *rows = wt_hsdb_rows(&nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "| %s | %s |", rows[i].meta.id, rows[i].meta.name);
+        if (!strstr(doc, needle))
+            wt_test_fail(__FILE__, __LINE__, "%s (%s) missing from docs/rules-secrets.md", rows[i].meta.id,
+                         rows[i].meta.name);
+    }
+}
+
+WT_TEST(network_webhook_observability_and_api_client_tokens)
+{
+    expect_hit("WT-SECRET-050", "TS_AUTHKEY=", cat3(cat("tskey-auth-", rnd(B62, 12, 80)), "-", rnd(B62, 30, 81)), "", "env", 0);
+    expect_miss("WT-SECRET-050", cat3(cat("TS_AUTHKEY=tskey-auth-", rnd(B62, 12, 80)), "-", rnd(B62, 10, 81)), "env");
+    expect_hit("WT-SECRET-051", "STRIPE_WEBHOOK_SECRET=", cat("whsec_", rnd(B62, 32, 82)), "", "env", 0);
+    expect_miss("WT-SECRET-051", cat("STRIPE_WEBHOOK_SECRET=whsec_", rnd(B62, 20, 82)), "env");
+    expect_hit("WT-SECRET-052", "GRAFANA_TOKEN=", cat3(cat("glsa_", rnd(B62, 32, 83)), "_", rnd(HEX, 8, 84)), "", "env", 0);
+    expect_miss("WT-SECRET-052", cat3(cat("GRAFANA_TOKEN=glsa_", rnd(B62, 31, 83)), "_", rnd(HEX, 8, 84)), "env");
+    expect_hit("WT-SECRET-053", "POSTMAN_API_KEY=", cat3(cat("PMAK-", rnd(HEX, 24, 85)), "-", rnd(HEX, 34, 86)), "", "env", 0);
+    expect_miss("WT-SECRET-053", cat3(cat("POSTMAN_API_KEY=PMAK-", rnd(HEX, 24, 85)), "-", rnd(HEX, 30, 86)), "env");
 }
