@@ -1,8 +1,9 @@
 /*
  * fuzz_scan - the whole pipeline on arbitrary bytes: the input is scanned
- * with wt_scan_memory under several artifact names, so classification (by
- * name and by content), every analyzer, nested containers and the text
- * detectors all see it. Invariants: every finding has a rule id and every
+ * with wt_scan_memory under several artifact names (plus one name-gated
+ * format picked by the input's length), so classification (by name and by
+ * content), every analyzer, nested containers and the text detectors all
+ * see it. Invariants: every finding has a rule id and every
  * byte count stays within what exists.
  */
 #include <stddef.h>
@@ -15,6 +16,12 @@ static const char *const names[] = {
     "x.pkl", "x.pt", "x.zip", "x.ipynb", "requirements.txt", "x.h5",
     "x.onnx", "x.gguf", "x.safetensors", "x.npy", "x.keras",
 };
+/* analyzers gated by name: one of these per input, chosen by its length */
+static const char *const extra[] = {
+    "x.msgpack", "x.tflite", "saved_model.pb", "x.pdmodel", "x.pdiparams", "x.joblib",
+    "pyproject.toml", "poetry.lock", "Pipfile.lock", "environment.yml", "x.py", "config.json",
+    "tokenizer_config.json", "x.tar.gz", "code/__torch__/x.py", "x.bin",
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,10 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.osv_db = "/nonexistent/wt-fuzz-osv.db"; /* no dependency database I/O */
     o.limits.max_pickle_ops = 200000;
     o.limits.time_budget_ms = 5000;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    size_t nnames = sizeof names / sizeof names[0];
+    for (size_t i = 0; i <= nnames; i++) {
+        const char *name = i < nnames ? names[i] : extra[size % (sizeof extra / sizeof extra[0])];
         wt_scan_result *res = NULL;
         char *err = NULL;
-        if (wt_scan_memory(names[i], data, size, &o, &res, &err) == WT_OK) {
+        if (wt_scan_memory(name, data, size, &o, &res, &err) == WT_OK) {
             for (size_t k = 0; k < res->nfindings; k++)
                 if (!res->findings[k] || !res->findings[k]->rule_id)
                     abort();
