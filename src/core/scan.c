@@ -428,10 +428,10 @@ void wt_check_pip_install(wt_ctx *ctx, const char *args, size_t len, const wt_lo
 void wt_text_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o) {
     for (size_t i = 0; i < wt_registry_ntext_detectors; i++) {
         const wt_text_detector *d = wt_registry_text_detectors[i];
-        wt_text_location_reset(); /* a new buffer may reuse a freed one's address */
+        wt_text_location_cache(true); /* fast locations while text cannot change */
         if (d && d->scan) d->scan(ctx, text, len, o);
+        wt_text_location_cache(false);
     }
-    wt_text_location_reset();
 }
 
 /* ---- top-level artifacts ---- */

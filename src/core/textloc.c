@@ -8,16 +8,22 @@
 #include "analyzer.h"
 #include "util.h"
 
-/* Last answer of wt_text_location on this thread; only valid inside one
- * wt_text_detect call (the buffer does not change there), reset on entry. */
+/* Last answer of wt_text_location on this thread. Used only while a
+ * wt_text_detect call is running (its buffer cannot change or be freed
+ * meanwhile) and forgotten when one starts or ends: elsewhere a new buffer
+ * could reuse a freed one's address and length. */
 static _Thread_local struct {
+    int enabled;
     bool valid;
     const char *text;
     size_t len, off, line_start;
     uint32_t line, col;
 } loc_cache;
 
-void wt_text_location_reset(void) { loc_cache.valid = false; }
+void wt_text_location_cache(bool on) {
+    loc_cache.enabled += on ? 1 : -1;
+    loc_cache.valid = false;
+}
 
 wt_location wt_text_location(const char *text, size_t len, size_t off, const wt_text_origin *o) {
     if (o && o->offset_map && o->orig_text) {
@@ -32,7 +38,7 @@ wt_location wt_text_location(const char *text, size_t len, size_t off, const wt_
      * (that was quadratic: 80k hits in a 2 MB file took minutes). */
     uint32_t line = 1, col = 1;
     size_t line_start = 0, from = 0;
-    if (loc_cache.valid && loc_cache.text == text && loc_cache.len == len && off >= loc_cache.line_start) {
+    if (loc_cache.enabled > 0 && loc_cache.valid && loc_cache.text == text && loc_cache.len == len && off >= loc_cache.line_start) {
         line = loc_cache.line;
         line_start = loc_cache.line_start;
         from = off >= loc_cache.off ? loc_cache.off : line_start;
@@ -51,7 +57,7 @@ wt_location wt_text_location(const char *text, size_t len, size_t off, const wt_
     /* column in characters (UTF-8 continuation bytes do not count) */
     for (size_t i = from; i < off; i++)
         if (((unsigned char)text[i] & 0xc0) != 0x80) col++;
-    loc_cache.valid = true;
+    loc_cache.valid = loc_cache.enabled > 0;
     loc_cache.text = text;
     loc_cache.len = len;
     loc_cache.off = off;
