@@ -555,6 +555,41 @@ WT_TEST(frame_inside_unfinished_frame_is_divergence) {
     pa_free(&a);
 }
 
+WT_TEST(frame_past_end_still_decodes_payload) {
+    /* pickle.py's _Unframer runs a short trailing frame; the C unpickler refuses it */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_frame(&a, 4096);
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-005"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(getattribute_bound_method_resolves_attribute) {
+    /* builtins.__getattribute__('eval')('print(1)') */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "__getattribute__");
+    pa_str(&a, "eval");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_str(&a, "print(1)");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "builtins.eval");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(consistent_frames_are_not_reported) {
     pasm a = {0};
     evil_p4(&a, "collections", "OrderedDict", "x");

@@ -883,7 +883,23 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         break;
     case PK_SEM_ENCODE: alt = sem_encode(m, a0, a1); if (!alt) have_alt = false; break;
     case PK_SEM_B64DECODE: alt = sem_b64(m, a0); if (!alt) have_alt = false; break;
-    default: have_alt = false; break;
+    default: {
+        /* X.__getattribute__('n') / X.__getattr__('n') is X.n (a bound method of any
+         * module or object, e.g. builtins.__getattribute__('eval')); on a type it is
+         * unbound: T.__getattribute__(obj, 'n') is obj.n. */
+        const char *dunder = callee->kind == V_REF ? strrchr(callee->text, '.') : NULL;
+        have_alt = false;
+        if (dunder && (size_t)(dunder - callee->text) >= callee->u.mlen &&
+            (strcmp(dunder, ".__getattribute__") == 0 || strcmp(dunder, ".__getattr__") == 0)) {
+            if (str_of(a0)) {
+                char *q = wt_xasprintf("%.*s.%s", (int)(dunder - callee->text), callee->text, str_of(a0));
+                alt = make_ref(m, q, callee->u.mlen, off);
+                free(q);
+            } else if (a0 && a0->kind == V_REF && str_of(a1)) alt = make_attr(m, a0, str_of(a1), off);
+            have_alt = alt != NULL;
+        }
+        break;
+    }
     }
     v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
     if (have_alt && alt) {
@@ -1599,7 +1615,13 @@ static int step(vm *m) {
         if ((p = in_get(m, 8))) {
             uint64_t n = rd_u64(p);
             if (m->in_frame && off < m->frame_end) frame_divergence(m, off, "a new FRAME starts before the current frame ends");
-            if (n > m->end - m->pos) { fail(m, off, "FRAME of %llu bytes runs past the end of the stream", (unsigned long long)n); break; }
+            if (n > m->end - m->pos) {
+                /* the C unpickler stops here, but pickle.py's _Unframer buffers the
+                 * short rest and runs it: keep decoding it linearly */
+                frame_divergence(m, off, "a FRAME runs past the end of the stream");
+                m->in_frame = false;
+                break;
+            }
             m->in_frame = true;
             m->frame_end = m->pos + n;
         }
