@@ -555,6 +555,12 @@ WT_TEST(frame_inside_unfinished_frame_is_divergence) {
     pa_free(&a);
 }
 
+WT_TEST(module_alias_reached_through_allowlisted_module) {
+    /* pandas.core.frame is allowlisted; its `np` attribute is numpy */
+    expect_critical_call("pandas.core.frame", "np.load", "np.load");
+    expect_critical_call("argparse", "_sys.modules.os.system", "_sys.modules");
+}
+
 WT_TEST(frame_past_end_still_decodes_payload) {
     /* pickle.py's _Unframer runs a short trailing frame; the C unpickler refuses it */
     pasm a = {0};
