@@ -325,6 +325,37 @@ case("p65_getattr_dunder_globals.pkl",
 case("p66_webbrowser.pkl", p4(call1(sg("webbrowser", "open"), su("http://127.0.0.1/"))),
      "webbrowser.open", "reference list", "critical")
 
+case("p67_alias_np_load.pkl",
+     p4(call1(sg("pandas.core.frame", "np.load"), su("/tmp/x.npy"))),
+     "np alias through an allowlisted module (pandas.core.frame.np.load)", "alias of a denied module",
+     "high")
+case("p68_alias_torch_load.pkl",
+     p4(call1(sg("torch.nn.modules.module", "torch.load"), su("/tmp/x.pt"))),
+     "torch.load reached through an allowlisted torch.nn module", "CVE-2025-10157 family", "critical")
+case("p69_edp_next_buffer.pkl",
+     proto(5) + sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"\x97" + STOP,
+     "payload then NEXT_BUFFER without buffers (load raises after the call)", MSCAN, "critical")
+case("p70_big_padding.pkl",
+     proto(4) + b"\x8e" + struct.pack("<Q", 12 << 20) + b"\x00" * (12 << 20) + b"0"
+     + sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP,
+     "payload after 12 MiB of BINBYTES8 padding (scanner size caps)", "ModelAudit size limits",
+     "critical")
+n1 = inner
+for _ in range(3):
+    n1 = proto(4) + sg("pickle", "loads") + b"C" + bytes([len(n1)]) + n1 + TUPLE1 + REDUCE + STOP \
+        if len(n1) < 256 else n1
+case("p71_nested_depth3.pkl", n1, "pickle.loads nested three deep", "nested pickles", "critical")
+case("p72_ext4.pkl", proto(2) + b"\x84" + struct.pack("<i", 0x7fff0001) + TRUE + TUPLE1 + REDUCE + STOP,
+     "EXT4 extension-registry call", "fickling", "high")
+case("p73_persid_noise.pkl",
+     proto(2) + b"P0\n" + b"0" + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP,
+     "PERSID before the payload (persistent_load raises in plain pickle)", "modelscan", "critical")
+case("p74_reconstruct_from_type.pkl",
+     p4(sg("torch._tensor", "_rebuild_from_type_v2") + MARK + sg("builtins", "exec") + sg("torch", "Tensor")
+        + su("print(1)") + TUPLE1 + EMPTY_DICT + TUPLE + REDUCE),
+     "allowlisted torch._tensor._rebuild_from_type_v2 calls its first argument", "allowlist abuse",
+     "critical")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
@@ -551,6 +582,69 @@ try:
     m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
     case("o01_external_traversal.onnx", m.SerializeToString(),
          "ONNX external_data path traversal", "CVE-2024-27318", "high", "WT-ONNX")
+except ImportError:
+    pass
+
+for nm, mod, fn, src in (("k05_get_file.keras", "keras.utils", "get_file", "CVE-2025-8747"),
+                         ("k06_enable_unsafe.keras", "keras.config", "enable_unsafe_deserialization",
+                          "CVE-2025-9906")):
+    c = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"module": "keras.layers", "class_name": "Dense", "config": {
+            "units": 2, "activation": {"module": mod, "class_name": "function", "config": fn,
+                                       "registered_name": "function"}}}]}}
+    case(nm, keras_zip(c), "Keras safe_mode bypass through a Keras-internal gadget %s.%s" % (mod, fn),
+         src, "high", "WT-KERAS")
+nested = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
+    {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Bidirectional", "config": {
+        "layer": lam}}}}]}}
+case("k07_nested_lambda.keras", keras_zip(nested), "Lambda hidden in TimeDistributed(Bidirectional(...))",
+     "CVE-2024-3660", "critical", "WT-KERAS")
+try:
+    import h5py
+    h5p = os.path.join(OUT, "k08_lambda.h5")
+    with h5py.File(h5p, "w", track_order=False) as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["backend"] = "tensorflow"
+        hf.attrs["model_config"] = json.dumps(cfg)
+    MANIFEST.append(("k08_lambda.h5", "Keras HDF5 Lambda bytecode", "CVE-2024-3660", "critical",
+                     "WT-KERAS"))
+except ImportError:
+    pass
+case("t01_torchscript_code.pt",
+     torch_zip([("data.pkl", SD), ("constants.pkl", pickle.dumps((), protocol=2)),
+                ("code/__torch__/m.py",
+                 b"class M(Module):\n  def forward(self, x):\n    __import__('os').system('true')\n"
+                 b"    return x\n")] + TENS),
+     "TorchScript code calling os.system", "ModelAudit", "critical", "WT-TORCHSCRIPT")
+for nm, tpl, src in (
+        ("g02_attr_hex.gguf", "{{ ()|attr('\\x5f\\x5fclass\\x5f\\x5f') }}", "SSTI filter bypass (hex escapes)"),
+        ("g03_concat.gguf", "{{ ()|attr('__cla' ~ 'ss__')|attr('__base__') }}", "SSTI string concatenation"),
+        ("g04_join.gguf", "{% set a = ['_','_','class','_','_']|join %}{{ ()|attr(a) }}",
+         "SSTI name built with join"),
+        ("g05_lipsum.gguf", "{{ lipsum.__globals__['os'].popen('true').read() }}", "SSTI lipsum globals"),
+        ("g06_cycler.gguf", "{{ cycler.__init__.__globals__.os.popen('true') }}", "SSTI cycler globals")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+try:
+    import onnx
+    from onnx import helper, TensorProto
+    gr = helper.make_graph([helper.make_node("Evil", ["x"], ["y"], domain="com.attacker")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13),
+                                             helper.make_opsetid("com.attacker", 1)])
+    case("o02_custom_domain.onnx", m.SerializeToString(), "ONNX custom-domain operator (native code)",
+         "modelscan/ModelAudit", "medium", "WT-ONNX")
+    t = helper.make_tensor("w", TensorProto.FLOAT, [1], [0.0])
+    t.ClearField("float_data")
+    t.data_location = TensorProto.EXTERNAL
+    e = t.external_data.add()
+    e.key, e.value = "location", "/etc/passwd"
+    gr = helper.make_graph([helper.make_node("Identity", ["w"], ["y"])], "g", [],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])], [t])
+    m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
+    case("o03_external_absolute.onnx", m.SerializeToString(), "ONNX external_data absolute path",
+         "CVE-2024-27318", "high", "WT-ONNX")
 except ImportError:
     pass
 
