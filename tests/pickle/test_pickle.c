@@ -977,6 +977,34 @@ WT_TEST(memo_and_stack_bounds_stop_decoding) {
     pa_free(&a);
 }
 
+WT_TEST(padding_past_structural_bounds_does_not_hide_payload) {
+    /* CPython has no mark/stack/memo limits: 70k MARKs (or 1.1M pushes, then pops that
+     * underflow the dropped state) must not end the scan before the payload */
+    for (int kind = 0; kind < 3; kind++) {
+        pasm a = {0};
+        pa_proto(&a, 4);
+        if (kind == 0)
+            for (int i = 0; i < 70000; i++) pa_op(&a, '(');
+        else if (kind == 1)
+            for (int i = 0; i < 1100000; i++) pa_op(&a, 'N');
+        else {
+            for (int i = 0; i < 1100000; i++) { pa_op(&a, 'N'); pa_memoize(&a); }
+            pa_op(&a, 'h'); pa_op(&a, 3); /* memo key dropped with the state */
+        }
+        for (int i = 0; kind == 1 && i < 1200000; i++) pa_op(&a, '0');
+        pa_sglobal(&a, "os", "system");
+        pa_str(&a, "true");
+        pa_tuple1(&a);
+        pa_reduce(&a);
+        pa_stop(&a);
+        wt_scan_result *r = wt_t_scan_mem("pad.pkl", a.d, a.n);
+        CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
+        wt_scan_result_free(r);
+        pa_free(&a);
+    }
+}
+
 WT_TEST(opcode_budget_is_a_scan_limit_finding) {
     pasm a = {0};
     pa_proto(&a, 4);

@@ -113,6 +113,7 @@ typedef struct vm {
     bool ext_reported, build_reported;
     /* status */
     bool failed, limited;
+    bool degraded; /* a structural budget dropped the symbolic state: keep reading opcodes */
     int proto;
     wt_buf line;
 } vm;
@@ -179,6 +180,11 @@ static void limit(vm *m, const char *what, uint64_t value, uint64_t lim) {
     m->limited = true;
     if (m->ctx) wt_emit_limit(m->ctx, what, value, lim);
 }
+
+/* Stack underflow, missing MARK or memo key: fatal for CPython (and so for the VM),
+ * but after degrade() the VM's state is lossy and such errors are its own: the
+ * opcode is skipped and decoding goes on. */
+#define fail_soft(m, ...) do { if (!(m)->degraded) fail((m), __VA_ARGS__); } while (0)
 
 /* ---------------- input ---------------- */
 
@@ -446,10 +452,37 @@ static char *render_str(const pv *v) {
 
 /* ---------------- stack, marks, memo ---------------- */
 
+static void drop_to(vm *m, uint32_t k);
+static void memo_clear(vm *m);
+
+/* CPython has no stack, mark or memo limits: padding past ours must not hide what
+ * follows. Drop the symbolic state (once reported) and keep decoding opcodes; imports
+ * and calls after this point are still resolved. Without a ctx (content probes) a
+ * budget ends decoding as before. */
+enum { DG_STACK = 1, DG_MEMO = 2 };
+static bool degrade(vm *m, const char *what, uint64_t value, uint64_t lim, int drop) {
+    if (!m->ctx || m->run->strict) {
+        limit(m, what, value, lim);
+        return false;
+    }
+    if (!m->degraded) {
+        wt_location loc = wt_loc_offset(rep_off(m, m->pos));
+        wt_emit(m->ctx, "WT-SCAN-002", WT_SEV_NONE, &loc, NULL,
+                "Scan budget exceeded (%s: %llu, limit %llu): symbolic state dropped, the rest of the stream was "
+                "still decoded", what, (unsigned long long)value, (unsigned long long)lim);
+        m->degraded = true;
+    }
+    if (drop & DG_STACK) {
+        drop_to(m, 0);
+        m->mp = 0;
+    }
+    if (drop & DG_MEMO) memo_clear(m); /* never while an opcode holds a memo value */
+    return true;
+}
+
 static bool push(vm *m, pv *v) {
     if (!v) return false;
-    if (m->sp >= m->run->bounds.max_stack) {
-        limit(m, "pickle stack depth", m->sp, m->run->bounds.max_stack);
+    if (m->sp >= m->run->bounds.max_stack && !degrade(m, "pickle stack depth", m->sp, m->run->bounds.max_stack, DG_STACK)) {
         v_unref(m, v);
         return false;
     }
@@ -465,7 +498,7 @@ static uint32_t fence(const vm *m) { return m->mp ? m->marks[m->mp - 1] : 0; }
 
 static pv *pop(vm *m, uint64_t off) {
     if (m->sp <= fence(m)) {
-        fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
+        fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
     return m->stack[--m->sp];
@@ -473,17 +506,15 @@ static pv *pop(vm *m, uint64_t off) {
 
 static pv *top(vm *m, uint64_t off) {
     if (m->sp <= fence(m)) {
-        fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
+        fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
     return m->stack[m->sp - 1];
 }
 
 static bool push_mark(vm *m) {
-    if (m->mp >= m->run->bounds.max_marks) {
-        limit(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks);
+    if (m->mp >= m->run->bounds.max_marks && !degrade(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks, DG_STACK))
         return false;
-    }
     if (m->mp == m->mcap) {
         m->mcap = m->mcap ? m->mcap * 2 : 64;
         m->marks = wt_xrealloc(m->marks, m->mcap * sizeof *m->marks);
@@ -495,7 +526,7 @@ static bool push_mark(vm *m) {
 /* Pop to the last mark: returns the index of the first item, -1 on error. */
 static long pop_mark(vm *m, uint64_t off) {
     if (!m->mp) {
-        fail(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
+        fail_soft(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
         return -1;
     }
     return (long)m->marks[--m->mp];
@@ -527,6 +558,15 @@ static memo_slot *memo_find(vm *m, uint64_t key) {
     }
 }
 
+static void memo_clear(vm *m) {
+    for (uint32_t i = 0; i < m->mhcap; i++)
+        if (m->memo[i].key1) {
+            v_unref(m, m->memo[i].v);
+            m->memo[i].key1 = 0;
+        }
+    m->mcount = 0;
+}
+
 static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
     if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
     memo_slot *s = memo_find(m, key);
@@ -535,10 +575,8 @@ static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
         s->v = v_ref(v);
         return true;
     }
-    if (m->mcount >= m->run->bounds.max_memo) {
-        limit(m, "pickle memo entries", m->mcount, m->run->bounds.max_memo);
+    if (m->mcount >= m->run->bounds.max_memo && !degrade(m, "pickle memo entries", m->mcount, m->run->bounds.max_memo, DG_MEMO))
         return false;
-    }
     if ((m->mcount + 1) * 2 > m->mhcap) {
         uint32_t ncap = m->mhcap ? m->mhcap * 2 : 256;
         memo_slot *old = m->memo;
@@ -1447,7 +1485,7 @@ static int step(vm *m) {
         break;
     case 0x85: case 0x86: case 0x87: {
         uint32_t n = (uint32_t)(op - 0x84);
-        if (m->sp < fence(m) + n) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (m->sp < fence(m) + n) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         if ((v = v_new(m, V_TUPLE))) { move_items(m, v, m->sp - n); push(m, v); }
         break;
     }
@@ -1459,7 +1497,7 @@ static int step(vm *m) {
         break;
     case 'e': case 0x90:
         if ((k = pop_mark(m, off)) < 0) break;
-        if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (k == 0) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         v = m->stack[k - 1];
         if (v->kind == (op == 'e' ? V_LIST : V_SET)) move_items(m, v, (uint32_t)k);
         else {
@@ -1468,7 +1506,7 @@ static int step(vm *m) {
         }
         break;
     case 's':
-        if (m->sp < fence(m) + 3) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (m->sp < fence(m) + 3) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         v = m->stack[m->sp - 3];
         if (v->kind == V_DICT) {
             w = m->stack[--m->sp];
@@ -1481,7 +1519,7 @@ static int step(vm *m) {
         break;
     case 'u':
         if ((k = pop_mark(m, off)) < 0) break;
-        if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (k == 0) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         if ((m->sp - (uint32_t)k) & 1) { fail(m, off, "odd number of items for SETITEMS"); break; }
         v = m->stack[k - 1];
         if (v->kind == V_DICT) {
@@ -1499,7 +1537,7 @@ static int step(vm *m) {
             int64_t x; bool big;
             if (full > 32 || !parse_int_text(m->line.data ? m->line.data : "", m->line.len, &x, &big) || big || x < 0) { fail(m, off, "invalid GET argument"); break; }
             memo_slot *s = memo_find(m, (uint64_t)x);
-            if (!s) { fail(m, off, "memo key %lld not found at offset %llu", (long long)x, (unsigned long long)off); break; }
+            if (!s) { fail_soft(m, off, "memo key %lld not found at offset %llu", (long long)x, (unsigned long long)off); break; }
             push(m, v_ref(s->v));
         }
         break;
@@ -1507,7 +1545,7 @@ static int step(vm *m) {
         if ((p = in_get(m, op == 'h' ? 1 : 4))) {
             uint64_t key = op == 'h' ? p[0] : rd_u32(p);
             memo_slot *s = memo_find(m, key);
-            if (!s) { fail(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off); break; }
+            if (!s) { fail_soft(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off); break; }
             push(m, v_ref(s->v));
         }
         break;
@@ -1543,7 +1581,7 @@ static int step(vm *m) {
     }
     case 'o':
         if ((k = pop_mark(m, off)) < 0) break;
-        if (m->sp <= (uint32_t)k) { fail(m, off, "OBJ with no class at offset %llu", (unsigned long long)off); break; }
+        if (m->sp <= (uint32_t)k) { fail_soft(m, off, "OBJ with no class at offset %llu", (unsigned long long)off); break; }
         {
             pv *cls = m->stack[k];
             if (!(v = v_new(m, V_TUPLE))) break;
@@ -1704,6 +1742,12 @@ void pk_vm_run(pk_run *run) {
         if ((run->ops & 0xFFFF) == 0xFFFF && m.ctx && wt_ctx_expired(m.ctx)) {
             m.limited = true; /* the core reports the time budget */
             break;
+        }
+        if (m.live > run->bounds.max_values - run->bounds.max_values / 8 && m.ctx && !run->strict) {
+            degrade(&m, "pickle symbolic values", m.live, run->bounds.max_values, DG_STACK | DG_MEMO);
+            /* values kept alive by cycles: nothing left to drop */
+            if (m.live > run->bounds.max_values - run->bounds.max_values / 4)
+                limit(&m, "pickle symbolic values", m.live, run->bounds.max_values);
         }
         uint64_t off = m.pos;
         if (off >= m.end) {
