@@ -356,6 +356,15 @@ case("p74_reconstruct_from_type.pkl",
      "allowlisted torch._tensor._rebuild_from_type_v2 calls its first argument", "allowlist abuse",
      "critical")
 
+PAY = sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
+case("p75_mark_padding.pkl", proto(4) + MARK * 70000 + PAY,
+     "70k MARKs before the payload (scanner mark-stack budget)", "budget exhaustion", "critical")
+case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1200000 + PAY,
+     "1.1M pushes then underflowing pops before the payload (stack budget)", "budget exhaustion",
+     "critical")
+case("p77_memo_padding.pkl", proto(4) + (NONE + MEMOIZE) * 1100000 + binget(3) + b"0" + PAY,
+     "1.1M memo entries before the payload (memo budget)", "budget exhaustion", "critical")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
