@@ -4,19 +4,28 @@
  *                                 ../shared/data/osv/PyPI.zip)
  * Prints: index build time from the snapshot, advisory lookups (+ match of
  * a pinned version) per second, and the time to open the index and check
- * a 200-line requirements file through a full scan (target: well under
- * 100 ms). Figures only.
+ * a 200-line requirements file (target: well under 100 ms), both for the
+ * dependency module alone and through a full scan. Figures only.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
+#include "deps/deps.h"
 #include "deps/deps_check.h"
 #include "deps/osv.h"
 #include "watchtower/watchtower.h"
+
+/* CPU time: the figures stay meaningful on a busy machine */
+static uint64_t cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
 
 static const char *const pkgs[][2] = {
     {"tensorflow", "2.4.0"}, {"pillow", "8.0.0"}, {"pyyaml", "5.3"},    {"jinja2", "2.10"},   {"requests", "2.19.0"},
@@ -40,15 +49,15 @@ int main(int argc, char **argv) {
     }
     struct stat sb;
     stat(db, &sb);
-    printf("index build:      %.3f s  (%zu advisories, %zu packages, index %.1f MB)\n", st.seconds, st.records,
+    printf("index build:      %.3f s wall  (%zu advisories, %zu packages, index %.1f MB)\n", st.seconds, st.records,
            st.packages, (double)sb.st_size / 1e6);
 
     /* lookups per second: lookup + parse + match of a pinned version */
     wt_osv_db *o = wt_osv_open(db, &err);
     if (!o) { fprintf(stderr, "bench_deps: %s\n", err); return 2; }
     size_t npk = sizeof pkgs / sizeof pkgs[0], iters = 0, matches = 0;
-    uint64_t t0 = wt_now_ns();
-    while (wt_now_ns() - t0 < 1000000000ull) {
+    uint64_t t0 = cpu_ns();
+    while (cpu_ns() - t0 < 1000000000ull) {
         for (size_t i = 0; i < npk; i++) {
             wt_osv_pkg *p = NULL;
             wt_osv_lookup(o, pkgs[i][0], &p, &err);
@@ -63,8 +72,8 @@ int main(int argc, char **argv) {
             iters++;
         }
     }
-    double secs = (double)(wt_now_ns() - t0) / 1e9;
-    printf("lookups:          %.0f /s  (lookup + match of a pinned version; mix of %zu packages incl. tensorflow; "
+    double secs = (double)(cpu_ns() - t0) / 1e9;
+    printf("lookups:          %.0f /s of CPU  (lookup + match of a pinned version; mix of %zu packages incl. tensorflow; "
            "%zu advisory matches)\n",
            (double)iters / secs, npk, matches);
     wt_osv_close(o);
@@ -80,6 +89,45 @@ int main(int argc, char **argv) {
         else fprintf(f, "package-%d==1.%d.0  # pinned\n", i, i);
     }
     fclose(f);
+    /* the dependency module alone: open the index, parse the file, look up
+     * and match every requirement */
+    {
+        FILE *rf = fopen(req, "rb");
+        char *text = wt_xmalloc(1 << 20);
+        size_t tl = fread(text, 1, (1 << 20) - 1, rf);
+        text[tl] = 0;
+        fclose(rf);
+        double dbest = 1e9;
+        size_t nm = 0;
+        for (int run = 0; run < 5; run++) {
+            uint64_t s0 = cpu_ns();
+            wt_osv_db *od = wt_osv_open(db, &err);
+            wt_marker_env env;
+            wt_marker_env_init(&env, NULL, NULL);
+            wt_vec deps = {0}, issues = {0};
+            wt_requirements_parse(text, tl, "requirements.txt", NULL, &env, &deps, &issues);
+            nm = 0;
+            for (size_t i = 0; i < deps.len; i++) {
+                wt_dep *d = deps.items[i];
+                wt_osv_pkg *p = NULL;
+                wt_osv_lookup(od, d->norm, &p, &err);
+                wt_dep_result r;
+                wt_dep_match_pkg(p, d, &r);
+                nm += r.ndistinct;
+                wt_dep_result_fini(&r);
+                wt_osv_pkg_free(p);
+            }
+            wt_dep_list_free(&deps);
+            wt_vec_free(&issues, wt_dep_issue_free);
+            wt_osv_close(od);
+            double ms = (double)(cpu_ns() - s0) / 1e6;
+            if (ms < dbest) dbest = ms;
+        }
+        printf("200-line deps:    %.1f ms CPU best of 5 (open index + parse + look up and match 200 requirements; %zu "
+               "advisories)\n",
+               dbest, nm);
+        free(text);
+    }
     double best = 1e9, worst = 0;
     size_t nf = 0;
     for (int run = 0; run < 5; run++) {
@@ -97,7 +145,9 @@ int main(int argc, char **argv) {
         nf = r->nfindings;
         wt_scan_result_free(r);
     }
-    printf("200-line check:   %.1f ms best, %.1f ms worst of 5 (open index + parse + %zu findings)\n", best, worst, nf);
+    printf("200-line scan:    %.1f ms best, %.1f ms worst of 5, wall (full wt_scan of the folder: scan setup, every "
+           "analyzer and detector, %zu findings)\n",
+           best, worst, nf);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) { /* best effort */ }

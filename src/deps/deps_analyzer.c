@@ -1,7 +1,10 @@
 /*
  * deps_analyzer.c - dependency files against OSV: a non-exclusive analyzer
- * for requirement, manifest and lock files and shell scripts, plus the
+ * for requirement, manifest and lock files, plus the
  * `pip install` hook used by the notebook analyzer.
+ *
+ * Shell scripts, Dockerfiles and notebooks reach the `pip install` hook
+ * through the code detector and the notebook analyzer.
  *
  * One finding per (package, requirement line), aggregating its advisories;
  * severity = the highest advisory severity (possible matches count as
@@ -244,6 +247,54 @@ static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n,
     return best ? wt_ver_parse_cstr(wt_ver_str(best)) : NULL;
 }
 
+/* Whether id appears in a comma-separated alias list. */
+static bool in_csv(const char *csv, const char *id) {
+    size_t n = strlen(id);
+    for (const char *p = csv; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        if (l == n && !strncmp(p, id, n)) return true;
+        p = c ? c + 1 : NULL;
+    }
+    return false;
+}
+
+/* Same vulnerability under two ids (a PYSEC and a GHSA record for one
+ * CVE): either names the other, or they share an alias. */
+static bool same_vuln(const wt_osv_adv *a, const wt_osv_adv *b) {
+    if (in_csv(a->aliases, b->id) || in_csv(b->aliases, a->id)) return true;
+    for (const char *p = a->aliases; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        char tmp[128];
+        if (l && l < sizeof tmp) {
+            memcpy(tmp, p, l);
+            tmp[l] = 0;
+            if (in_csv(b->aliases, tmp)) return true;
+        }
+        p = c ? c + 1 : NULL;
+    }
+    return false;
+}
+
+static void mark_duplicates(wt_dep_result *r) {
+    r->ndistinct = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        r->m[i].dup_of = -1;
+        for (size_t j = 0; j < i; j++) {
+            if (r->m[j].dup_of >= 0 || !same_vuln(r->m[i].adv, r->m[j].adv)) continue;
+            r->m[i].dup_of = (int)j;
+            /* the group keeps the worst status and severity */
+            if (r->m[i].status > r->m[j].status) r->m[j].status = r->m[i].status;
+            if (r->m[i].severity > r->m[j].severity) r->m[j].severity = r->m[i].severity;
+            if (!r->m[j].fixed || (r->m[i].fixed && wt_ver_cmp(r->m[i].fixed, r->m[j].fixed) > 0))
+                r->m[j].fixed = r->m[i].fixed;
+            break;
+        }
+        if (r->m[i].dup_of < 0) r->ndistinct++;
+    }
+}
+
 int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
     memset(out, 0, sizeof *out);
     if (!p || !p->nadvs) return 0;
@@ -253,9 +304,11 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         out->pinned = true;
         out->version = pin;
         char *key = wt_ver_key(pin);
+        /* a local build (1.13.0+cu117) is the listed release's code */
+        char *pubkey = wt_ver_public_key(pin);
         for (size_t i = 0; i < p->nadvs; i++) {
             const wt_osv_adv *a = &p->advs[i];
-            if (!wt_osv_affects(a, pin, key)) continue;
+            if (!wt_osv_affects(a, pin, key) && !(pubkey && wt_osv_affects(a, pin, pubkey))) continue;
             wt_dep_match *m = &out->m[out->n++];
             m->adv = a;
             m->status = WT_MATCH_AFFECTED;
@@ -263,6 +316,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->fixed = wt_osv_fixed_above(a, pin);
         }
         free(key);
+        free(pubkey);
     } else {
         /* the versions the specifier allows, among those the data knows */
         const wt_ver **allowed = wt_xcalloc(p->nuniverse + 1, sizeof(wt_ver *));
@@ -315,6 +369,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         free(keys);
         free(allowed);
     }
+    mark_duplicates(out);
     for (size_t i = 0; i < out->n; i++) {
         if (out->m[i].severity > out->severity) out->severity = out->m[i].severity;
         if (out->m[i].adv->malicious && out->m[i].status == WT_MATCH_AFFECTED) out->malicious = true;
@@ -347,9 +402,35 @@ static wt_location dep_loc(const wt_dep *d, const wt_location *base) {
     return wt_loc_line(d->line, 1);
 }
 
+/* URL userinfo ("user:token@" after the scheme) becomes "***@": findings never carry
+ * credentials from index or VCS URLs. Caller frees. */
+static char *redact(const char *s) {
+    if (!s) return NULL;
+    wt_buf b;
+    wt_buf_init(&b);
+    const char *p = s;
+    for (;;) {
+        const char *sch = strstr(p, "://");
+        if (!sch) break;
+        const char *host = sch + 3;
+        size_t n = strcspn(host, "/@ \t#?");
+        wt_buf_append(&b, p, (size_t)(host - p));
+        if (host[n] == '@') {
+            wt_buf_puts(&b, "***");
+            p = host + n;
+        } else {
+            p = host;
+        }
+    }
+    wt_buf_puts(&b, p);
+    return wt_buf_steal(&b);
+}
+
 static json_t *base_props(const wt_dep *d) {
     json_t *o = json_object();
-    json_object_set_new(o, "package", json_string(d->name ? d->name : ""));
+    char *name = redact(d->name ? d->name : "");
+    json_object_set_new(o, "package", json_string(name));
+    free(name);
     json_object_set_new(o, "normalized_name", json_string(d->norm ? d->norm : ""));
     if (d->version) json_object_set_new(o, "version", json_string(d->version));
     else {
@@ -398,22 +479,59 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
     wt_buf_init(&ids);
     size_t shown = 0;
     for (size_t i = 0; i < r.n; i++) {
+        if (r.m[i].dup_of >= 0) continue;
         const wt_osv_adv *a = r.m[i].adv;
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(a->id));
-        json_object_set_new(o, "aliases", split_json(a->aliases));
+        json_t *aliases = split_json(a->aliases);
+        json_t *cwe = split_json(a->cwe);
+        double gs = a->cvss_vector ? a->cvss_score : -1;
+        const char *gv = a->cvss_vector;
+        for (size_t k = i + 1; k < r.n; k++) {
+            if (r.m[k].dup_of != (int)i) continue;
+            /* fold the duplicate record in: its id, aliases and CWEs */
+            const wt_osv_adv *b = r.m[k].adv;
+            json_t *more[] = {json_string(b->id), split_json(b->aliases)};
+            json_array_append_new(more[1], more[0]);
+            size_t q;
+            json_t *e;
+            json_array_foreach(more[1], q, e) {
+                bool have = !strcmp(json_string_value(e), a->id);
+                size_t z;
+                json_t *x;
+                json_array_foreach(aliases, z, x) if (json_equal(x, e)) have = true;
+                if (!have) json_array_append(aliases, e);
+            }
+            json_decref(more[1]);
+            json_t *bc = split_json(b->cwe);
+            json_array_foreach(bc, q, e) {
+                bool have = false;
+                size_t z;
+                json_t *x;
+                json_array_foreach(cwe, z, x) if (json_equal(x, e)) have = true;
+                if (!have) json_array_append(cwe, e);
+            }
+            json_decref(bc);
+            if (b->cvss_vector && b->cvss_score > gs) {
+                gs = b->cvss_score;
+                gv = b->cvss_vector;
+            }
+        }
+        json_object_set_new(o, "aliases", aliases);
         json_object_set_new(o, "summary", json_string(a->summary));
-        json_object_set_new(o, "severity", json_string(wt_severity_name(a->malicious ? WT_SEV_CRITICAL : a->severity)));
+        json_object_set_new(o, "severity", json_string(wt_severity_name(r.m[i].status == WT_MATCH_AFFECTED
+                                                                            ? r.m[i].severity
+                                                                            : (a->malicious ? WT_SEV_CRITICAL : a->severity))));
         json_object_set_new(o, "status", json_string(r.m[i].status == WT_MATCH_AFFECTED ? "affected" : "possibly-affected"));
-        json_object_set_new(o, "cvss_score", a->cvss_score >= 0 ? json_real(a->cvss_score) : json_null());
-        json_object_set_new(o, "cvss_vector", a->cvss_vector ? json_string(a->cvss_vector) : json_null());
+        json_object_set_new(o, "cvss_score", gv ? json_real(gs) : json_null());
+        json_object_set_new(o, "cvss_vector", gv ? json_string(gv) : json_null());
         json_object_set_new(o, "fixed", r.m[i].fixed ? json_string(wt_ver_str(r.m[i].fixed)) : json_null());
-        json_object_set_new(o, "cwe", split_json(a->cwe));
+        json_object_set_new(o, "cwe", cwe);
         json_object_set_new(o, "malicious", json_boolean(a->malicious));
         json_array_append_new(advs, o);
-        if (a->cvss_score > best_score && a->cvss_vector) {
-            best_score = a->cvss_score;
-            best_vector = a->cvss_vector;
+        if (gv && gs > best_score) {
+            best_score = gs;
+            best_vector = gv;
         }
         if (shown < MAX_IDS_IN_MESSAGE) {
             if (shown) wt_buf_puts(&ids, ", ");
@@ -427,9 +545,9 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
             shown++;
         }
     }
-    if (r.n > shown) wt_buf_printf(&ids, ", +%zu more", r.n - shown);
+    if (r.ndistinct > shown) wt_buf_printf(&ids, ", +%zu more", r.ndistinct - shown);
     json_object_set_new(props, "advisories", advs);
-    json_object_set_new(props, "advisory_count", json_integer((json_int_t)r.n));
+    json_object_set_new(props, "advisory_count", json_integer((json_int_t)r.ndistinct));
     json_object_set_new(props, "status", json_string(any_affected ? "affected" : "possibly-affected"));
     json_object_set_new(props, "checked_version", r.version ? json_string(wt_ver_str(r.version)) : json_null());
     json_object_set_new(props, "fixed_version", r.fixed_overall ? json_string(wt_ver_str(r.fixed_overall)) : json_null());
@@ -448,13 +566,13 @@ static void emit_vulns(wt_ctx *ctx, const wt_dep *d, const wt_location *base, co
         f = wt_emit(ctx, rule, WT_SEV_CRITICAL, &loc, d->raw, "%s is a known malicious package (%s)%s", label, ids.data,
                     where(d, wbuf, sizeof wbuf));
     else if (any_affected)
-        f = wt_emit(ctx, rule, r.severity, &loc, d->raw, "%s: %zu known vulnerabilit%s (%s)%s%s", label, r.n,
-                    r.n == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
+        f = wt_emit(ctx, rule, r.severity, &loc, d->raw, "%s: %zu known vulnerabilit%s (%s)%s%s", label, r.ndistinct,
+                    r.ndistinct == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
     else
         f = wt_emit(ctx, rule, r.severity, &loc, d->raw,
                     "%s allows versions with %zu known vulnerabilit%s (%s); the newest allowed version is not "
                     "affected%s%s",
-                    label, r.n, r.n == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
+                    label, r.ndistinct, r.ndistinct == 1 ? "y" : "ies", ids.data, fix, where(d, wbuf, sizeof wbuf));
     if (f) {
         if (f->props) json_decref(f->props);
         f->props = props;
@@ -481,9 +599,13 @@ static void check_dep(wt_ctx *ctx, db_handle *h, const wt_dep *d, const wt_locat
     char wbuf[300];
     wt_location loc = dep_loc(d, base);
     if (d->unauditable) {
-        attach(wt_emit(ctx, RULE_UNAUDITABLE, WT_SEV_NONE, &loc, d->raw, "%s%s: %s, its version cannot be checked%s",
-                       d->editable ? "editable " : "", d->name, d->unauditable, where(d, wbuf, sizeof wbuf)),
+        char *raw = redact(d->raw), *name = redact(d->name), *why = redact(d->unauditable);
+        attach(wt_emit(ctx, RULE_UNAUDITABLE, WT_SEV_NONE, &loc, raw, "%s%s: %s, its version cannot be checked%s",
+                       d->editable ? "editable " : "", name, why, where(d, wbuf, sizeof wbuf)),
                base_props(d));
+        free(raw);
+        free(name);
+        free(why);
         return;
     }
     const char *pop = wt_deps_typosquat_of(d->norm);
@@ -517,8 +639,16 @@ static void check_dep(wt_ctx *ctx, db_handle *h, const wt_dep *d, const wt_locat
     }
 }
 
+#define MAX_ISSUES_REPORTED 20
+
 static void report_issues(wt_ctx *ctx, wt_vec *issues, const wt_location *base) {
     for (size_t i = 0; i < issues->len; i++) {
+        if (i == MAX_ISSUES_REPORTED) {
+            wt_location loc = base ? *base : wt_loc_line(0, 0);
+            wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%zu more unreadable dependency entries not listed",
+                    issues->len - i);
+            break;
+        }
         wt_dep_issue *is = issues->items[i];
         uint32_t line = is->file ? is->via_line : is->line;
         wt_location loc = base ? *base : wt_loc_line(line, line ? 1 : 0);
@@ -527,9 +657,11 @@ static void report_issues(wt_ctx *ctx, wt_vec *issues, const wt_location *base) 
             json_object_set_new(props, "file", json_string(is->file));
             json_object_set_new(props, "line", json_integer(is->line));
         }
-        attach(wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%s%s%s", is->message, is->file ? " in " : "",
+        char *msg = redact(is->message);
+        attach(wt_emit(ctx, RULE_MALFORMED, WT_SEV_NONE, &loc, NULL, "%s%s%s", msg, is->file ? " in " : "",
                        is->file ? is->file : ""),
                props);
+        free(msg);
     }
 }
 
@@ -594,7 +726,7 @@ static bool project_has_lock(wt_ctx *ctx) {
 
 typedef enum {
     F_NONE = 0, F_REQUIREMENTS, F_PYPROJECT, F_POETRY_LOCK, F_PIPFILE, F_PIPFILE_LOCK, F_UV_LOCK, F_PYLOCK,
-    F_SETUP_CFG, F_CONDA, F_SHELL,
+    F_SETUP_CFG, F_CONDA,
 } file_kind;
 
 static bool in_requirements_dir(const char *name) {
@@ -622,74 +754,13 @@ static file_kind kind_of(const char *name) {
     bool txt = wt_str_endswith_ci(b, ".txt"), in = wt_str_endswith_ci(b, ".in");
     if ((txt || in) && (strcasestr(b, "requirements") || !strncasecmp(b, "constraints", 11) || in_requirements_dir(name)))
         return F_REQUIREMENTS;
-    if (wt_str_endswith_ci(b, ".sh") || wt_str_endswith_ci(b, ".bash") || !strcmp(b, "Dockerfile") ||
-        wt_str_endswith_ci(b, ".dockerfile") || !strncmp(b, "Dockerfile.", 11))
-        return F_SHELL;
     return F_NONE;
 }
 
-bool wt_deps_is_dep_file(const char *name) {
-    file_kind k = kind_of(name);
-    return k != F_NONE && k != F_SHELL;
-}
+bool wt_deps_is_dep_file(const char *name) { return kind_of(name) != F_NONE; }
 
 static int deps_probe(const char *name, const uint8_t *head, size_t headlen, uint64_t size) {
-    file_kind k = kind_of(name);
-    if (k == F_NONE) return 0;
-    if (k == F_SHELL) {
-        /* only scripts that install packages */
-        for (size_t i = 0; i + 3 <= headlen; i++)
-            if (head[i] == 'p' && head[i + 1] == 'i' && head[i + 2] == 'p') return 60;
-        return size > headlen ? 30 : 0;
-    }
-    return 90;
-}
-
-/* Find `pip install` commands in shell text; call fn with the arguments. */
-static void shell_pip_lines(wt_ctx *ctx, const char *t, size_t n) {
-    size_t i = 0;
-    uint32_t line = 0;
-    while (i < n) {
-        if (wt_ctx_expired(ctx)) return;
-        size_t e = i;
-        while (e < n && t[e] != '\n') e++;
-        line++;
-        /* logical line: join backslash continuations */
-        uint32_t first = line;
-        size_t le = e;
-        for (;;) {
-            size_t q = le;
-            if (q > i && t[q - 1] == '\r') q--;
-            if (q > i && t[q - 1] == '\\' && le < n) {
-                le++;
-                while (le < n && t[le] != '\n') le++;
-                line++;
-                continue;
-            }
-            break;
-        }
-        const char *s = t + i;
-        size_t len = le - i;
-        const char *m = NULL;
-        for (size_t k = 0; k + 11 <= len; k++) {
-            if (memcmp(s + k, "pip", 3) != 0) continue;
-            size_t j = k + 3;
-            while (j < len && (isdigit((unsigned char)s[j]) || s[j] == '.')) j++;
-            while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
-            if (j + 7 <= len && !memcmp(s + j, "install", 7) && (j + 7 == len || isspace((unsigned char)s[j + 7]))) {
-                bool word_start = k == 0 || !(isalnum((unsigned char)s[k - 1]) || s[k - 1] == '_');
-                if (word_start) {
-                    m = s + j + 7;
-                    break;
-                }
-            }
-        }
-        if (m) {
-            wt_location loc = wt_loc_line(first, (uint32_t)(m - s) + 1);
-            wt_deps_pip_install(ctx, m, (size_t)(s + len - m), &loc);
-        }
-        i = le + 1;
-    }
+    return kind_of(name) == F_NONE ? 0 : 90;
 }
 
 static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
@@ -707,10 +778,8 @@ static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
     memcpy(t, view, (size_t)size);
     t[size] = 0;
     size_t n = (size_t)size;
-    if (k != F_SHELL) {
-        wt_ctx_set_class(ctx, WT_CLASS_NBREQ);
-        wt_ctx_set_kind(ctx, k == F_REQUIREMENTS ? "requirements" : k == F_CONDA ? "conda-environment" : "python-manifest");
-    }
+    wt_ctx_set_class(ctx, WT_CLASS_NBREQ);
+    wt_ctx_set_kind(ctx, k == F_REQUIREMENTS ? "requirements" : k == F_CONDA ? "conda-environment" : "python-manifest");
     const wt_scan_options *opt = wt_ctx_options(ctx);
     wt_marker_env env;
     wt_marker_env_init(&env, opt ? opt->python_version : NULL, opt ? opt->sys_platform : NULL);
@@ -732,7 +801,6 @@ static int deps_analyze(wt_ctx *ctx, wt_reader *r) {
     case F_PYLOCK: rc = wt_pylock_parse(t, n, &env, &deps, &issues); break;
     case F_SETUP_CFG: rc = wt_setup_cfg_parse(t, n, &env, &deps, &issues); break;
     case F_CONDA: rc = wt_conda_env_parse(t, n, &env, &deps, &issues); break;
-    case F_SHELL: shell_pip_lines(ctx, t, n); break;
     case F_NONE: break;
     }
     (void)rc;
@@ -751,7 +819,9 @@ void wt_deps_pip_install(wt_ctx *ctx, const char *args, size_t len, const wt_loc
     wt_marker_env_init(&env, opt ? opt->python_version : NULL, opt ? opt->sys_platform : NULL);
     wt_vec deps = {0}, issues = {0};
     opener_ud oud = {ctx};
-    wt_dep_opener op = {opener_read, &oud, NULL};
+    /* `pip install -r requirements.txt`: a file scanned on its own is not
+     * reported a second time at the install line */
+    wt_dep_opener op = {opener_read, &oud, opener_scanned_alone};
     wt_pip_args_parse(args, len, &op, &env, &deps, &issues);
     check_all(ctx, &deps, &issues, loc, project_has_lock(ctx) ? 0 : CHECK_UNPINNED);
     wt_dep_list_free(&deps);

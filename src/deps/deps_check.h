@@ -20,11 +20,15 @@ typedef struct wt_dep_match {
     wt_match_status status;
     wt_severity severity;  /* advisory severity, capped at medium when only possible */
     const wt_ver *fixed;   /* lowest fixed version above the checked one, or NULL */
+    int dup_of;            /* index of the match this one duplicates (same
+                            * vulnerability under another id: PYSEC/GHSA/CVE
+                            * aliases), or -1 */
 } wt_dep_match;
 
 typedef struct wt_dep_result {
     wt_dep_match *m;
-    size_t n;
+    size_t n;               /* matches, duplicates included */
+    size_t ndistinct;       /* matches with dup_of < 0 */
     bool pinned;
     wt_ver *version;        /* the pinned version, or the lowest affected allowed one */
     size_t nallowed;        /* versions of the universe the specifier allows */

@@ -156,23 +156,22 @@ static bool op(mp *p, mop *o) {
     return false;
 }
 
-static bool compare(mop o, const char *l, const char *r, bool version_var) {
+static bool compare(mop o, const char *l, const char *r) {
     if (o == M_IN) return strstr(r, l) != NULL;
     if (o == M_NOTIN) return strstr(r, l) == NULL;
     if (o == M_ARB) return strcmp(l, r) == 0;
-    /* PEP 508: use version comparison when the right side is a valid
-     * specifier version, else strings */
+    /* PEP 508 / packaging: when "op rhs" is a valid specifier, compare as
+     * versions (an lhs that is not a version then compares false);
+     * otherwise compare strings */
     static const char *const optxt[] = {"<=", "<", "!=", "==", ">=", ">", "~="};
-    wt_ver *lv = wt_ver_parse_cstr(l);
-    bool lvalid = wt_ver_valid(lv);
-    wt_ver_free(lv);
-    if (lvalid || version_var) {
+    {
         char *spec = wt_xasprintf("%s%s", optxt[o], r);
         wt_specset ss;
         char *err = NULL;
         if (wt_specset_parse(spec, strlen(spec), &ss, &err) == 0) {
             wt_ver *v = wt_ver_parse_cstr(l);
-            bool res = wt_specset_contains(&ss, v, true);
+            /* pre-releases allowed, as packaging >= 22 evaluates markers */
+            bool res = wt_ver_valid(v) && wt_specset_contains(&ss, v, true);
             wt_ver_free(v);
             wt_specset_free(&ss);
             free(spec);
@@ -181,11 +180,17 @@ static bool compare(mop o, const char *l, const char *r, bool version_var) {
         free(err);
         free(spec);
     }
+    /* not versions: Python string comparison, as packaging does (~= and
+     * === are undefined there: false) */
     int c = strcmp(l, r);
     switch (o) {
     case M_EQ: return c == 0;
     case M_NE: return c != 0;
-    default: return false; /* ordering of non-versions is undefined: false */
+    case M_LT: return c < 0;
+    case M_LE: return c <= 0;
+    case M_GT: return c > 0;
+    case M_GE: return c >= 0;
+    default: return false;
     }
 }
 
@@ -211,9 +216,9 @@ static bool atom(mp *p) {
     const char *lname = NULL, *rname = NULL;
     mop o;
     if (!value(p, l, sizeof l, &lvar, &lname) || !op(p, &o) || !value(p, r, sizeof r, &rvar, &rname)) return false;
-    bool version_var = (lname && strstr(lname, "version")) || (rname && strstr(rname, "version"));
-    /* "extra" compares normalised names */
-    return compare(o, l, r, version_var && !(o == M_IN || o == M_NOTIN));
+    (void)lname;
+    (void)rname;
+    return compare(o, l, r);
 }
 
 static bool expr_and(mp *p) {

@@ -114,6 +114,8 @@ static bool is_malicious(json_t *rec, const char *id) {
 
 /* ---------------------------------------------------------------- build */
 
+static int cmp_str_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *ins_vuln, *ins_aff, *ins_univ;
@@ -250,16 +252,28 @@ static int index_record(builder *b, json_t *rec, const char *member, char **err)
             }
             if (any) wt_buf_putc(&ranges, '\n');
         }
-        json_array_foreach(json_object_get(a, "versions"), j, r) {
-            const char *val = json_string_value(r);
-            if (!field_ok(val)) continue;
-            wt_ver *v = wt_ver_parse_cstr(val);
-            char *key = wt_ver_key(v);
-            wt_ver_free(v);
-            if (versions.len) wt_buf_putc(&versions, '\n');
-            wt_buf_puts(&versions, key);
-            free(key);
-            if (add_universe(b, norm, val) != 0) goto dberr;
+        {
+            /* version keys, stored sorted so lookups can binary-search
+             * them without sorting */
+            wt_vec keys = {0};
+            json_array_foreach(json_object_get(a, "versions"), j, r) {
+                const char *val = json_string_value(r);
+                if (!field_ok(val)) continue;
+                wt_ver *v = wt_ver_parse_cstr(val);
+                wt_vec_push(&keys, wt_ver_key(v));
+                wt_ver_free(v);
+                if (add_universe(b, norm, val) != 0) {
+                    wt_vec_free(&keys, free);
+                    goto dberr;
+                }
+            }
+            if (keys.len) qsort(keys.items, keys.len, sizeof(char *), cmp_str_ptr);
+            for (size_t k = 0; k < keys.len; k++) {
+                if (k && !strcmp(keys.items[k], keys.items[k - 1])) continue;
+                if (versions.len) wt_buf_putc(&versions, '\n');
+                wt_buf_puts(&versions, keys.items[k]);
+            }
+            wt_vec_free(&keys, free);
         }
         sqlite3_reset(b->ins_aff);
         sqlite3_bind_int64(b->ins_aff, 1, vid);
@@ -749,23 +763,29 @@ static void parse_ranges(wt_osv_adv *a, const char *text) {
     }
 }
 
-static int cmp_str_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static void parse_versions(wt_osv_adv *a, const char *text) {
     if (!text || !*text) return;
     size_t n = 1;
     for (const char *p = text; *p; p++)
         if (*p == '\n') n++;
+    /* one buffer, split in place: keys point into it */
+    a->vkeys_buf = wt_xstrdup(text);
     a->vkeys = wt_xcalloc(n, sizeof(char *));
-    const char *p = text;
+    char *p = a->vkeys_buf;
     for (;;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len) a->vkeys[a->nvkeys++] = wt_xstrndup(p, len);
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = 0;
+        if (*p) a->vkeys[a->nvkeys++] = p;
         if (!nl) break;
         p = nl + 1;
     }
-    qsort(a->vkeys, a->nvkeys, sizeof(char *), cmp_str_ptr);
+    /* the index stores them sorted; sort only if it does not (an older or
+     * damaged index must still give right answers) */
+    for (size_t i = 1; i < a->nvkeys; i++)
+        if (strcmp(a->vkeys[i - 1], a->vkeys[i]) > 0) {
+            qsort(a->vkeys, a->nvkeys, sizeof(char *), cmp_str_ptr);
+            break;
+        }
 }
 
 static char *col_dup(sqlite3_stmt *s, int i) {
@@ -857,8 +877,8 @@ void wt_osv_pkg_free(wt_osv_pkg *p) {
             free(a->ranges[j].ev);
         }
         free(a->ranges);
-        for (size_t j = 0; j < a->nvkeys; j++) free(a->vkeys[j]);
         free(a->vkeys);
+        free(a->vkeys_buf);
     }
     free(p->advs);
     for (size_t i = 0; i < p->nuniverse; i++) wt_ver_free(p->universe[i]);

@@ -77,8 +77,9 @@ typedef struct wt_osv_adv {
     bool malicious;
     wt_osv_range *ranges;
     size_t nranges;
-    char **vkeys;       /* sorted version keys of the versions list */
+    char **vkeys;       /* sorted version keys of the versions list (into vkeys_buf) */
     size_t nvkeys;
+    char *vkeys_buf;
 } wt_osv_adv;
 
 typedef struct wt_osv_pkg {

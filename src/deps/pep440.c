@@ -262,6 +262,13 @@ void wt_ver_free(wt_ver *v) {
 bool wt_ver_valid(const wt_ver *v) { return v->valid; }
 const char *wt_ver_str(const wt_ver *v) { return v->norm; }
 char *wt_ver_key(const wt_ver *v) { return v->valid ? normalise(v, true) : wt_xstrdup(v->buf); }
+
+char *wt_ver_public_key(const wt_ver *v) {
+    if (!v->valid || v->local_off < 0) return NULL;
+    wt_ver tmp = *v;
+    tmp.local_off = -1;
+    return normalise(&tmp, true);
+}
 bool wt_ver_is_prerelease(const wt_ver *v) { return v->valid && (v->pre >= 0 || v->dev); }
 bool wt_ver_is_postrelease(const wt_ver *v) { return v->valid && v->post; }
 bool wt_ver_has_local(const wt_ver *v) { return v->valid && v->local_off >= 0; }
@@ -331,36 +338,91 @@ static int cmp_local(const wt_ver *a, const wt_ver *b) {
     }
 }
 
-/* Legacy strings: digit runs compare numerically, other runs bytewise,
- * separators ignored. */
-static int cmp_legacy(const char *a, const char *b) {
-    for (;;) {
-        while (*a && !isalnum((unsigned char)*a)) a++;
-        while (*b && !isalnum((unsigned char)*b)) b++;
-        if (!*a || !*b) return (*a != 0) - (*b != 0);
-        const char *a2 = a, *b2 = b;
-        bool ad = isdigit((unsigned char)*a), bd = isdigit((unsigned char)*b);
-        if (ad != bd) return ad ? 1 : -1;
-        if (ad) {
-            while (*a == '0' && isdigit((unsigned char)a[1])) a++;
-            while (*b == '0' && isdigit((unsigned char)b[1])) b++;
-            a2 = a;
-            b2 = b;
-            while (isdigit((unsigned char)*a2)) a2++;
-            while (isdigit((unsigned char)*b2)) b2++;
-            int c = cmp_digits(a, (size_t)(a2 - a), b, (size_t)(b2 - b));
-            if (c) return c;
-        } else {
-            while (isalpha((unsigned char)*a2)) a2++;
-            while (isalpha((unsigned char)*b2)) b2++;
-            size_t al = (size_t)(a2 - a), bl = (size_t)(b2 - b);
-            int c = memcmp(a, b, al < bl ? al : bl);
-            if (c) return c < 0 ? -1 : 1;
-            if (al != bl) return al < bl ? -1 : 1;
-        }
-        a = a2;
-        b = b2;
+/* Legacy strings order like packaging's LegacyVersion (setuptools' old
+ * parse_version): split into digit runs, letter runs, '.', '-' and runs of
+ * anything else; numbers are zero-filled to 8, words prefixed with '*'
+ * (pre/preview/rc => c, dev => @, '-' => final-); trailing zeros and
+ * "final-" markers before a pre-release word are dropped; "*final" ends the
+ * key. Keys compare as tuples of strings. */
+#define LEGACY_MAX_PARTS 128
+
+typedef struct {
+    char *parts[LEGACY_MAX_PARTS];
+    size_t n;
+} legacy_key;
+
+static void lk_push(legacy_key *k, char *part) {
+    if (part[0] == '*') {
+        if (strcmp(part, "*final") < 0)
+            while (k->n && !strcmp(k->parts[k->n - 1], "*final-")) free(k->parts[--k->n]);
+        while (k->n && !strcmp(k->parts[k->n - 1], "00000000")) free(k->parts[--k->n]);
     }
+    if (k->n < LEGACY_MAX_PARTS) k->parts[k->n++] = part;
+    else free(part);
+}
+
+static void legacy_key_build(const char *s, legacy_key *k) {
+    k->n = 0;
+    const char *p = s;
+    while (*p) {
+        const char *q = p;
+        char *part;
+        if (isdigit((unsigned char)*p)) {
+            while (isdigit((unsigned char)*q)) q++;
+            size_t l = (size_t)(q - p);
+            size_t pad = l < 8 ? 8 - l : 0;
+            part = wt_xmalloc(l + pad + 1);
+            memset(part, '0', pad);
+            memcpy(part + pad, p, l);
+            part[l + pad] = 0;
+        } else if (*p == '.') {
+            p++;
+            continue;
+        } else {
+            if (isalpha((unsigned char)*p)) {
+                while (isalpha((unsigned char)*q)) q++;
+            } else if (*p == '-') {
+                q++;
+            } else {
+                while (*q && !isalnum((unsigned char)*q) && *q != '.' && *q != '-') q++;
+            }
+            size_t l = (size_t)(q - p);
+            const char *w = p;
+            if ((l == 3 && !memcmp(p, "pre", 3)) || (l == 7 && !memcmp(p, "preview", 7)) || (l == 2 && !memcmp(p, "rc", 2))) {
+                w = "c";
+                l = 1;
+            } else if (l == 3 && !memcmp(p, "dev", 3)) {
+                w = "@";
+                l = 1;
+            } else if (l == 1 && *p == '-') {
+                w = "final-";
+                l = 6;
+            }
+            part = wt_xmalloc(l + 2);
+            part[0] = '*';
+            memcpy(part + 1, w, l);
+            part[l + 1] = 0;
+        }
+        lk_push(k, part);
+        p = q;
+    }
+    lk_push(k, wt_xstrdup("*final"));
+}
+
+static int cmp_legacy(const char *a, const char *b) {
+    legacy_key ka, kb;
+    legacy_key_build(a, &ka);
+    legacy_key_build(b, &kb);
+    int c = 0;
+    size_t n = ka.n < kb.n ? ka.n : kb.n;
+    for (size_t i = 0; i < n && !c; i++) {
+        int r = strcmp(ka.parts[i], kb.parts[i]);
+        c = r < 0 ? -1 : r > 0;
+    }
+    if (!c && ka.n != kb.n) c = ka.n < kb.n ? -1 : 1;
+    for (size_t i = 0; i < ka.n; i++) free(ka.parts[i]);
+    for (size_t i = 0; i < kb.n; i++) free(kb.parts[i]);
+    return c;
 }
 
 int wt_ver_cmp(const wt_ver *a, const wt_ver *b) {

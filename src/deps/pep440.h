@@ -29,6 +29,9 @@ const char *wt_ver_str(const wt_ver *v);
 /* Equality key: the normalised form with trailing ".0" release segments
  * removed (1.0 == 1.0.0), so equal versions have equal keys. */
 char *wt_ver_key(const wt_ver *v);
+/* Key of the public part (without the local label) of a version that has
+ * one, else NULL. */
+char *wt_ver_public_key(const wt_ver *v);
 /* Total order: <0, 0, >0. Legacy < valid; legacy among themselves by
  * numeric-aware component comparison. */
 int wt_ver_cmp(const wt_ver *a, const wt_ver *b);

@@ -41,8 +41,18 @@ static void skip_ws(tp *p) {
 }
 
 static void skip_comment(tp *p) {
-    if (cur(p) == '#')
-        while (p->i < p->n && p->s[p->i] != '\n') p->i++;
+    if (cur(p) != '#') return;
+    while (p->i < p->n && p->s[p->i] != '\n') {
+        unsigned char c = (unsigned char)p->s[p->i];
+        /* control characters other than tab are not allowed in comments
+         * (a CR only as part of CRLF) */
+        if ((c < 0x20 && c != '\t' && !(c == '\r' && p->i + 1 < p->n && p->s[p->i + 1] == '\n')) || c == 0x7f) {
+            fail(p, "control character in comment");
+            p->i = p->n;
+            return;
+        }
+        p->i++;
+    }
 }
 
 /* whitespace, comments and newlines (inside arrays) */
@@ -207,7 +217,15 @@ static bool parse_string(tp *p, wt_buf *b) {
             }
             continue;
         }
-        if (c == 0 || (c > 0 && c < 0x20 && c != '\t' && c != '\r')) {
+        if (c == '\r' && !(p->i + 1 < p->n && p->s[p->i + 1] == '\n' && multi)) {
+            fail(p, "carriage return in string");
+            return false;
+        }
+        if (c == '\r') { /* CRLF in a multi-line string is a newline */
+            p->i++;
+            continue;
+        }
+        if (c == 0 || c == 0x7f || (c > 0 && c < 0x20 && c != '\t')) {
             fail(p, "control character in string");
             return false;
         }

@@ -8,6 +8,9 @@
  * integer member "__line__" with the header's line, so callers can report
  * locations. Input is hostile: nesting depth, sizes and keys are bounded,
  * duplicate keys and redefined tables are errors, invalid UTF-8 is an error.
+ * Checked against CPython's tomllib test data: every valid document gives
+ * the same values; the known leniencies are extending a [header] table
+ * through dotted keys in another table, and calendar-invalid dates.
  */
 #ifndef WT_DEPS_TOML_H
 #define WT_DEPS_TOML_H

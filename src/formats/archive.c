@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "formats/torch.h"
@@ -18,7 +19,7 @@
 
 static const wt_rule archive_rules[] = {
     {"WT-ARCHIVE-001", "ArchiveBomb", WT_CAT_MODEL, WT_SEV_HIGH,
-     "An archive member or compressed stream exceeds the decompression ratio or size limits",
+     "An archive member or compressed stream exceeds the compression ratio limit",
      "A decompression bomb exhausts memory or disk of whoever unpacks it; only the part within the limits is "
      "scanned.",
      "CWE-409", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
@@ -49,6 +50,19 @@ static bool bad_path(const char *name) {
         if (*p) p++;
     }
     return false;
+}
+
+/* A PyTorch-shaped member layout packed in another archive (nullifAI used
+ * 7z): <folder>/data.pkl is a pickle by definition, whatever its bytes look
+ * like, so it goes to the pickle analyzer; everything else by content. */
+static bool torch_data_pkl(const char *name) {
+    const char *slash = strchr(name, '/');
+    return slash && slash != name && strcasecmp(slash + 1, "data.pkl") == 0;
+}
+
+static void dispatch_member(wt_ctx *ctx, const char *name, wt_reader *r) {
+    if (torch_data_pkl(name) && wt_analyzer_by_name("pickle")) wt_scan_child_as(ctx, name, r, "pickle");
+    else wt_scan_child(ctx, name, r);
 }
 
 /* ---------------- tar ---------------- */
@@ -113,6 +127,7 @@ static void pax_parse(const uint8_t *d, size_t n, char **path, uint64_t *size, b
         while (q < n && d[q] >= '0' && d[q] <= '9' && len < n) len = len * 10 + (uint64_t)(d[q++] - '0');
         if (q >= n || d[q] != ' ' || len == 0 || len > n - p) return;
         const uint8_t *rec = d + q + 1, *end = d + p + len - 1; /* end at '\n' */
+        if (rec > end) return;
         const uint8_t *eq = memchr(rec, '=', (size_t)(end - rec));
         if (eq) {
             size_t kl = (size_t)(eq - rec);
@@ -156,20 +171,11 @@ static void tar_scan_members(wt_ctx *ctx, wt_reader *r, tmember *m, size_t n) {
             wt_scan_child_as(ctx, m[i].name, sub, "pickle");
             wt_reader_unref(sub);
         } else if (legacy && (strcmp(b, "storages") == 0 || strcmp(b, "tensors") == 0)) {
-            /* torch unpickles a count first, then per-record pickles
-             * interleaved with raw data: scan the leading pickle */
-            size_t vl = m[i].size > (1u << 20) ? (1u << 20) : (size_t)m[i].size;
-            const uint8_t *v = wt_reader_view(r, m[i].off, vl);
-            size_t span = v ? wt_pickle_span(v, vl) : 0;
-            wt_reader *sub = wt_reader_new_sub(r, m[i].off, span ? span : m[i].size);
-            char *nm = wt_xasprintf("%s[0]", m[i].name);
-            if (have_pickle_an) wt_scan_child_as(ctx, nm, sub, "pickle");
-            else wt_scan_child(ctx, nm, sub);
-            free(nm);
-            wt_reader_unref(sub);
+            /* torch unpickles a count, then one pickle per record between raw data */
+            wt_torch_legacy_records(ctx, r, m[i].off, m[i].size, m[i].name, strcmp(b, "storages") == 0);
         } else {
             wt_reader *sub = wt_reader_new_sub(r, m[i].off, m[i].size);
-            wt_scan_child(ctx, m[i].name, sub);
+            dispatch_member(ctx, m[i].name, sub);
             wt_reader_unref(sub);
         }
     }
@@ -237,11 +243,14 @@ static int tar_analyze(wt_ctx *ctx, wt_reader *r) {
         else if (longname) name = wt_xstrdup(longname);
         else {
             char *nm = field_str(h, 100);
-            char *pre = magic ? field_str(h + 345, 155) : wt_xstrdup("");
+            /* the prefix field exists in POSIX ustar ("ustar\0"); GNU tar
+             * ("ustar  ") keeps access times there */
+            char *pre = magic && h[262] == 0 ? field_str(h + 345, 155) : wt_xstrdup("");
             name = pre[0] ? wt_xasprintf("%s/%s", pre, nm) : wt_xstrdup(nm);
             free(nm);
             free(pre);
         }
+        wt_member_name_clean(name);
         free(longname); longname = NULL;
         free(paxpath); paxpath = NULL;
         has_paxsize = false;
@@ -339,7 +348,7 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         goto out;
     }
     size_t n = 0;
-    bool traversal_reported = false;
+    bool traversal_reported = false, torch_layout = false;
     for (;;) {
         if (wt_ctx_expired(ctx)) break;
         struct archive_entry *e;
@@ -351,13 +360,21 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
             break;
         }
         const char *nm = archive_entry_pathname(e);
-        char *name = wt_xstrdup(nm ? nm : "(unnamed)");
+        char *name = wt_member_name_clean(wt_xstrdup(nm ? nm : "(unnamed)"));
         if (!traversal_reported && bad_path(name)) {
             wt_emit(ctx, "WT-ARCHIVE-003", WT_SEV_NONE, NULL, name, "%s member %s would be extracted outside the "
                     "target folder", kind, name);
             traversal_reported = true;
         }
         if (archive_entry_filetype(e) != AE_IFREG) { free(name); continue; }
+        /* nullifAI: a PyTorch checkpoint's members packed with 7z instead of zip */
+        if (torch_data_pkl(name) && !torch_layout) {
+            torch_layout = true;
+            char *k = wt_xasprintf("pytorch-%s", kind);
+            wt_ctx_set_kind(ctx, k);
+            free(k);
+            wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+        }
         if (lim->max_members && n >= lim->max_members) {
             wt_emit_limit(ctx, "archive members", n + 1, lim->max_members);
             free(name);
@@ -372,13 +389,13 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         }
         wt_buf b;
         wt_buf_init(&b);
-        bool stopped = false, bomb = false, damaged = false;
+        bool stopped = false, bomb = false, damaged = false, too_big = false;
         uint8_t chunk[65536];
         for (;;) {
             la_ssize_t got = archive_read_data(a, chunk, sizeof chunk);
             if (got == 0) break;
             if (got < 0) { damaged = true; break; }
-            if (b.len + (size_t)got > maxm) { bomb = true; stopped = true; break; }
+            if (b.len + (size_t)got > maxm) { too_big = true; stopped = true; break; }
             wt_buf_append(&b, chunk, (size_t)got);
             if (!wt_ctx_charge_unpacked(ctx, (uint64_t)got)) { stopped = true; break; }
             if (lim->max_ratio && b.len > (1u << 20) && b.len / (archsize ? archsize : 1) > lim->max_ratio) {
@@ -390,14 +407,15 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
         }
         if (bomb)
             wt_emit(ctx, "WT-ARCHIVE-001", WT_SEV_NONE, NULL, name,
-                    "%s member %s exceeds the decompression limits after %zu bytes; only that prefix is scanned", kind,
-                    name, b.len);
+                    "%s member %s exceeds the compression ratio limit after %zu bytes; only that prefix is scanned",
+                    kind, name, b.len);
+        if (too_big) wt_emit_limit(ctx, "archive member decompressed size", b.len + 1, maxm);
         if (damaged)
             wt_emit(ctx, "WT-ARCHIVE-002", WT_SEV_NONE, NULL, name, "%s member %s could not be fully decoded: %s", kind,
                     name, archive_error_string(a) ? archive_error_string(a) : "error");
         size_t len = b.len;
         wt_reader *mr = wt_reader_new_mem(wt_buf_steal(&b), len, true);
-        wt_scan_child(ctx, name, mr);
+        dispatch_member(ctx, name, mr);
         wt_reader_unref(mr);
         free(name);
         if (damaged && len == 0) break;

@@ -338,7 +338,7 @@ static int gguf_probe(const char *name, const uint8_t *head, size_t headlen, uin
     if (headlen >= 8 && memcmp(head, "GGUF", 4) == 0)
         return 95;
     (void)size;
-    return wt_str_endswith_ci(name, ".gguf") ? 50 : 0;
+    return wt_str_endswith_ci(name, ".gguf") ? 20 : 0;
 }
 
 static int gguf_analyze(wt_ctx *ctx, wt_reader *r)
@@ -373,10 +373,18 @@ static int gguf_analyze(wt_ctx *ctx, wt_reader *r)
         free(c);
         return WT_OK;
     }
-    if (nkv > GG_MAX_KV || nkv > c->size / 12)
+    /* absurd header counts are reported; the metadata that is there is still
+     * read (a loader parses key/values before it trips over the count) */
+    bool bad_tensors = false;
+    if (nkv > GG_MAX_KV || nkv > c->size / 12) {
         absurd(&g, 8, "metadata key/value count %llu is absurd (limit %llu)", nkv, GG_MAX_KV);
-    if (ntensors > GG_MAX_TENSORS || ntensors > c->size / 24)
+        g.stop = false;
+    }
+    if (ntensors > GG_MAX_TENSORS || ntensors > c->size / 24) {
         absurd(&g, 8, "tensor count %llu is absurd (limit %llu)", ntensors, GG_MAX_TENSORS);
+        g.stop = false;
+        bad_tensors = true;
+    }
     for (uint64_t i = 0; i < nkv && !g.stop; i++) {
         uint64_t kl, off = c->pos;
         if (!g_len(&g, &kl)) {
@@ -413,7 +421,7 @@ static int gguf_analyze(wt_ctx *ctx, wt_reader *r)
         if ((i & 1023) == 0 && wt_ctx_expired(ctx))
             break;
     }
-    if (!g.stop)
+    if (!g.stop && !bad_tensors)
         read_tensors(&g, ntensors);
     free(c);
     return WT_OK;

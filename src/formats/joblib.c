@@ -19,7 +19,7 @@ static const wt_rule joblib_rules[] = {
      "cannot see cannot be called safe.",
      "CWE-502", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
     {"WT-JOBLIB-002", "JoblibBomb", WT_CAT_MODEL, WT_SEV_HIGH,
-     "A compressed joblib file exceeds the decompression ratio or size limits",
+     "A compressed joblib file exceeds the compression ratio limit",
      "A decompression bomb exhausts the memory of whoever loads it; only the prefix within the limits is scanned.",
      "CWE-409", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
     {"WT-JOBLIB-003", "JoblibCorruptStream", WT_CAT_MODEL, WT_SEV_MEDIUM,

@@ -28,6 +28,7 @@ typedef struct kwalk {
     size_t nodes;
     size_t nemit[E__N];
     bool over_limit;
+    int in_lambda;         /* inside a Lambda layer (its payloads are reported there) */
 } kwalk;
 
 static const char *jstr(json_t *o, const char *key)
@@ -213,8 +214,13 @@ static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
         }
         return;
     }
+    if (strcmp(cn, "__lambda__") == 0 && !w->in_lambda && json_is_object(cfg) && jstr(cfg, "code")) {
+        /* Keras 3 serializes any Python lambda this way (activation, loss...) */
+        report_bytecode(w, layer, jstr(cfg, "code"), "lambda");
+        return;
+    }
     if (strncmp(cn, "__", 2) == 0)
-        return; /* serialization tags: __tuple__, __tensor__, __lambda__ (handled above) */
+        return; /* serialization tags: __tuple__, __tensor__, __lambda__ */
     const char *mod = jstr(o, "module");
     if (mod) {
         const char *fn = NULL;
@@ -263,9 +269,12 @@ static void walk(kwalk *w, json_t *v, int depth, const char *outer)
             check_object(w, v, cn, outer);
         json_t *cfg = json_object_get(v, "config");
         const char *name = (cn && json_is_object(cfg)) ? jstr(cfg, "name") : NULL;
+        bool lam = cn && strcmp(cn, "Lambda") == 0;
+        w->in_lambda += lam;
         const char *key;
         json_t *val;
         json_object_foreach(v, key, val) walk(w, val, depth + 1, name ? name : outer);
+        w->in_lambda -= lam;
     } else if (json_is_array(v)) {
         size_t i;
         json_t *val;

@@ -417,8 +417,19 @@ static void run_child(const void *image, size_t len, h5res *res)
         return;
     }
     if (pid == 0) {
-        close(fds[0]);
-        child_main(fds[1], image, len);
+        /* drop every inherited descriptor, including pipe ends of sibling
+         * scans running in other threads (they wait for EOF on them) */
+        int keep = fds[1];
+        if (keep != 3) {
+            if (dup2(keep, 3) < 0)
+                _exit(4);
+            keep = 3;
+        }
+        if (close_range(4, ~0u, 0) != 0) {
+            for (int fd = 4; fd < 4096; fd++)
+                close(fd);
+        }
+        child_main(keep, image, len);
         _exit(0);
     }
     close(fds[1]);

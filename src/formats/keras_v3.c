@@ -14,7 +14,7 @@
 
 #include "model_formats.h"
 
-#define KJ_MAX (256u << 20)
+#define KJ_MAX (64u << 20)
 
 static bool in_keras_zip(const char *name)
 {
@@ -74,6 +74,9 @@ static int config_analyze(wt_ctx *ctx, wt_reader *r)
         wt_emit(ctx, "WT-KERAS-007", WT_SEV_NONE, NULL, ev, "Keras config is not valid JSON");
         free(ev);
     }
+    /* this analyzer wins over the plain-text one: run the text detectors too */
+    wt_text_origin o = {.cell = -1, .kind = "json", .line_base = 1};
+    wt_text_detect(ctx, (const char *)buf, n, &o);
     free(buf);
     return WT_OK;
 }

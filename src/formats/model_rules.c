@@ -90,6 +90,10 @@ static const wt_rule rules[] = {
      "GGUF file is truncated or malformed",
      "The loader would reject or misread the file",
      "CWE-20", SC, ATL_SC, NIST_MS},
+    {"WT-TEMPLATE-001", "ChatTemplateInjection", WT_CAT_MODEL, WT_SEV_CRITICAL,
+     "Jinja chat template (tokenizer_config.json, .jinja) reaches Python internals",
+     "Rendering the template outside a sandbox executes code (server-side template injection)",
+     "CWE-1336", "LLM03:2025 Supply Chain; ML06:2023 AI Supply Chain Attacks", ATL_EXEC, NIST_M},
     /* safetensors */
     {"WT-SAFETENSORS-001", "SafetensorsBadHeader", WT_CAT_MODEL, WT_SEV_MEDIUM,
      "safetensors header length or JSON is invalid",

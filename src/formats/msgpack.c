@@ -115,7 +115,7 @@ static int mp_probe(const char *name, const uint8_t *head, size_t headlen, uint6
     if (!wt_str_endswith_ci(name, ".msgpack") || headlen < 1)
         return 0;
     uint8_t t = head[0];
-    return ((t >= 0x80 && t <= 0x8f) || t == 0xde || t == 0xdf) ? 85 : 40;
+    return ((t >= 0x80 && t <= 0x8f) || t == 0xde || t == 0xdf) ? 85 : 20;
 }
 
 static int mp_analyze(wt_ctx *ctx, wt_reader *r)

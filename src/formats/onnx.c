@@ -11,7 +11,6 @@
 #include "model_formats.h"
 #include "protobuf.h"
 
-#define OX_MAX_SIZE (4ull << 30)
 #define OX_MAX_DEPTH 32
 #define OX_MAX_AGG 128
 #define OX_MAX_FUNCS 1024
@@ -23,13 +22,12 @@ typedef struct ox_agg {
 } ox_agg;
 
 typedef struct ox_fn {
-    const uint8_t *name, *domain;
-    size_t nlen, dlen;
+    char name[96], domain[96];
 } ox_fn;
 
 typedef struct oxwalk {
     wt_ctx *ctx;
-    const uint8_t *base;
+    wt_pbr_src src;
     const wt_fmt_table *domains;
     ox_agg custom[OX_MAX_AGG];
     size_t ncustom;
@@ -39,30 +37,25 @@ typedef struct oxwalk {
     bool malformed, deep;
 } oxwalk;
 
-static void safe_copy(char *dst, size_t cap, const uint8_t *s, size_t n)
+static void printable(char *s)
 {
-    if (n >= cap)
-        n = cap - 1;
-    for (size_t i = 0; i < n; i++)
-        dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-    dst[n] = 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+            *s = '?';
 }
 
-static bool std_domain(oxwalk *w, const uint8_t *d, size_t n)
+static bool std_domain(oxwalk *w, const char *d)
 {
-    for (size_t i = 0; i < w->domains->nrows; i++) {
-        const char *c = wt_fmt_cell(w->domains, i, 0);
-        if (strlen(c) == n && memcmp(c, d, n) == 0)
+    for (size_t i = 0; i < w->domains->nrows; i++)
+        if (strcmp(wt_fmt_cell(w->domains, i, 0), d) == 0)
             return true;
-    }
     return false;
 }
 
-static bool local_function(oxwalk *w, const uint8_t *d, size_t dl, const uint8_t *op, size_t ol)
+static bool local_function(oxwalk *w, const char *d, const char *op)
 {
     for (size_t i = 0; i < w->nfns; i++)
-        if (w->fns[i].dlen == dl && w->fns[i].nlen == ol && memcmp(w->fns[i].domain, d, dl) == 0 &&
-            memcmp(w->fns[i].name, op, ol) == 0)
+        if (strcmp(w->fns[i].domain, d) == 0 && strcmp(w->fns[i].name, op) == 0)
             return true;
     return false;
 }
@@ -106,29 +99,35 @@ static bool bad_location(const uint8_t *s, size_t n, const char **why)
     return false;
 }
 
-static void check_tensor(oxwalk *w, const uint8_t *p, size_t len)
+static void check_tensor(oxwalk *w, uint64_t off, uint64_t len)
 {
-    wt_pb pb;
-    wt_pb_field f;
+    wt_pbr pb;
+    wt_pbr_field f;
     char tname[128] = "";
     w->tensors++;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
-        if (f.num == 8 && f.wire == WT_PB_LEN)
-            safe_copy(tname, sizeof tname, f.data, f.len);
-        if (f.num != 13 || f.wire != WT_PB_LEN)
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
+        if (f.num == 8 && f.wire == WT_PB_LEN) {
+            wt_pbr_bytes(&w->src, &f, tname, sizeof tname);
+            printable(tname);
+        }
+        if (f.num != 13 || f.wire != WT_PB_LEN || f.len > 8192)
             continue;
-        wt_pb_field k, v;
-        if (!wt_pb_find(f.data, f.len, 1, &k) || k.len != 8 || memcmp(k.data, "location", 8) != 0)
+        wt_pbr_field k, v;
+        char key[16] = "";
+        if (!wt_pbr_find(&w->src, f.off, f.len, 1, &k) || k.len != 8)
             continue;
-        if (!wt_pb_find(f.data, f.len, 2, &v))
+        wt_pbr_bytes(&w->src, &k, key, sizeof key);
+        if (strcmp(key, "location") != 0 || !wt_pbr_find(&w->src, f.off, f.len, 2, &v))
             continue;
+        char loc_s[4096];
+        size_t ln = wt_pbr_bytes(&w->src, &v, loc_s, sizeof loc_s);
         const char *why = NULL;
-        if (bad_location(v.data, v.len, &why)) {
+        if (bad_location((const uint8_t *)loc_s, ln, &why)) {
             if (++w->bad_paths > WT_FMT_MAX_FINDINGS_PER_RULE)
                 continue;
-            char *ev = wt_shorten(v.data, v.len, 120);
-            wt_location loc = wt_loc_offset((uint64_t)(f.data - w->base));
+            char *ev = wt_shorten(loc_s, ln, 120);
+            wt_location loc = wt_loc_offset(f.off);
             wt_emit(w->ctx, "WT-ONNX-002", WT_SEV_NONE, &loc, ev,
                     "external_data location of tensor '%s' %s: the runtime would read %s", tname, why, ev);
             free(ev);
@@ -138,54 +137,50 @@ static void check_tensor(oxwalk *w, const uint8_t *p, size_t len)
         w->malformed = true;
 }
 
-static void walk_graph(oxwalk *w, const uint8_t *p, size_t len, int depth);
+static void walk_graph(oxwalk *w, uint64_t off, uint64_t len, int depth);
 
-static void check_attribute(oxwalk *w, const uint8_t *p, size_t len, int depth)
+static void check_attribute(oxwalk *w, uint64_t off, uint64_t len, int depth)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
         if (f.num == 6 || f.num == 11)
-            walk_graph(w, f.data, f.len, depth + 1);
+            walk_graph(w, f.off, f.len, depth + 1);
         else if (f.num == 5 || f.num == 10)
-            check_tensor(w, f.data, f.len);
+            check_tensor(w, f.off, f.len);
     }
     if (pb.error)
         w->malformed = true;
 }
 
-static void check_node(oxwalk *w, const uint8_t *p, size_t len, int depth)
+static void check_node(oxwalk *w, uint64_t off, uint64_t len, int depth)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    const uint8_t *op = (const uint8_t *)"", *dom = (const uint8_t *)"";
-    size_t ol = 0, dl = 0;
+    wt_pbr pb;
+    wt_pbr_field f;
+    char op[96] = "", dom[96] = "";
     w->nodes++;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
-        if (f.num == 4) {
-            op = f.data;
-            ol = f.len;
-        } else if (f.num == 7) {
-            dom = f.data;
-            dl = f.len;
-        } else if (f.num == 5) {
-            check_attribute(w, f.data, f.len, depth);
-        }
+        if (f.num == 4)
+            wt_pbr_bytes(&w->src, &f, op, sizeof op);
+        else if (f.num == 7)
+            wt_pbr_bytes(&w->src, &f, dom, sizeof dom);
+        else if (f.num == 5)
+            check_attribute(w, f.off, f.len, depth);
     }
     if (pb.error)
         w->malformed = true;
-    if (std_domain(w, dom, dl) || local_function(w, dom, dl, op, ol))
+    if (std_domain(w, dom) || local_function(w, dom, op))
         return;
-    char d[96], o[96], key[200];
-    safe_copy(d, sizeof d, dom, dl);
-    safe_copy(o, sizeof o, op, ol);
-    snprintf(key, sizeof key, "%s::%s", d, o);
+    printable(dom);
+    printable(op);
+    char key[200];
+    snprintf(key, sizeof key, "%s::%s", dom, op);
     for (size_t i = 0; i < w->ncustom; i++)
         if (strcmp(w->custom[i].key, key) == 0) {
             w->custom[i].count++;
@@ -195,33 +190,33 @@ static void check_node(oxwalk *w, const uint8_t *p, size_t len, int depth)
         ox_agg *a = &w->custom[w->ncustom++];
         snprintf(a->key, sizeof a->key, "%s", key);
         a->count = 1;
-        a->offset = (uint64_t)(p - w->base);
+        a->offset = off;
     }
 }
 
-static void walk_graph(oxwalk *w, const uint8_t *p, size_t len, int depth)
+static void walk_graph(oxwalk *w, uint64_t off, uint64_t len, int depth)
 {
     if (depth > OX_MAX_DEPTH) {
         w->deep = true;
         return;
     }
-    wt_pb pb;
-    wt_pb_field f;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
         if (f.num == 1)
-            check_node(w, f.data, f.len, depth);
+            check_node(w, f.off, f.len, depth);
         else if (f.num == 5)
-            check_tensor(w, f.data, f.len);
+            check_tensor(w, f.off, f.len);
         else if (f.num == 15) { /* SparseTensorProto { values = 1; indices = 2 } */
-            wt_pb sb;
-            wt_pb_field sf;
-            wt_pb_init(&sb, f.data, f.len);
-            while (wt_pb_next(&sb, &sf) == 1)
+            wt_pbr sb;
+            wt_pbr_field sf;
+            wt_pbr_init(&sb, &w->src, f.off, f.len);
+            while (wt_pbr_next(&sb, &sf) == 1)
                 if ((sf.num == 1 || sf.num == 2) && sf.wire == WT_PB_LEN)
-                    check_tensor(w, sf.data, sf.len);
+                    check_tensor(w, sf.off, sf.len);
         }
         if ((w->nodes & 1023) == 0 && wt_ctx_expired(w->ctx))
             return;
@@ -234,7 +229,7 @@ static int onnx_probe(const char *name, const uint8_t *head, size_t headlen, uin
 {
     bool ext = wt_str_endswith_ci(name, ".onnx");
     if (headlen < 4 || head[0] != 0x08)
-        return ext ? 60 : 0;
+        return ext ? 20 : 0; /* name only: any content probe wins */
     if (ext)
         return 95;
     /* ir_version 1..20, then producer_name (2) / graph (7) / opset (8) */
@@ -257,69 +252,58 @@ static int onnx_analyze(wt_ctx *ctx, wt_reader *r)
 {
     uint64_t size = wt_reader_size(r);
     wt_ctx_set_kind(ctx, "onnx");
-    if (size > OX_MAX_SIZE) {
-        wt_emit_limit(ctx, "ONNX file size", size, OX_MAX_SIZE);
-        return WT_OK;
-    }
-    const uint8_t *p = wt_reader_view(r, 0, (size_t)size);
-    if (!p) {
-        wt_emit(ctx, "WT-ONNX-004", WT_SEV_NONE, NULL, NULL, "cannot read ONNX file");
-        return WT_OK;
-    }
     oxwalk *w = wt_xcalloc(1, sizeof *w);
     w->ctx = ctx;
-    w->base = p;
+    wt_pbr_src_init(&w->src, r);
     w->domains = wt_fmt_table_get("onnx_domains.tsv", 2);
-    wt_pb pb;
-    wt_pb_field f;
+    wt_pbr pb;
+    wt_pbr_field f;
     bool graph = false;
     /* pass 1: local functions (so calls to them are not custom ops) */
     wt_buf fnames;
     wt_buf_init(&fnames);
-    wt_pb_init(&pb, p, (size_t)size);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr_init(&pb, &w->src, 0, size);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.num != 25 || f.wire != WT_PB_LEN || w->nfns >= OX_MAX_FUNCS)
             continue;
         ox_fn *fn = &w->fns[w->nfns++];
-        wt_pb_field a;
+        wt_pbr_field a;
         memset(fn, 0, sizeof *fn);
-        if (wt_pb_find(f.data, f.len, 1, &a)) {
-            fn->name = a.data;
-            fn->nlen = a.len;
-        }
-        if (wt_pb_find(f.data, f.len, 10, &a)) {
-            fn->domain = a.data;
-            fn->dlen = a.len;
-        }
+        if (wt_pbr_find(&w->src, f.off, f.len, 1, &a))
+            wt_pbr_bytes(&w->src, &a, fn->name, sizeof fn->name);
+        if (wt_pbr_find(&w->src, f.off, f.len, 10, &a))
+            wt_pbr_bytes(&w->src, &a, fn->domain, sizeof fn->domain);
         if (fnames.len < 300) {
-            char d[64], n[64];
-            safe_copy(d, sizeof d, fn->domain ? fn->domain : (const uint8_t *)"", fn->dlen);
-            safe_copy(n, sizeof n, fn->name ? fn->name : (const uint8_t *)"", fn->nlen);
+            char d[96], n[96];
+            snprintf(d, sizeof d, "%s", fn->domain);
+            snprintf(n, sizeof n, "%s", fn->name);
+            printable(d);
+            printable(n);
             wt_buf_printf(&fnames, "%s%s::%s", fnames.len ? ", " : "", d, n);
         }
     }
     /* pass 2: graphs */
-    wt_pb_init(&pb, p, (size_t)size);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr_init(&pb, &w->src, 0, size);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
         if (f.num == 7) {
             graph = true;
-            walk_graph(w, f.data, f.len, 0);
+            walk_graph(w, f.off, f.len, 0);
         } else if (f.num == 20) { /* TrainingInfoProto: initialization = 1, algorithm = 2 */
-            wt_pb tb;
-            wt_pb_field tf;
-            wt_pb_init(&tb, f.data, f.len);
-            while (wt_pb_next(&tb, &tf) == 1)
+            wt_pbr tb;
+            wt_pbr_field tf;
+            wt_pbr_init(&tb, &w->src, f.off, f.len);
+            while (wt_pbr_next(&tb, &tf) == 1)
                 if ((tf.num == 1 || tf.num == 2) && tf.wire == WT_PB_LEN)
-                    walk_graph(w, tf.data, tf.len, 1);
+                    walk_graph(w, tf.off, tf.len, 1);
         } else if (f.num == 25) { /* FunctionProto.node = 7 */
-            wt_pb fb;
-            wt_pb_field ff;
-            wt_pb_init(&fb, f.data, f.len);
-            while (wt_pb_next(&fb, &ff) == 1)
+            wt_pbr fb;
+            wt_pbr_field ff;
+            wt_pbr_init(&fb, &w->src, f.off, f.len);
+            while (wt_pbr_next(&fb, &ff) == 1)
                 if (ff.num == 7 && ff.wire == WT_PB_LEN)
-                    check_node(w, ff.data, ff.len, 1);
+                    check_node(w, ff.off, ff.len, 1);
         }
     }
     if (pb.error)

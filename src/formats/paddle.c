@@ -18,7 +18,7 @@ static int pd_probe(const char *name, const uint8_t *head, size_t headlen, uint6
         return 60;
     if (!wt_str_endswith_ci(name, ".pdmodel") && !wt_str_endswith_ci(name, "__model__"))
         return 0;
-    return (headlen >= 2 && head[0] == 0x0a) ? 90 : 50;
+    return (headlen >= 2 && head[0] == 0x0a) ? 90 : 20;
 }
 
 static int pd_analyze(wt_ctx *ctx, wt_reader *r)

@@ -43,3 +43,40 @@ bool wt_pb_looks_like_message(const uint8_t *p, size_t len, int max_fields, uint
 bool wt_pb_find(const uint8_t *p, size_t len, uint32_t num, wt_pb_field *out);
 
 #endif
+
+/* ---- the same walk over a wt_reader, reading only tags, lengths and the
+ * payloads asked for (large fields such as tensor raw_data are skipped
+ * without being read). A small window cache is shared by nested walks. ---- */
+struct wt_reader;
+typedef struct wt_pbr_src {
+    struct wt_reader *r;
+    uint64_t size;
+    uint8_t win[2048];
+    uint64_t woff;
+    size_t wlen;
+} wt_pbr_src;
+
+typedef struct wt_pbr {
+    wt_pbr_src *src;
+    uint64_t pos, end;
+    bool error;
+} wt_pbr;
+
+typedef struct wt_pbr_field {
+    uint32_t num;
+    int wire;
+    uint64_t v;       /* varint / fixed value */
+    uint64_t off;     /* payload offset (WT_PB_LEN / group body) */
+    uint64_t len;     /* payload length */
+    uint64_t tag_off; /* offset of the tag */
+} wt_pbr_field;
+
+void wt_pbr_src_init(wt_pbr_src *s, struct wt_reader *r);
+void wt_pbr_init(wt_pbr *pb, wt_pbr_src *src, uint64_t off, uint64_t len);
+/* 1 = field read, 0 = clean end, -1 = malformed (pb->error). */
+int wt_pbr_next(wt_pbr *pb, wt_pbr_field *f);
+/* Copy up to cap-1 bytes of a LEN payload into buf (NUL-terminated);
+ * returns the number copied, or 0 on a read error. */
+size_t wt_pbr_bytes(wt_pbr_src *s, const wt_pbr_field *f, char *buf, size_t cap);
+/* First LEN field `num` inside [off, off+len). */
+bool wt_pbr_find(wt_pbr_src *s, uint64_t off, uint64_t len, uint32_t num, wt_pbr_field *out);

@@ -195,7 +195,7 @@ static int st_probe(const char *name, const uint8_t *head, size_t headlen, uint6
         if (n >= 2 && n <= size - 8 && head[8] == '{' && (head[9] == '"' || head[9] == '}' || head[9] == ' '))
             return 95;
     }
-    return ext ? 70 : 0;
+    return ext ? 20 : 0; /* name only: any content probe wins */
 }
 
 static int st_analyze(wt_ctx *ctx, wt_reader *r)

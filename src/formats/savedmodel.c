@@ -20,7 +20,6 @@
 #include "model_formats.h"
 #include "protobuf.h"
 
-#define SM_MAX_SIZE (4ull << 30)
 #define SM_MAX_OPS 256
 
 typedef struct op_agg {
@@ -35,21 +34,24 @@ typedef struct op_agg {
 
 typedef struct smwalk {
     wt_ctx *ctx;
-    const uint8_t *base;
+    wt_pbr_src src;
     op_agg ops[SM_MAX_OPS];
     size_t nops;
     size_t nodes, functions;
-    const wt_fmt_table *scopes;
+    const wt_fmt_table *scopes, *ops_table;
     bool malformed;
     wt_keras_stats kst;
 } smwalk;
 
-bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
+static bool op_lookup(const wt_fmt_table *t, const char *op, size_t oplen, wt_tf_op_info *out)
 {
-    const wt_fmt_table *t = wt_fmt_table_get("tf_unsafe_ops.tsv", 4);
+    if (oplen == 0)
+        return false;
     for (size_t i = 0; i < t->nrows; i++) {
         const char *c = wt_fmt_cell(t, i, 0);
-        if (strlen(c) == oplen && memcmp(c, op, oplen) == 0) {
+        if (c[0] != op[0] || strlen(c) != oplen || memcmp(c, op, oplen) != 0)
+            continue;
+        {
             out->op = c;
             out->severity = WT_SEV_HIGH;
             wt_severity_parse(wt_fmt_cell(t, i, 1), &out->severity);
@@ -59,6 +61,11 @@ bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
         }
     }
     return false;
+}
+
+bool wt_tf_op_lookup(const char *op, size_t oplen, wt_tf_op_info *out)
+{
+    return op_lookup(wt_fmt_table_get("tf_unsafe_ops.tsv", 4), op, oplen, out);
 }
 
 static bool in_checkpoint_scope(smwalk *w, const char *fn, const char *node)
@@ -74,43 +81,39 @@ static bool in_checkpoint_scope(smwalk *w, const char *fn, const char *node)
     return false;
 }
 
-static void copy_str(char *dst, size_t cap, const uint8_t *s, size_t n)
+static void printable(char *s)
 {
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, s, n);
-    dst[n] = 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)dst[i] < 0x20 || (unsigned char)dst[i] >= 0x7f)
-            dst[i] = '?';
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+            *s = '?';
 }
 
-static void check_node(smwalk *w, const uint8_t *p, size_t len, const char *fn)
+static void check_node(smwalk *w, uint64_t off, uint64_t len, const char *fn)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    const uint8_t *op = NULL, *name = NULL;
-    size_t oplen = 0, namelen = 0;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    char op[96] = "", node[128] = "";
+    bool has_op = false;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
         if (f.num == 2) {
-            op = f.data;
-            oplen = f.len;
+            if (f.len < sizeof op) {
+                wt_pbr_bytes(&w->src, &f, op, sizeof op);
+                has_op = true;
+            }
         } else if (f.num == 1) {
-            name = f.data;
-            namelen = f.len;
+            wt_pbr_bytes(&w->src, &f, node, sizeof node);
         }
     }
     if (pb.error)
         w->malformed = true;
     w->nodes++;
     wt_tf_op_info info;
-    if (!op || !wt_tf_op_lookup((const char *)op, oplen, &info))
+    if (!has_op || !op_lookup(w->ops_table, op, strlen(op), &info))
         return;
-    char node[128];
-    copy_str(node, sizeof node, name ? name : (const uint8_t *)"", namelen);
+    printable(node);
     bool ckpt = strcmp(info.category, "checkpoint") == 0;
     if (ckpt && in_checkpoint_scope(w, fn, node))
         return;
@@ -128,23 +131,25 @@ static void check_node(smwalk *w, const uint8_t *p, size_t len, const char *fn)
     snprintf(a->first_node, sizeof a->first_node, "%s", node);
     snprintf(a->first_fn, sizeof a->first_fn, "%s", fn ? fn : "");
     a->count = 1;
-    a->offset = (uint64_t)(p - w->base);
+    a->offset = off;
     a->checkpoint = ckpt;
     a->info = info;
 }
 
-static void walk_function(smwalk *w, const uint8_t *p, size_t len)
+static void walk_function(smwalk *w, uint64_t off, uint64_t len)
 {
-    wt_pb pb;
-    wt_pb_field f, sig, nm;
+    wt_pbr pb;
+    wt_pbr_field f, sig, nm;
     char fn[128] = "";
-    if (wt_pb_find(p, len, 1, &sig) && wt_pb_find(sig.data, sig.len, 1, &nm))
-        copy_str(fn, sizeof fn, nm.data, nm.len);
+    if (wt_pbr_find(&w->src, off, len, 1, &sig) && wt_pbr_find(&w->src, sig.off, sig.len, 1, &nm)) {
+        wt_pbr_bytes(&w->src, &nm, fn, sizeof fn);
+        printable(fn);
+    }
     w->functions++;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.num == 3 && f.wire == WT_PB_LEN)
-            check_node(w, f.data, f.len, fn[0] ? fn : "(unnamed function)");
+            check_node(w, f.off, f.len, fn[0] ? fn : "(unnamed function)");
         if ((w->nodes & 1023) == 0 && wt_ctx_expired(w->ctx))
             return;
     }
@@ -152,23 +157,23 @@ static void walk_function(smwalk *w, const uint8_t *p, size_t len)
         w->malformed = true;
 }
 
-static void walk_graph(smwalk *w, const uint8_t *p, size_t len)
+static void walk_graph(smwalk *w, uint64_t off, uint64_t len)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.wire != WT_PB_LEN)
             continue;
         if (f.num == 1) {
-            check_node(w, f.data, f.len, NULL);
+            check_node(w, f.off, f.len, NULL);
         } else if (f.num == 2) { /* FunctionDefLibrary */
-            wt_pb lb;
-            wt_pb_field lf;
-            wt_pb_init(&lb, f.data, f.len);
-            while (wt_pb_next(&lb, &lf) == 1)
+            wt_pbr lb;
+            wt_pbr_field lf;
+            wt_pbr_init(&lb, &w->src, f.off, f.len);
+            while (wt_pbr_next(&lb, &lf) == 1)
                 if (lf.num == 1 && lf.wire == WT_PB_LEN)
-                    walk_function(w, lf.data, lf.len);
+                    walk_function(w, lf.off, lf.len);
             if (lb.error)
                 w->malformed = true;
         }
@@ -179,42 +184,46 @@ static void walk_graph(smwalk *w, const uint8_t *p, size_t len)
         w->malformed = true;
 }
 
-/* Any LEN field holding a JSON object with Keras class names. */
-static void check_json_field(smwalk *w, const uint8_t *p, size_t len, const char *where)
+/* A LEN field holding a JSON object with Keras class names. */
+static void check_json_field(smwalk *w, const wt_pbr_field *f, const char *where)
 {
-    if (len < 2 || p[0] != '{' || !memmem(p, len, "\"class_name\"", 12))
+    char head[2];
+    if (f->len < 2 || f->len > (64u << 20) || wt_pbr_bytes(&w->src, f, head, sizeof head) != 1 || head[0] != '{')
         return;
-    wt_keras_check_json(w->ctx, (const char *)p, len, where, &w->kst);
+    char *buf = wt_xmalloc((size_t)f->len + 1);
+    if (wt_pbr_bytes(&w->src, f, buf, (size_t)f->len + 1) == f->len && memmem(buf, f->len, "\"class_name\"", 12))
+        wt_keras_check_json(w->ctx, buf, (size_t)f->len, where, &w->kst);
+    free(buf);
 }
 
-static void walk_object_graph(smwalk *w, const uint8_t *p, size_t len)
+static void walk_object_graph(smwalk *w, uint64_t off, uint64_t len)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.num != 1 || f.wire != WT_PB_LEN)
             continue; /* SavedObject */
-        wt_pb_field uo, md;
-        if (wt_pb_find(f.data, f.len, 4, &uo) && wt_pb_find(uo.data, uo.len, 3, &md))
-            check_json_field(w, md.data, md.len, "SavedModel object graph metadata");
+        wt_pbr_field uo, md;
+        if (wt_pbr_find(&w->src, f.off, f.len, 4, &uo) && wt_pbr_find(&w->src, uo.off, uo.len, 3, &md))
+            check_json_field(w, &md, "SavedModel object graph metadata");
     }
 }
 
-static void walk_keras_metadata(smwalk *w, const uint8_t *p, size_t len)
+static void walk_keras_metadata(smwalk *w, uint64_t off, uint64_t len)
 {
-    wt_pb pb;
-    wt_pb_field f;
-    wt_pb_init(&pb, p, len);
-    while (wt_pb_next(&pb, &f) == 1) {
+    wt_pbr pb;
+    wt_pbr_field f;
+    wt_pbr_init(&pb, &w->src, off, len);
+    while (wt_pbr_next(&pb, &f) == 1) {
         if (f.num != 1 || f.wire != WT_PB_LEN)
             continue;
-        wt_pb nb;
-        wt_pb_field nf;
-        wt_pb_init(&nb, f.data, f.len);
-        while (wt_pb_next(&nb, &nf) == 1)
+        wt_pbr nb;
+        wt_pbr_field nf;
+        wt_pbr_init(&nb, &w->src, f.off, f.len);
+        while (wt_pbr_next(&nb, &nf) == 1)
             if (nf.wire == WT_PB_LEN)
-                check_json_field(w, nf.data, nf.len, "keras_metadata.pb");
+                check_json_field(w, &nf, "keras_metadata.pb");
         if ((w->kst.layers & 255) == 0 && wt_ctx_expired(w->ctx))
             return;
     }
@@ -282,38 +291,32 @@ static void emit_ops(smwalk *w)
 static int sm_analyze(wt_ctx *ctx, wt_reader *r)
 {
     uint64_t size = wt_reader_size(r);
-    if (size > SM_MAX_SIZE) {
-        wt_emit_limit(ctx, "TensorFlow protobuf size", size, SM_MAX_SIZE);
-        return WT_OK;
-    }
-    const uint8_t *p = wt_reader_view(r, 0, (size_t)size);
-    if (!p && size) {
-        wt_emit_error(ctx, "cannot read TensorFlow protobuf");
-        return WT_OK;
-    }
     smwalk *w = wt_xcalloc(1, sizeof *w);
     w->ctx = ctx;
-    w->base = p;
+    wt_pbr_src_init(&w->src, r);
     w->scopes = wt_fmt_table_get("tf_checkpoint_scopes.tsv", 2);
-    bool saved = is_savedmodel_head(p, (size_t)size) || wt_fmt_name_is(wt_ctx_name(ctx), "saved_model.pb");
+    w->ops_table = wt_fmt_table_get("tf_unsafe_ops.tsv", 4);
+    uint8_t head[8] = {0};
+    long long hn = wt_reader_read(r, 0, head, sizeof head);
+    bool saved = (hn > 0 && is_savedmodel_head(head, (size_t)hn)) || wt_fmt_name_is(wt_ctx_name(ctx), "saved_model.pb");
     if (saved) {
         wt_ctx_set_kind(ctx, "tf-savedmodel");
-        wt_pb pb;
-        wt_pb_field f;
-        wt_pb_init(&pb, p, (size_t)size);
-        while (wt_pb_next(&pb, &f) == 1) {
+        wt_pbr pb;
+        wt_pbr_field f;
+        wt_pbr_init(&pb, &w->src, 0, size);
+        while (wt_pbr_next(&pb, &f) == 1) {
             if (f.num != 2 || f.wire != WT_PB_LEN)
                 continue;
-            wt_pb mb;
-            wt_pb_field mf;
-            wt_pb_init(&mb, f.data, f.len);
-            while (wt_pb_next(&mb, &mf) == 1) {
+            wt_pbr mb;
+            wt_pbr_field mf;
+            wt_pbr_init(&mb, &w->src, f.off, f.len);
+            while (wt_pbr_next(&mb, &mf) == 1) {
                 if (mf.wire != WT_PB_LEN)
                     continue;
                 if (mf.num == 2)
-                    walk_graph(w, mf.data, mf.len);
+                    walk_graph(w, mf.off, mf.len);
                 else if (mf.num == 7)
-                    walk_object_graph(w, mf.data, mf.len);
+                    walk_object_graph(w, mf.off, mf.len);
             }
             if (mb.error)
                 w->malformed = true;
@@ -323,16 +326,16 @@ static int sm_analyze(wt_ctx *ctx, wt_reader *r)
         if (wt_ctx_depth(ctx) == 0) {
             wt_reader *km = wt_ctx_open_sibling(ctx, "keras_metadata.pb");
             if (km) {
-                uint64_t ks = wt_reader_size(km);
-                const uint8_t *kp = ks <= (256u << 20) ? wt_reader_view(km, 0, (size_t)ks) : NULL;
-                if (kp)
-                    walk_keras_metadata(w, kp, (size_t)ks);
+                wt_pbr_src ksrc = w->src;
+                wt_pbr_src_init(&w->src, km);
+                walk_keras_metadata(w, 0, wt_reader_size(km));
+                w->src = ksrc;
                 wt_reader_unref(km);
             }
         }
     } else {
         wt_ctx_set_kind(ctx, "tf-graphdef");
-        walk_graph(w, p, (size_t)size);
+        walk_graph(w, 0, size);
     }
     emit_ops(w);
     if (w->malformed)
@@ -399,14 +402,11 @@ static int part_analyze(wt_ctx *ctx, wt_reader *r)
     if (wt_fmt_name_is(name, "keras_metadata.pb")) {
         wt_ctx_set_kind(ctx, "keras-metadata-pb");
         wt_ctx_set_class(ctx, WT_CLASS_MODEL);
-        uint64_t ks = wt_reader_size(r);
-        const uint8_t *kp = ks <= (256u << 20) ? wt_reader_view(r, 0, (size_t)ks) : NULL;
-        if (kp) {
-            smwalk *w = wt_xcalloc(1, sizeof *w);
-            w->ctx = ctx;
-            walk_keras_metadata(w, kp, (size_t)ks);
-            free(w);
-        }
+        smwalk *w = wt_xcalloc(1, sizeof *w);
+        w->ctx = ctx;
+        wt_pbr_src_init(&w->src, r);
+        walk_keras_metadata(w, 0, wt_reader_size(r));
+        free(w);
         return WT_OK;
     }
     /* a TF checkpoint (variables) or fingerprint without its graph: tensors only */

@@ -90,7 +90,7 @@ static int tfl_probe(const char *name, const uint8_t *head, size_t headlen, uint
     if (headlen >= 8 && memcmp(head + 4, "TFL3", 4) == 0)
         return 95;
     (void)size;
-    return wt_str_endswith_ci(name, ".tflite") ? 50 : 0;
+    return wt_str_endswith_ci(name, ".tflite") ? 20 : 0;
 }
 
 static int tfl_analyze(wt_ctx *ctx, wt_reader *r)

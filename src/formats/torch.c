@@ -20,10 +20,11 @@ const wt_rule wt_torch_rules[] = {
      "may be loaded by other tools, and torch.save never writes them. All are scanned; the oddity alone is low.",
      "CWE-20", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
     {"WT-TORCH-002", "TorchLegacyStreamMalformed", WT_CAT_MODEL, WT_SEV_MEDIUM,
-     "A legacy (non-zip) PyTorch stream does not hold the five pickles torch expects",
-     "torch's legacy loader unpickles magic, protocol, sys_info, the object and the storage keys in a row; a "
-     "stream with unparseable data after fewer pickles is crafted (medium); one that merely ends early is "
-     "damaged (low). The whole stream is scanned.",
+     "A legacy PyTorch file (non-zip stream, or tar storages/tensors records) does not have the shape torch reads",
+     "torch's legacy loader unpickles magic, protocol, sys_info, the object and the storage keys in a row (tar "
+     "layout: a count and one pickle per record between raw data); unparseable data where a pickle should be is "
+     "crafted (medium); a file that merely ends early or raw data that does not match its record is damaged "
+     "(low). What could not be delimited is scanned as one stream.",
      "CWE-20", OWASP_ML06, ATLAS_SC, "MANAGE 2.3"},
 };
 const size_t wt_torch_nrules = sizeof wt_torch_rules / sizeof wt_torch_rules[0];
@@ -63,6 +64,17 @@ bool wt_torch_is_storage_member(const wt_torch_layout *l, const char *name) {
     for (; *d; d++)
         if (!isdigit((unsigned char)*d)) return false;
     return true;
+}
+
+bool wt_torch_is_metadata_member(const wt_torch_layout *l, const char *name) {
+    static const char *const meta[] = {"byteorder", "version", ".data/version", ".data/serialization_id",
+                                       ".format_version", ".storage_alignment", NULL};
+    if (!l->is_torch) return false;
+    size_t tl = strlen(l->top);
+    if (strncmp(name, l->top, tl) != 0 || name[tl] != '/') return false;
+    for (int i = 0; meta[i]; i++)
+        if (strcmp(name + tl + 1, meta[i]) == 0) return true;
+    return false;
 }
 
 bool wt_torch_is_loaded_pickle(const wt_torch_layout *l, const char *name) {
@@ -136,6 +148,102 @@ size_t wt_pickle_span(const uint8_t *b, size_t len) {
             if (!skip_line(b, len, &p)) return 0;
     }
     return 0;
+}
+
+/* ---- legacy tar: storages / tensors records ---- */
+static const struct { const char *name; unsigned size; } storage_types[] = {
+    {"ComplexDoubleStorage", 16}, {"ComplexFloatStorage", 8}, {"BFloat16Storage", 2}, {"DoubleStorage", 8},
+    {"FloatStorage", 4}, {"HalfStorage", 2}, {"LongStorage", 8}, {"IntStorage", 4}, {"ShortStorage", 2},
+    {"CharStorage", 1}, {"ByteStorage", 1}, {"BoolStorage", 1}, {"QUInt4x2Storage", 1}, {"QUInt2x4Storage", 1},
+    {"QUInt8Storage", 1}, {"QInt8Storage", 1}, {"QInt32Storage", 4}};
+
+/* Element size of the storage type a record pickle names, or 0. */
+static unsigned record_element_size(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < sizeof storage_types / sizeof storage_types[0]; i++)
+        if (memmem(p, n, storage_types[i].name, strlen(storage_types[i].name))) return storage_types[i].size;
+    return 0;
+}
+
+#define RECORD_VIEW (1u << 20)
+
+/* Length of the pickle at off (bounded view), 0 if it cannot be delimited. */
+static size_t span_at(wt_reader *r, uint64_t off, uint64_t end, const uint8_t **view) {
+    size_t vl = end - off > RECORD_VIEW ? RECORD_VIEW : (size_t)(end - off);
+    const uint8_t *v = vl ? wt_reader_view(r, off, vl) : NULL;
+    *view = v;
+    return v ? wt_pickle_span(v, vl) : 0;
+}
+
+static void scan_pickle_range(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t len, const char *name) {
+    wt_reader *sub = wt_reader_new_sub(r, off, len);
+    if (wt_analyzer_by_name("pickle")) wt_scan_child_as(ctx, name, sub, "pickle");
+    else wt_scan_child(ctx, name, sub);
+    wt_reader_unref(sub);
+}
+
+void wt_torch_legacy_records(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t size, const char *member,
+                             bool storages) {
+    const wt_limits *lim = wt_ctx_limits(ctx);
+    uint64_t end = off + size, pos = off;
+    const uint8_t *v;
+    size_t span = span_at(r, pos, end, &v);
+    char *name = wt_xasprintf("%s[count]", member);
+    if (!span) {
+        scan_pickle_range(ctx, r, pos, size, name);
+        free(name);
+        wt_location loc = wt_loc_offset(pos);
+        wt_emit(ctx, "WT-TORCH-002", WT_SEV_NONE, &loc, member,
+                "legacy PyTorch %s member does not start with a pickle; scanned as one stream", member);
+        return;
+    }
+    scan_pickle_range(ctx, r, pos, span, name);
+    free(name);
+    pos += span;
+    for (uint64_t i = 0; pos < end && !wt_ctx_expired(ctx); i++) {
+        if (lim->max_members && i >= lim->max_members) {
+            wt_emit_limit(ctx, "legacy PyTorch records", i + 1, lim->max_members);
+            return;
+        }
+        span = span_at(r, pos, end, &v);
+        name = wt_xasprintf("%s[%llu]", member, (unsigned long long)i);
+        if (!span) {
+            /* torch would unpickle from here: scan the rest as one stream */
+            scan_pickle_range(ctx, r, pos, end - pos, name);
+            free(name);
+            wt_location loc = wt_loc_offset(pos);
+            wt_emit(ctx, "WT-TORCH-002", WT_SEV_NONE, &loc, member,
+                    "legacy PyTorch %s record %llu is not a well-formed pickle; the rest was scanned as one stream",
+                    member, (unsigned long long)i);
+            return;
+        }
+        unsigned elsize = storages ? record_element_size(v, span) : 1;
+        scan_pickle_range(ctx, r, pos, span, name);
+        free(name);
+        pos += span;
+        /* the raw data after the record: only its length is read */
+        uint8_t h[8];
+        uint64_t skip;
+        if (storages) {
+            if (!elsize || end - pos < 8 || wt_reader_read_exact(r, pos, h, 8) != 0) break;
+            uint64_t n = le(h, 8), bytes;
+            if (!wt_mul_ok(n, elsize, &bytes) || !wt_add_ok(bytes, 8, &skip)) break;
+        } else {
+            if (end - pos < 4 || wt_reader_read_exact(r, pos, h, 4) != 0) break;
+            uint64_t ndim = le(h, 4);
+            if (ndim > 64) break;
+            skip = 4 + 4 + 16 * ndim + 8;
+        }
+        if (skip > end - pos) break;
+        pos += skip;
+        if (pos == end) return;
+    }
+    if (pos < end && !wt_ctx_expired(ctx)) {
+        wt_location loc = wt_loc_offset(pos);
+        wt_emit(ctx, "WT-TORCH-002", WT_SEV_LOW, &loc, member,
+                "legacy PyTorch %s member: the raw data after a record does not match its description "
+                "(unknown storage type or truncated); %llu bytes were not parsed", member,
+                (unsigned long long)(end - pos));
+    }
 }
 
 /* ---- legacy non-zip stream ---- */

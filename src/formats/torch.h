@@ -31,6 +31,10 @@ void wt_torch_zip_layout(const char *const *names, size_t n, wt_torch_layout *ou
 /* True for a raw tensor storage member of a torch zip: <top>/data/<digits>
  * (torch copies those bytes, never unpickles them). */
 bool wt_torch_is_storage_member(const wt_torch_layout *l, const char *name);
+/* True for torch's small metadata records (byteorder, version,
+ * .data/version, .data/serialization_id, .format_version,
+ * .storage_alignment) that torch reads as plain values. */
+bool wt_torch_is_metadata_member(const wt_torch_layout *l, const char *name);
 /* True for the members torch.load unpickles: <top>/data.pkl (compared
  * case-insensitively, like miniz) and, for TorchScript, <top>/constants.pkl. */
 bool wt_torch_is_loaded_pickle(const wt_torch_layout *l, const char *name);
@@ -41,6 +45,15 @@ void wt_torch_zip_report(wt_ctx *ctx, const wt_torch_layout *l);
  * the opcodes are not a complete well-formed pickle within len. Only walks
  * opcode arguments; never interprets anything. */
 size_t wt_pickle_span(const uint8_t *buf, size_t len);
+
+/* Scan the `storages` or `tensors` member of a legacy PyTorch tar the way
+ * torch reads it: a count pickle, then per record a pickle (scanned: torch
+ * unpickles it) followed by raw data whose length the record defines
+ * (storages: int64 element count x the element size of the storage type
+ * named in the record; tensors: ndim, sizes, strides, offset). Every pickle
+ * goes to the pickle analyzer as "<member>[i]"; raw data is never read. */
+void wt_torch_legacy_records(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t size, const char *member,
+                             bool storages);
 
 extern const wt_analyzer wt_torch_legacy_analyzer;
 extern const wt_rule wt_torch_rules[];

@@ -157,6 +157,8 @@ static int ts_analyze(wt_ctx *ctx, wt_reader *r)
             free(ev);
         }
     }
+    wt_text_origin o = {.cell = -1, .kind = "python", .line_base = 1};
+    wt_text_detect(ctx, s, n, &o);
     free(buf);
     return WT_OK;
 }

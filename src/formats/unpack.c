@@ -351,8 +351,10 @@ uint64_t wt_unpacker_fill(wt_unpacker *u, uint64_t want) {
             if (!next_member(u)) u->state = WT_UNPACK_END;
             continue;
         }
-        if (got == 0 && u->in_pos == before_pos && !have_in) {
-            u->state = WT_UNPACK_TRUNCATED;
+        if (got == 0 && u->in_pos == before_pos) {
+            /* no progress: out of input, or a decoder that will not move */
+            u->state = have_in ? WT_UNPACK_CORRUPT : WT_UNPACK_TRUNCATED;
+            if (have_in) set_err(u, WT_UNPACK_CORRUPT, "decoder made no progress");
             break;
         }
         if (u->out_len >= u->cap) {
@@ -413,14 +415,15 @@ static long long lazy_read(void *self, uint64_t off, void *buf, size_t len) {
     return (long long)len;
 }
 
-/* Zero-copy only once decoding has stopped: before that a later read may
- * grow (move) the buffer under a pointer handed out earlier, so the reader
- * falls back to its own copy. */
+/* Zero-copy only once the buffer can no longer move: decoding has stopped,
+ * or everything this reader can deliver is decoded (reads never ask for
+ * more). Before that a later read may grow the buffer under a pointer handed
+ * out earlier, so the reader falls back to its own copy. */
 static const uint8_t *lazy_map(void *self, uint64_t off, size_t len) {
     lazy *z = self;
     if (off > z->size || len > z->size - off) return NULL;
     uint64_t have = wt_unpacker_fill(z->u, off + len);
-    if (have < off + len || z->u->state == WT_UNPACK_RUNNING) return NULL;
+    if (have < off + len || (z->u->state == WT_UNPACK_RUNNING && have < z->size)) return NULL;
     return z->u->out + off;
 }
 
@@ -437,6 +440,12 @@ wt_reader *wt_unpacker_lazy_reader(wt_unpacker *u, uint64_t size) {
     z->u = u;
     z->size = size;
     return wt_reader_new_custom(&lazy_ops, z, size);
+}
+
+char *wt_member_name_clean(char *s) {
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) *p = '?';
+    return s;
 }
 
 /* ---- whole streams ---- */
@@ -472,7 +481,9 @@ int wt_unpack_scan_stream(wt_ctx *ctx, wt_reader *r, uint64_t off, wt_codec code
     size_t outlen;
     wt_unpacker_data(u, &outlen);
     wt_location loc = wt_loc_offset(off);
-    if (wt_unpack_state_is_cap(st) && st != WT_UNPACK_CAP_TOTAL) {
+    if (st == WT_UNPACK_CAP_MEMBER) {
+        wt_emit_limit(ctx, "decompressed stream size", outlen, u->cap);
+    } else if (st == WT_UNPACK_CAP_RATIO) {
         wt_emit(ctx, rules->bomb, WT_SEV_NONE, &loc, wt_codec_name(codec),
                 "%s stream: %s after %zu bytes from %llu compressed; only that prefix is scanned", wt_codec_name(codec),
                 wt_unpack_state_text(st), outlen, (unsigned long long)wt_unpacker_consumed(u));

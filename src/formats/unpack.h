@@ -83,6 +83,10 @@ const char *wt_unpack_state_text(wt_unpack_state s);
 
 #endif
 
+/* Make a member name from an archive safe to show and to nest: control
+ * bytes (terminal escapes, newlines, NUL) become '?'. In place; returns s. */
+char *wt_member_name_clean(char *s);
+
 /* ---- scanning a whole compressed stream ---- */
 typedef struct wt_stream_rules {
     const char *bomb;        /* ratio / size limit reached */

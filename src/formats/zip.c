@@ -42,9 +42,10 @@ const wt_rule wt_zip_rules[] = {
      "readers; no normal writer overlaps entries.",
      "CWE-409", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-006", "ZipBomb", WT_CAT_MODEL, WT_SEV_HIGH,
-     "A ZIP member exceeds the decompression ratio or size limits",
+     "A ZIP member exceeds the decompression ratio limit",
      "A decompression bomb exhausts memory or disk of whoever loads it (denial of service); only the "
-     "part within the limits is scanned.",
+     "part within the limits is scanned. A member that is merely larger than the size limit is a budget "
+     "finding (WT-SCAN-002) instead.",
      "CWE-409", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-007", "ZipEntryOutOfBounds", WT_CAT_MODEL, WT_SEV_MEDIUM,
      "A ZIP entry points outside the file or is truncated",
@@ -86,7 +87,8 @@ const size_t wt_zip_nrules = sizeof wt_zip_rules / sizeof wt_zip_rules[0];
 #define SIG_DD 0x08074b50u
 #define EOCD_LEN 22
 #define EOCD_SEARCH (65535 + EOCD_LEN)
-#define CRC_MAX (64u << 20)          /* members up to this size get their CRC checked */
+#define CRC_MAX (64u << 20)          /* pickle-looking members up to this size get their CRC checked */
+#define CRC_SMALL (1u << 20)         /* any member up to this size gets its CRC checked */
 #define GAP_SEARCH_MAX (32u << 20)   /* bytes searched for hidden local headers */
 #define CD_MAX (64u << 20)
 
@@ -102,6 +104,9 @@ typedef struct zent {
     uint64_t loff, doff, end;  /* local header, data start, data end (central sizes) */
     bool local_ok, local_sizes;
     bool hidden;
+    uint8_t *craw;             /* central name bytes as stored (compared raw) */
+    uint16_t crawlen;
+    bool name_diff;            /* local name bytes differ from the central ones */
 } zent;
 
 typedef struct zscan {
@@ -133,7 +138,7 @@ static char *dup_name(const uint8_t *p, size_t n) {
     char *s = wt_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++) s[i] = p[i] ? (char)p[i] : '?';
     s[n] = 0;
-    return s;
+    return wt_member_name_clean(s);
 }
 
 /* ZIP64 extended information extra field: values present only for the
@@ -169,6 +174,7 @@ static bool read_local(zscan *z, zent *e) {
     const uint8_t *nx = (uint64_t)nlen + xlen <= z->size - after ? wt_reader_view(z->r, after, (size_t)nlen + xlen) : NULL;
     if (!nx) return false;
     e->lname = dup_name(nx, nlen);
+    e->name_diff = e->craw && (nlen != e->crawlen || memcmp(nx, e->craw, nlen) != 0);
     if (e->lcsize == 0xffffffffu || e->lusize == 0xffffffffu)
         parse_zip64_extra(nx + nlen, xlen, &e->lusize, &e->lcsize, NULL);
     e->doff = after + nlen + xlen;
@@ -210,11 +216,34 @@ static uint32_t crc_of_reader(wt_reader *r, uint64_t off, uint64_t len, bool *ok
 
 /* torch.load unpickles <top>/data.pkl (and TorchScript's constants.pkl)
  * whatever the bytes look like: force those through the pickle analyzer. */
+static bool small_plain_text(wt_reader *r) {
+    uint64_t n = wt_reader_size(r);
+    if (n > 256) return false;
+    uint8_t b[256];
+    if (wt_reader_read_exact(r, 0, b, (size_t)n) != 0) return false;
+    for (uint64_t i = 0; i < n; i++)
+        if (b[i] < 0x20 ? !(b[i] == '\n' || b[i] == '\r' || b[i] == '\t') : b[i] > 0x7e) return false;
+    return true;
+}
+
 static void dispatch(zscan *z, const char *name, wt_reader *r) {
+    /* torch reads its small metadata records as plain values; when they are
+     * short printable text there is nothing to classify (anything else is) */
+    if (wt_torch_is_metadata_member(&z->torch, name) && small_plain_text(r)) return;
     if (z->torch.is_torch && wt_torch_is_loaded_pickle(&z->torch, name) && wt_analyzer_by_name("pickle"))
         wt_scan_child_as(z->ctx, name, r, "pickle");
     else
         wt_scan_child(z->ctx, name, r);
+}
+
+/* Verifying a CRC means reading the whole member: do it for small members
+ * and for pickles (the members a bad CRC hides from strict scanners,
+ * CVE-2025-10156), not for big weights nobody else reads in full. */
+static bool worth_crc(wt_reader *r, uint64_t size) {
+    if (size <= CRC_SMALL) return true;
+    if (size > CRC_MAX) return false;
+    uint8_t h[2];
+    return wt_reader_read_exact(r, 0, h, 2) == 0 && h[0] == 0x80 && h[1] >= 2 && h[1] <= 5;
 }
 
 /* Scan one variant of a member: data at doff, compressed size csize,
@@ -241,7 +270,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     if (method == 0) {
         wt_reader *sub = wt_reader_new_sub(z->r, doff, csize);
         dispatch(z, name, sub);
-        if (check_crc && csize <= CRC_MAX) {
+        if (check_crc && worth_crc(sub, csize)) {
             bool ok;
             uint32_t got = crc_of_reader(sub, 0, csize, &ok);
             if (ok && got != crc) {
@@ -262,18 +291,19 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         return;
     }
     uint64_t maxm = lim->max_member_size ? lim->max_member_size : (1ull << 30);
-    bool declared_bomb = false;
-    if (usize > maxm || (lim->max_ratio && usize > (1u << 20) && csize && usize / csize > lim->max_ratio) ||
-        (lim->max_ratio && usize > (1u << 20) && csize == 0)) {
-        char *m = wt_xasprintf("member %s declares %llu bytes from %llu compressed (ratio %llu, limits: %llu bytes, "
-                               "ratio %u); only the part within the limits is scanned",
+    /* a ratio beyond the limit is a bomb; a merely large member is a budget */
+    bool ratio_bomb = lim->max_ratio && usize > (1u << 20) && (csize == 0 || usize / csize > lim->max_ratio);
+    if (ratio_bomb) {
+        char *m = wt_xasprintf("member %s declares %llu bytes from %llu compressed (ratio %llu, limit %u); only the "
+                               "part within the limits is scanned",
                                name, (unsigned long long)usize, (unsigned long long)csize,
-                               (unsigned long long)(csize ? usize / csize : usize), (unsigned long long)maxm,
-                               lim->max_ratio);
+                               (unsigned long long)(csize ? usize / csize : usize), lim->max_ratio);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
         free(m);
-        declared_bomb = true;
+    } else if (usize > maxm) {
+        wt_emit_limit(ctx, "zip member decompressed size", usize, maxm);
     }
+    bool reported = ratio_bomb || usize > maxm;
     bool known = usize != 0 && usize != 0xffffffffu;
     wt_unpacker *u = wt_unpacker_new(ctx, z->r, doff, csize, codec, known ? (usize < maxm ? usize + 1 : maxm) : 0);
     wt_reader *child;
@@ -287,12 +317,17 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
     }
     dispatch(z, name, child);
     /* Finish the stream (bounded) when it is small enough to verify. */
-    if (known && usize <= CRC_MAX) wt_unpacker_fill(u, usize + 1);
+    bool verify = known && worth_crc(child, usize);
+    if (verify) wt_unpacker_fill(u, usize + 1);
     wt_unpack_state st = wt_unpacker_state(u);
     size_t outlen;
     const uint8_t *out = wt_unpacker_data(u, &outlen);
     if (wt_unpack_state_is_cap(st) && !(known && st == WT_UNPACK_CAP_MEMBER && outlen == usize + 1)) {
-        if (declared_bomb || st == WT_UNPACK_CAP_TOTAL) goto done; /* already reported */
+        if (reported || st == WT_UNPACK_CAP_TOTAL) goto done; /* already reported */
+        if (st == WT_UNPACK_CAP_MEMBER) {
+            wt_emit_limit(ctx, "zip member decompressed size", outlen, maxm);
+            goto done;
+        }
         char *m = wt_xasprintf("member %s: %s after %zu decompressed bytes from %llu compressed; the rest is not "
                                "scanned", name, wt_unpack_state_text(st), outlen, (unsigned long long)csize);
         emit_at(z, "WT-ZIP-006", WT_SEV_NONE, doff, name, m);
@@ -305,7 +340,7 @@ static void scan_member(zscan *z, const char *name, uint64_t doff, uint64_t csiz
         emit_at(z, outlen ? "WT-ZIP-002" : "WT-ZIP-010", WT_SEV_NONE, doff, name, m);
         free(m);
     } else if (known && (st == WT_UNPACK_END || (st == WT_UNPACK_CAP_MEMBER && outlen == usize + 1)) &&
-               usize <= CRC_MAX) {
+               verify) {
         if (outlen != usize) {
             char *m = wt_xasprintf("member %s decompresses to %s bytes than the %llu declared", name,
                                    outlen > usize ? "more" : "fewer", (unsigned long long)usize);
@@ -378,7 +413,7 @@ static void scan_entry(zscan *z, zent *e) {
         free(m);
         return;
     }
-    bool name_diff = strcmp(e->cname, e->lname) != 0;
+    bool name_diff = e->name_diff;
     bool method_diff = e->cmethod != e->lmethod;
     bool size_diff = e->local_sizes && (e->lcsize != e->ccsize || e->lusize != e->cusize);
     bool crc_diff = e->local_sizes && !(e->lflags & 8) && e->lcrc != e->ccrc;
@@ -564,6 +599,7 @@ static void free_entries(zscan *z) {
     for (size_t i = 0; i < z->n; i++) {
         free(z->e[i].cname);
         free(z->e[i].lname);
+        free(z->e[i].craw);
     }
     free(z->e);
 }
@@ -657,6 +693,9 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
         e->cusize = rd32(c + 24);
         e->loff = rd32(c + 42);
         e->cname = dup_name(c + 46, nlen);
+        e->craw = wt_xmalloc(nlen ? nlen : 1);
+        memcpy(e->craw, c + 46, nlen);
+        e->crawlen = nlen;
         parse_zip64_extra(c + 46 + nlen, xlen, &e->cusize, &e->ccsize, &e->loff);
         if (e->loff <= UINT64_MAX - concat) e->loff += concat;
         p += 46 + nlen + xlen + clen;
@@ -743,7 +782,10 @@ static int zip_probe(const char *name, const uint8_t *h, size_t n, uint64_t size
     if (n >= 4 && rd32(h) == SIG_EOCD) return 60; /* empty zip */
     /* prepended data: accept if an end of central directory sits at the end
      * of a small file we were fully shown */
-    if (size >= EOCD_LEN && size == n && wt_zip_find_eocd(h, n) >= 0) return 40;
+    if (size >= EOCD_LEN && size == n) {
+        long at = wt_zip_find_eocd(h, n);
+        if (at >= 0 && (size_t)at + EOCD_LEN + rd16(h + at + 20) == n) return 40;
+    }
     /* a short prefix before the first local header */
     if (n >= 34 && memmem(h, n, "PK\x03\x04", 4)) {
         const uint8_t *at = memmem(h, n, "PK\x03\x04", 4);

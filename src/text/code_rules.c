@@ -579,6 +579,7 @@ typedef struct tok {
     uint32_t qoff, qlen; /* string content (relative to off) */
 } tok;
 
+#define MAX_HITS 1000 /* per buffer: a generated file with 10^5 eval() calls needs no 10^5 findings */
 #define MAX_STMT_TOKS 65536
 #define MAX_BRACKETS 256
 #define MAX_ARGS 64
@@ -604,6 +605,8 @@ typedef struct scanner {
         size_t off;
     } emitted[MAX_EMITTED];
     int nemitted;
+    size_t magic_line_checked; /* 1 + start of the last line tried as `x = !cmd` */
+    size_t dropped;            /* hits over MAX_HITS */
 } scanner;
 
 static bool tok_is(const scanner *s, int i, const char *lit)
@@ -624,8 +627,13 @@ static bool name_is(const scanner *s, int i, const char *lit)
     return i >= 0 && i < s->nt && s->t[i].type == T_NAME && tok_is(s, i, lit);
 }
 
+
 static void hit(scanner *s, const wt_code_hit *h)
 {
+    if (s->hits >= MAX_HITS) {
+        s->dropped++;
+        return;
+    }
     s->hits++;
     if (s->fn)
         s->fn(s->ud, h);
@@ -684,6 +692,11 @@ static int parse_args(scanner *s, int open, arg *args, bool *has_star)
         while (i < close && !op_is(s, i, ',')) {
             if (s->t[i].type == T_OP && s->t[i].match > i && s->t[i].match < close)
                 i = s->t[i].match;
+            else if (s->t[i].type == T_OP && s->t[i].match < 0 && s->t[i].len == 1 &&
+                     strchr("([{", s->text[s->t[i].off])) {
+                i = close; /* never closed: the rest is inside it */
+                break;
+            }
             i++;
         }
         if (i > a) {
@@ -902,6 +915,10 @@ static void try_rows(scanner *s, const key_slot *k, const char *name, size_t n, 
         size_t off = s->t[a].off;
         if (already(s, r->rule_id, off))
             continue;
+        if (s->hits >= MAX_HITS) {
+            s->dropped++;
+            continue;
+        }
         char ev[200];
         const char *shown = name[0] == '?' ? name + 1 : name; /* "?.extractall" -> ".extractall" */
         snprintf(ev, sizeof ev, "%s(...%s)", shown, note);
@@ -912,6 +929,8 @@ static void try_rows(scanner *s, const key_slot *k, const char *name, size_t n, 
 }
 
 static bool is_command_call(scanner *s, const char *name, int a);
+static bool is_ipython_magic_call(scanner *s, const char *name, int a);
+static void scan_magic_call(scanner *s, call *c);
 static void scan_command_arg(scanner *s, call *c);
 
 static void process_call(scanner *s, int a, int e, bool unknown_recv)
@@ -943,6 +962,8 @@ static void process_call(scanner *s, int a, int e, bool unknown_recv)
     }
     if ((name[0] == 'o' || name[0] == 's' || name[0] == '?') && is_command_call(s, name, a))
         scan_command_arg(s, &c);
+    else if (name[0] == '?' && is_ipython_magic_call(s, name, a))
+        scan_magic_call(s, &c);
 }
 
 /* keyword argument of a `*` row: evaluate against the enclosing call */
@@ -1311,6 +1332,82 @@ static void scan_command_arg(scanner *s, call *c)
     wt_shell_scan(buf, n, shell_fact_cb, &sc);
 }
 
+static bool get_ipython_recv(scanner *s, int a)
+{
+    return a >= 4 && name_is(s, a - 4, "get_ipython") && op_is(s, a - 3, '(') && op_is(s, a - 2, ')');
+}
+
+/* get_ipython().run_line_magic('pip', 'install x') and
+ * get_ipython().run_cell_magic('bash', '', 'script'), as nbconvert writes them */
+static bool is_ipython_magic_call(scanner *s, const char *name, int a)
+{
+    return (strcmp(name, "?.run_line_magic") == 0 || strcmp(name, "?.run_cell_magic") == 0) && get_ipython_recv(s, a);
+}
+
+static const tok *literal_arg(scanner *s, const call *c, int pos)
+{
+    int p = 0;
+    for (int i = 0; i < c->nargs; i++) {
+        const arg *g = &c->args[i];
+        if (g->kwtok >= 0)
+            continue;
+        if (p++ != pos)
+            continue;
+        const tok *t = &s->t[g->a];
+        return g->b - g->a == 1 && t->type == T_STR && !(t->flags & F_FEXPR) ? t : NULL;
+    }
+    return NULL;
+}
+
+static void scan_magic_call(scanner *s, call *c)
+{
+    if (!c->parsed) {
+        c->nargs = parse_args(s, c->open, c->args, &c->has_star);
+        c->parsed = true;
+    }
+    const tok *m = literal_arg(s, c, 0);
+    if (!m)
+        return;
+    const char *mn = s->text + m->off + m->qoff;
+    size_t ml = m->qlen;
+    bool line = tok_is(s, c->open - 1, "run_line_magic");
+    if (line) {
+        const tok *a = literal_arg(s, c, 1);
+        if (!a)
+            return;
+        if (ml == 3 && memcmp(mn, "pip", 3) == 0) {
+            /* rebuild "pip <args>" and report at the call */
+            char buf[1024];
+            size_t al = a->qlen < sizeof buf - 5 ? a->qlen : sizeof buf - 5;
+            memcpy(buf, "pip ", 4);
+            memcpy(buf + 4, s->text + a->off + a->qoff, al);
+            shell_ctx sc = {s, s->t[c->open].off, buf, true};
+            wt_shell_scan(buf, 4 + al, shell_fact_cb, &sc);
+        } else if ((ml == 6 && memcmp(mn, "system", 6) == 0) || (ml == 2 && memcmp(mn, "sx", 2) == 0)) {
+            scan_shell(s, a->off + a->qoff, a->qlen);
+        }
+        return;
+    }
+    const tok *body = literal_arg(s, c, 2);
+    if (!body || !((ml == 4 && memcmp(mn, "bash", 4) == 0) || (ml == 2 && memcmp(mn, "sh", 2) == 0)))
+        return;
+    /* the cell body is a Python string: decode \n, \t, \\, \' and \" first */
+    const char *p = s->text + body->off + body->qoff;
+    size_t n = body->qlen, o = 0;
+    char *buf = wt_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\\' && i + 1 < n) {
+            char e = p[++i];
+            buf[o++] = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        } else {
+            buf[o++] = p[i];
+        }
+    }
+    shell_ctx sc = {s, s->t[c->open].off, buf, true};
+    wt_shell_scan(buf, o, shell_fact_cb, &sc);
+    free(buf);
+}
+
 static bool is_command_call(scanner *s, const char *name, int a)
 {
     if (strncmp(name, "os.", 3) == 0)
@@ -1318,8 +1415,7 @@ static bool is_command_call(scanner *s, const char *name, int a)
     if (strncmp(name, "subprocess.", 11) == 0)
         return true;
     /* get_ipython().system("...") in scripts exported from notebooks */
-    return strcmp(name, "?.system") == 0 && a >= 4 && name_is(s, a - 4, "get_ipython") && op_is(s, a - 3, '(') &&
-           op_is(s, a - 2, ')');
+    return strcmp(name, "?.system") == 0 && get_ipython_recv(s, a);
 }
 
 static void describe_pipe(const char *p, size_t n, char *ev, size_t cap)
@@ -1470,10 +1566,12 @@ static void scan_python(scanner *s, size_t from)
     int bstack[MAX_BRACKETS];
     int bdepth = 0;
     bool line_start = true;
+    size_t cur_ls = from; /* start of the current physical line */
     while (i < len) {
         unsigned char c = (unsigned char)x[i];
         if (line_start) {
             line_start = false;
+            cur_ls = i;
             size_t eol;
             if (bdepth == 0 && s->nt == 0 && magic_line(s, i, &eol)) {
                 i = eol;
@@ -1526,11 +1624,11 @@ static void scan_python(scanner *s, size_t from)
         /* `x = !cmd`, `x = %sx cmd`: the rest of the line is shell */
         if (bdepth == 0 && ((c == '!' && !(i + 1 < len && x[i + 1] == '=')) ||
                             (c == '%' && s->nt > 0 && op_is(s, s->nt - 1, '=')))) {
-            size_t ls = i;
-            while (ls > 0 && x[ls - 1] != '\n')
-                ls--;
+            size_t ls = cur_ls;
             size_t eol;
-            if (magic_assignment(s, ls, i, &eol)) {
+            bool tried = s->magic_line_checked == ls + 1;
+            s->magic_line_checked = ls + 1;
+            if (!tried && magic_assignment(s, ls, i, &eol)) {
                 i = eol;
                 continue;
             }
@@ -1572,9 +1670,57 @@ static void scan_python(scanner *s, size_t from)
     end_statement(s, bstack, &bdepth);
 }
 
+/* RUN ["pip", "install", "x"] (exec form): rebuild the argv as words;
+ * RUN ["sh", "-c", "script"] runs the script through a shell */
+static void docker_exec_form(scanner *s, size_t off, size_t len)
+{
+    const char *p = s->text + off;
+    char *buf = wt_xmalloc(len + 1);
+    size_t n = 0, i = 1, argc = 0;
+    size_t arg_start[3] = {0, 0, 0}, arg_len[3] = {0, 0, 0};
+    while (i < len) {
+        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == ',' || p[i] == '\\' || p[i] == '\n' || p[i] == '\r'))
+            i++;
+        if (i >= len || p[i] != '"')
+            break;
+        i++;
+        if (n)
+            buf[n++] = ' ';
+        size_t a = n;
+        while (i < len && p[i] != '"') {
+            if (p[i] == '\\' && i + 1 < len) {
+                i++;
+                buf[n++] = p[i] == 'n' ? '\n' : p[i] == 't' ? '\t' : p[i];
+            } else {
+                buf[n++] = p[i];
+            }
+            i++;
+        }
+        i++;
+        if (argc < 3) {
+            arg_start[argc] = a;
+            arg_len[argc] = n - a;
+        }
+        argc++;
+    }
+    shell_ctx sc = {s, off, buf, true};
+    if (argc >= 3 && arg_len[1] == 2 && memcmp(buf + arg_start[1], "-c", 2) == 0) {
+        sc.text = buf + arg_start[2]; /* fact offsets are relative to the script */
+        wt_shell_scan(sc.text, arg_len[2], shell_fact_cb, &sc);
+    } else {
+        wt_shell_scan(buf, n, shell_fact_cb, &sc);
+    }
+    free(buf);
+}
+
 static void docker_span(void *ud, size_t off, size_t len)
 {
-    scan_shell(ud, off, len);
+    scanner *s = ud;
+    if (len > 0 && s->text[off] == '[') {
+        docker_exec_form(s, off, len);
+        return;
+    }
+    scan_shell(s, off, len);
 }
 
 size_t wt_code_scan_text(const char *text, size_t len, const char *kind, wt_code_hit_fn fn, void *ud)
@@ -1617,6 +1763,10 @@ size_t wt_code_scan_text(const char *text, size_t len, const char *kind, wt_code
     } else {
         wt_dockerfile_run_spans(text, len, docker_span, &s);
     }
+    if (s.dropped && fn) {
+        wt_code_hit h = {WT_CODE_HIT_LIMIT, NULL, WT_SEV_NONE, NULL, NULL, s.hits, s.dropped, NULL, 0};
+        fn(ud, &h);
+    }
     free(s.t);
     scope_free(own);
     return s.hits;
@@ -1630,21 +1780,115 @@ typedef struct det_ctx {
     const char *text;
     size_t len;
     const wt_text_origin *o;
+    size_t cur_ls, cur_line; /* a line start before the last hit, and its 0-based line */
+    bool have_last;          /* last location computed, for hits further on the same line */
+    size_t last_off;
+    wt_location last;
+    size_t clean_ls;         /* 1 + start of a line known to carry no ignore marker */
 } det_ctx;
+
+/* wt_text_location counts lines from the start of the text; hits come in
+ * text order, so locate them from the last known line start (linear in
+ * total instead of quadratic on files with many findings) */
+static wt_location locate(det_ctx *d, size_t off)
+{
+    if (d->o->offset_map || off > d->len)
+        return wt_text_location(d->text, d->len, off, d->o);
+    if (d->have_last && off >= d->last_off && !memchr(d->text + d->last_off, '\n', off - d->last_off)) {
+        /* further on the same line: advance the column only */
+        wt_location l = d->last;
+        for (size_t k = d->last_off; k < off; k++)
+            l.column += ((unsigned char)d->text[k] & 0xc0) != 0x80;
+        l.offset += off - d->last_off;
+        l.end_column = 0;
+        d->last = l;
+        d->last_off = off;
+        return l;
+    }
+    if (off < d->cur_ls) {
+        d->cur_ls = 0;
+        d->cur_line = 0;
+    }
+    for (;;) {
+        const char *nl = memchr(d->text + d->cur_ls, '\n', off - d->cur_ls);
+        if (!nl)
+            break;
+        d->cur_ls = (size_t)(nl - d->text) + 1;
+        d->cur_line++;
+    }
+    wt_text_origin o2 = *d->o;
+    o2.line_base = (d->o->line_base ? d->o->line_base : 1) + (uint32_t)d->cur_line;
+    if (o2.raw_lines && o2.nraw_lines) {
+        size_t k = d->cur_line < o2.nraw_lines ? d->cur_line : o2.nraw_lines - 1;
+        o2.raw_lines += k;
+        o2.nraw_lines -= k;
+    }
+    wt_location l = wt_text_location(d->text + d->cur_ls, d->len - d->cur_ls, off - d->cur_ls, &o2);
+    l.offset += d->cur_ls;
+    if (l.cell >= 0)
+        l.cell_line += (uint32_t)d->cur_line;
+    d->have_last = true;
+    d->last_off = off;
+    d->last = l;
+    return l;
+}
+
+/* wt_text_line_ignored, skipped for lines already known to be clean (a
+ * minified one-line file with many hits would otherwise rescan its line) */
+static bool ignored(det_ctx *d, size_t off, const char *rule)
+{
+    if (off > d->len)
+        off = d->len;
+    size_t ls = off;
+    if (d->cur_ls <= off && !memchr(d->text + d->cur_ls, '\n', off - d->cur_ls))
+        ls = d->cur_ls;
+    else
+        while (ls > 0 && d->text[ls - 1] != '\n')
+            ls--;
+    if (d->clean_ls == ls + 1)
+        return false;
+    bool ign = wt_text_line_ignored(d->text, d->len, off, rule);
+    if (!ign) {
+        /* clean for every rule if no marker word is on this line or the one above */
+        size_t ps = ls;
+        if (ps > 0) {
+            ps--;
+            while (ps > 0 && d->text[ps - 1] != '\n')
+                ps--;
+        }
+        const char *e = memchr(d->text + off, '\n', d->len - off);
+        size_t n = (e ? (size_t)(e - d->text) : d->len) - ps;
+        static const char *const words[] = {"watchtower:ignore", "allowlist", "gitleaks:allow", "noqa", NULL};
+        bool any = false;
+        for (int k = 0; words[k] && !any; k++)
+            any = memmem(d->text + ps, n, words[k], strlen(words[k])) != NULL;
+        if (!any)
+            d->clean_ls = ls + 1;
+    }
+    return ign;
+}
 
 static void det_hit(void *ud, const wt_code_hit *h)
 {
     det_ctx *d = ud;
-    wt_location loc = wt_text_location(d->text, d->len, h->off, d->o);
+    if (h->kind == WT_CODE_HIT_LIMIT) {
+        wt_emit_limit(d->ctx, "unsafe-code findings in one text", (uint64_t)(h->off + h->len), h->off);
+        return;
+    }
+    wt_location loc = locate(d, h->off);
     if (h->kind == WT_CODE_HIT_PIP) {
         if (h->args)
             wt_check_pip_install(d->ctx, h->args, h->args_len, &loc);
         else
             wt_check_pip_install(d->ctx, d->text + h->off, h->len, &loc);
-    } else if (!wt_text_line_ignored(d->text, d->len, h->off, h->rule_id)) {
-        wt_location end = wt_text_location(d->text, d->len, h->off + (h->len ? h->len - 1 : 0), d->o);
-        if (end.cell_line == loc.cell_line && end.line == loc.line)
-            loc.end_column = end.column + 1;
+    } else if (!ignored(d, h->off, h->rule_id)) {
+        /* end column when the span stays on its line (counted in characters) */
+        if (h->len <= 4096 && h->off + h->len <= d->len && !memchr(d->text + h->off, '\n', h->len)) {
+            uint32_t chars = 0;
+            for (size_t k = h->off; k < h->off + h->len; k++)
+                chars += ((unsigned char)d->text[k] & 0xc0) != 0x80;
+            loc.end_column = loc.column + chars;
+        }
         wt_finding *f = wt_emit(d->ctx, h->rule_id, h->severity, &loc, h->evidence, "%s", h->message);
         if (f)
             f->confidence = h->severity >= WT_SEV_HIGH ? 0.9 : 0.7;
@@ -1658,7 +1902,12 @@ static void code_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text
     const char *err = NULL;
     if (wt_code_rules_load(&err) < 0 && err)
         wt_ctx_note(ctx, "unsafe-code rules: %s", err);
-    det_ctx d = {ctx, text, len, o};
+    det_ctx d;
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.text = text;
+    d.len = len;
+    d.o = o;
     wt_code_scan_text(text, len, o->kind, det_hit, &d);
 }
 

@@ -32,6 +32,7 @@ void wt_code_scope_end(void);
 typedef enum {
     WT_CODE_HIT_RULE = 1, /* an unsafe-code rule matched */
     WT_CODE_HIT_PIP,      /* a `pip install` command: span = its arguments */
+    WT_CODE_HIT_LIMIT,    /* last call only: off = hits reported, len = hits dropped */
 } wt_code_hit_kind;
 
 typedef struct wt_code_hit {
@@ -51,8 +52,10 @@ typedef struct wt_code_hit {
 typedef void (*wt_code_hit_fn)(void *ud, const wt_code_hit *h);
 
 /* Scan text of the given origin kind ("python", "shell", "dockerfile"),
- * calling fn for every hit in text order (per statement). Uses the current
- * notebook scope if one is open. Returns the number of hits. */
+ * calling fn for every hit in text order (per statement). At most 1000 hits
+ * per buffer; if more were found, a final WT_CODE_HIT_LIMIT says how many
+ * were dropped. Uses the current notebook scope if one is open. Returns the
+ * number of hits reported. */
 size_t wt_code_scan_text(const char *text, size_t len, const char *kind, wt_code_hit_fn fn, void *ud);
 
 /* Load (once) and return the parsed rule table: number of rows, or -1 with

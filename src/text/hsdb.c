@@ -16,7 +16,6 @@
 
 #define MAX_HITS (1u << 20)    /* Hyperscan hits kept per buffer */
 #define MAX_CANDS 100000u      /* confirmed candidates per buffer */
-#define LOOKAHEAD 256          /* bytes after a window given to PCRE2 */
 
 static const char *const table_file[WT_HS_NTABLES] = {"secrets.tsv", "pii.tsv"};
 
@@ -45,7 +44,7 @@ static const struct { const char *name; uint32_t bit; } check_names[] = {
     {"nhs", WT_CK_NHS}, {"aadhaar", WT_CK_AADHAAR}, {"pan", WT_CK_PAN}, {"base58", WT_CK_BASE58},
     {"bech32", WT_CK_BECH32}, {"ipv4", WT_CK_IPV4}, {"ipv6", WT_CK_IPV6}, {"mac", WT_CK_MAC},
     {"email", WT_CK_EMAIL}, {"phone", WT_CK_PHONE}, {"date", WT_CK_DATE},
-    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM},
+    {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM}, {"assign", WT_CK_ASSIGN}, {"assignq", WT_CK_ASSIGNQ},
 };
 
 /* Split one line into at most max tab-separated fields (in place). */
@@ -184,7 +183,10 @@ static bool compile_pcre(wt_hs_row *r, char **err)
 {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->regex, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    /* USE_OFFSET_LIMIT: a search may only START inside the window, but it
+     * sees the whole buffer, so lookarounds never meet an artificial end. */
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->regex, PCRE2_ZERO_TERMINATED, PCRE2_USE_OFFSET_LIMIT, &ec, &eo,
+                                   NULL);
     if (!re) {
         PCRE2_UCHAR msg[120];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -338,9 +340,11 @@ typedef struct hit { uint32_t row; uint32_t pad; size_t to; } hit;
 typedef struct tls_state {
     hs_scratch_t *scratch;
     pcre2_match_data *md;
+    pcre2_match_context *mctx; /* per thread: carries the offset limit */
     hit *hits;
     size_t nhits, caphits;
     bool hits_full;
+    bool hits_unsorted; /* defensive: Hyperscan reports ascending end offsets */
     wt_hs_cand *cands;
     size_t ncands, capcands;
     size_t *done_until, *last_end; /* per row */
@@ -350,6 +354,7 @@ typedef struct tls_state {
     size_t len;
     uint64_t sample;
     unsigned consumed;
+    bool config;
     bool valid;
 } tls_state;
 
@@ -365,6 +370,8 @@ static void tls_free(void *p)
         hs_free_scratch(s->scratch);
     if (s->md)
         pcre2_match_data_free(s->md);
+    if (s->mctx)
+        pcre2_match_context_free(s->mctx);
     free(s->hits);
     free(s->cands);
     free(s->done_until);
@@ -383,6 +390,7 @@ static tls_state *tls_get(void)
         if (G.proto && hs_clone_scratch(G.proto, &s->scratch) != HS_SUCCESS)
             s->scratch = NULL;
         s->md = pcre2_match_data_create(16, NULL);
+        s->mctx = pcre2_match_context_copy(G.mctx);
         s->done_until = wt_xcalloc(G.nrows ? G.nrows : 1, sizeof *s->done_until);
         s->last_end = wt_xcalloc(G.nrows ? G.nrows : 1, sizeof *s->last_end);
         pthread_setspecific(tls_key, s);
@@ -403,6 +411,8 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
         s->caphits = s->caphits ? s->caphits * 2 : 1024;
         s->hits = wt_xrealloc(s->hits, s->caphits * sizeof *s->hits);
     }
+    if (s->nhits && s->hits[s->nhits - 1].to > (size_t)to)
+        s->hits_unsorted = true;
     s->hits[s->nhits++] = (hit){.row = id, .to = (size_t)to};
     return 0;
 }
@@ -410,8 +420,6 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
 static int hit_cmp(const void *a, const void *b)
 {
     const hit *x = a, *y = b;
-    if (x->row != y->row)
-        return x->row < y->row ? -1 : 1;
     return x->to < y->to ? -1 : x->to > y->to;
 }
 
@@ -441,10 +449,10 @@ static void add_cand(tls_state *s, const wt_hs_cand *c)
 static void confirm(tls_state *s, uint32_t ri, const char *text, size_t len, size_t ns, size_t ne)
 {
     const wt_hs_row *r = &G.rows[ri];
-    size_t sublen = ne + LOOKAHEAD < len ? ne + LOOKAHEAD : len;
     size_t o = ns;
+    pcre2_set_offset_limit(s->mctx, ne - 1);
     for (int guard = 0; o < ne && guard < 10000; guard++) {
-        int rc = pcre2_match(r->re, (PCRE2_SPTR)text, sublen, o, 0, s->md, G.mctx);
+        int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, o, 0, s->md, s->mctx);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
@@ -471,6 +479,36 @@ static void confirm(tls_state *s, uint32_t ri, const char *text, size_t len, siz
     }
 }
 
+/* Cheap filters for keyword anchors: is an assignment (and, for quoted,
+ * a quoted value) coming? */
+static bool assign_follows(const char *t, size_t len, size_t at, bool quoted)
+{
+    size_t i = at, lim = at + 30 < len ? at + 30 : len;
+    while (i < lim && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
+        i++;
+    if (i < len && (t[i] == '"' || t[i] == '\''))
+        i++;
+    for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
+        i++;
+    if (i >= len)
+        return false;
+    char c = t[i];
+    if (!quoted)
+        return c == '=' || c == ':' || c == '(' || c == ',' || (c == '?' && i + 1 < len && t[i + 1] == '=');
+    if (c == '?')
+        i++;
+    if (i >= len || (t[i] != '=' && t[i] != ':'))
+        return false;
+    i++;
+    if (i < len && (t[i] == '=' || t[i] == '>'))
+        i++;
+    for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
+        i++;
+    if (i < len && (t[i] == 'r' || t[i] == 'b' || t[i] == 'u' || t[i] == 'R' || t[i] == 'B' || t[i] == 'U'))
+        i++;
+    return i < len && (t[i] == '"' || t[i] == '\'');
+}
+
 static uint64_t sample_of(const char *t, size_t n)
 {
     uint64_t h = 1469598103934665603ull ^ n;
@@ -482,29 +520,35 @@ static uint64_t sample_of(const char *t, size_t n)
     return h;
 }
 
-static void scan_buffer(tls_state *s, const char *text, size_t len)
+static void scan_buffer(tls_state *s, const char *text, size_t len, bool config)
 {
     s->nhits = 0;
     s->ncands = 0;
     s->hits_full = false;
+    s->hits_unsorted = false;
     if (!G.db || !s->scratch || len == 0 || len > UINT32_MAX)
         return;
     hs_scan(G.db, text, (unsigned)len, 0, s->scratch, on_hit, s);
     if (s->nhits == 0)
         return;
-    qsort(s->hits, s->nhits, sizeof *s->hits, hit_cmp);
-    uint32_t prev = UINT32_MAX;
+    if (s->hits_unsorted)
+        qsort(s->hits, s->nhits, sizeof *s->hits, hit_cmp);
+    /* Hyperscan reports in ascending end offset, so every row's hits are
+     * ascending too; per-row state is reset for the rows of this buffer. */
+    for (size_t i = 0; i < s->nhits; i++)
+        if (s->hits[i].row < G.nrows)
+            s->done_until[s->hits[i].row] = s->last_end[s->hits[i].row] = 0;
     for (size_t i = 0; i < s->nhits; i++) {
         uint32_t ri = s->hits[i].row;
         if (ri >= G.nrows)
             continue;
-        if (ri != prev) {
-            s->done_until[ri] = 0;
-            s->last_end[ri] = 0;
-            prev = ri;
-        }
         const wt_hs_row *r = &G.rows[ri];
         size_t to = s->hits[i].to;
+        if ((r->checks & WT_CK_CFGONLY) && !config)
+            continue;
+        if ((r->checks & (WT_CK_ASSIGN | WT_CK_ASSIGNQ)) &&
+            !assign_follows(text, len, to, (r->checks & WT_CK_ASSIGNQ) != 0))
+            continue;
         size_t ns = to > r->back ? to - r->back : 0;
         size_t ne = to + r->fwd + 1 < len ? to + r->fwd + 1 : len;
         if (ns < s->done_until[ri])
@@ -514,10 +558,25 @@ static void scan_buffer(tls_state *s, const char *text, size_t len)
         confirm(s, ri, text, len, ns, ne);
         s->done_until[ri] = ne;
     }
-    if (s->ncands) qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
+    /* candidates are few and nearly sorted: insertion sort, qsort when many */
+    if (s->ncands > 64) {
+        qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
+        return;
+    }
+    for (size_t i = 1; i < s->ncands; i++) {
+        wt_hs_cand c = s->cands[i];
+        size_t j = i;
+        while (j > 0 && cand_cmp(&s->cands[j - 1], &c) > 0) {
+            s->cands[j] = s->cands[j - 1];
+            j--;
+        }
+        s->cands[j] = c;
+    }
 }
 
-size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
+const char wt_hsdb_test_key = 0;
+
+size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table, bool config,
                           const wt_hs_cand **out)
 {
     pthread_once(&G.once, init_once);
@@ -525,14 +584,16 @@ size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int tab
     uint64_t sample = len ? sample_of(text, len) : 0;
     unsigned bit = 1u << table;
     bool hit = s->valid && s->key == key && s->text == text && s->len == len && s->sample == sample &&
+               s->config == config &&
                !(s->consumed & bit);
     if (!hit) {
-        scan_buffer(s, text, len);
+        scan_buffer(s, text, len, config);
         s->valid = true;
         s->key = key;
         s->text = text;
         s->len = len;
         s->sample = sample;
+        s->config = config;
         s->consumed = 0;
     }
     s->consumed |= bit;

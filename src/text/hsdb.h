@@ -54,6 +54,10 @@ enum {
     WT_CK_NOPLACE = 1u << 25, /* skip the placeholder filter (format is exact) */
     WT_CK_CTXSEP = 1u << 26,  /* context word OR a separated (grouped) form */
     WT_CK_PEM = 1u << 27,     /* fingerprint the whole PEM block up to its END line */
+    WT_CK_ASSIGN = 1u << 28,  /* pre-check in C before PCRE2: the anchor (a keyword) is followed by
+                                 <= 30 identifier chars, an optional quote, <= 3 blanks and one of
+                                 = : ( , */
+    WT_CK_ASSIGNQ = 1u << 29, /* same, then '=' or ':' (or '=>', ':=') and a quoted value */
 };
 
 typedef struct wt_hs_row {
@@ -111,9 +115,13 @@ size_t wt_hsdb_errors(const char **first);
  * next call on this thread that scans another buffer. `table` says which
  * detector is asking: a buffer already scanned for the other detector on
  * this thread (same key, pointer, length and content sample) is not
- * scanned again. Returns the number of candidates (all tables). */
-size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table,
+ * scanned again. config = the buffer is a config file (rows marked cfgonly
+ * are confirmed only then). Returns the number of candidates (all tables). */
+size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table, bool config,
                           const wt_hs_cand **out);
+
+/* Cache key used by the detectors' test entries (they share one pass). */
+extern const char wt_hsdb_test_key;
 
 /* Parse a rule table text (for tests / user tables): number of rows parsed,
  * errors into *err (malloc'd) or NULL. Exposed for the fuzzer. */

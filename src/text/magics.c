@@ -311,6 +311,12 @@ static size_t command_word(const cmd_state *c)
     return i;
 }
 
+/* `!{sys.executable} -m pip ...`: IPython expands {expr} in shell escapes */
+static bool is_ipython_executable(const word *w)
+{
+    return w->vlen > 2 && w->val[0] == '{' && w->val[w->vlen - 1] == '}' && strstr(w->val, "executable") != NULL;
+}
+
 static const char *const fetchers[] = {"curl", "wget", "fetch", NULL};
 static const char *const shell_sinks[] = {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", NULL};
 static const char *const subst_users[] = {"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "source", ".",
@@ -327,7 +333,7 @@ static void end_command(shell_scan *s, bool end_pipeline)
             size_t p = (size_t)-1;
             if (base_prefix(w, "pip", true)) {
                 p = i + 1;
-            } else if (base_prefix(w, "python", true) && i + 1 < c->nw) {
+            } else if ((base_prefix(w, "python", true) || is_ipython_executable(w)) && i + 1 < c->nw) {
                 if (val_is(&c->w[i + 1], "-m") && i + 2 < c->nw && base_prefix(&c->w[i + 2], "pip", true))
                     p = i + 3;
                 else if (val_is(&c->w[i + 1], "-mpip"))

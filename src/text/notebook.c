@@ -471,6 +471,9 @@ static const struct {
 size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
 {
     size_t o = 0, i = 0;
+    /* once a search for '>' / "-->" failed from p, it fails from any later
+     * position: remember it, so "<a<a<a..." stays linear */
+    size_t no_gt = len + 1, no_cend = len + 1;
     while (i < len) {
         char c = h[i];
         if (c == '<' && i + 1 < len && (h[i + 1] == '/' || h[i + 1] == '!' || h[i + 1] == '?' ||
@@ -478,14 +481,20 @@ size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
             /* an unterminated tag or comment is text: nothing is hidden */
             size_t e = 0;
             if (i + 4 <= len && memcmp(h + i, "<!--", 4) == 0) {
-                for (size_t k = i + 4; k + 3 <= len; k++)
-                    if (h[k] == '-' && h[k + 1] == '-' && h[k + 2] == '>') {
-                        e = k + 3;
-                        break;
-                    }
-            } else {
+                if (i < no_cend) {
+                    for (size_t k = i + 4; k + 3 <= len; k++)
+                        if (h[k] == '-' && h[k + 1] == '-' && h[k + 2] == '>') {
+                            e = k + 3;
+                            break;
+                        }
+                    if (e == 0)
+                        no_cend = i;
+                }
+            } else if (i < no_gt) {
                 const char *gt = memchr(h + i, '>', len - i);
                 e = gt ? (size_t)(gt - h) + 1 : 0;
+                if (e == 0)
+                    no_gt = i;
             }
             if (e == 0) {
                 out[o] = c;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "text/secrets.h"
 #include "text/validators.h"
 
 #define CTX_BEFORE 100
@@ -194,6 +195,23 @@ static bool card_ok(const char *s, size_t n)
     return !wt_is_sequential(dig + 1, (size_t)k - 1);
 }
 
+/* 111-22-3333: every group one repeated digit (documentation samples). */
+static bool repeated_groups(const char *s, size_t n)
+{
+    char prev = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) {
+            prev = 0;
+            continue;
+        }
+        if (prev && s[i] != prev)
+            ok = false;
+        prev = s[i];
+    }
+    return ok;
+}
+
 static bool date_ok(const char *s, size_t n)
 {
     int v[3] = {0}, k = 0;
@@ -234,7 +252,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         return false;
     if (k & WT_CK_IBAN)
         validated = true;
-    if ((k & WT_CK_SSN) && !wt_ssn_ok(s, n))
+    if ((k & WT_CK_SSN) && (!wt_ssn_ok(s, n) || repeated_groups(s, n)))
         return false;
     if ((k & WT_CK_ITIN) && !wt_itin_ok(s, n))
         return false;
@@ -252,6 +270,17 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         validated = true;
     if ((k & WT_CK_IPV4) && !ipv4_public(s, n))
         return false;
+    if ((k & WT_CK_IPV4) && !(r->nctx && wt_hs_has_ctx(r, text, c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0, c->ss))) {
+        /* 2.5.4.3 (OIDs), 3.4.1.3 (section numbers), v1.2.3.4: not addresses */
+        int single = 0;
+        for (size_t i = 0; i < n; i++)
+            single += isdigit((unsigned char)s[i]) && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.');
+        if (single >= 3 || s[0] == '0' || ((s[0] == '1' || s[0] == '2') && s[1] == '.'))
+            return false; /* 1.x / 2.x: OID arcs far more often than hosts */
+        size_t b = c->ss;
+        if (b > 0 && (text[b - 1] == 'v' || text[b - 1] == 'V'))
+            return false;
+    }
     if ((k & WT_CK_IPV6) && !ipv6_public(s, n))
         return false;
     if ((k & WT_CK_MAC) && !mac_ok(s, n))
@@ -268,7 +297,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
     if ((k & WT_CK_DIGIT) && ndigits(s, n) == 0)
         return false;
     size_t from = c->ms > CTX_BEFORE ? c->ms - CTX_BEFORE : 0;
-    bool ctx = r->nctx && (wt_hs_has_ctx(r, text, from, c->ms) ||
+    bool ctx = r->nctx && (wt_hs_has_ctx(r, text, from, c->ss) ||
                            (header_end && wt_hs_has_ctx(r, text, 0, (size_t)(header_end - text))));
     (void)len;
     if ((k & WT_CK_CTXREQ) && !ctx)
@@ -285,7 +314,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         if (sc < 0.4)
             sc = 0.4;
     }
-    if (wt_hs_has_word(text, from, c->ms, neg_words))
+    if (wt_hs_has_word(text, from, c->ss, neg_words))
         sc -= 0.3;
     if (sc > 1.0)
         sc = 1.0;
@@ -431,6 +460,102 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
     return count;
 }
 
+/* HTML tables (pandas' to_html): rows of <th>/<td> cells in the raw
+ * markup. Returns the number of names; *first = raw offset of the first. */
+static size_t html_cell(const char *h, size_t len, size_t i, size_t *cs, size_t *ce, size_t *next)
+{
+    /* i points at "<td" or "<th"; content runs to the next "</t" */
+    const char *gt = memchr(h + i, '>', len - i);
+    if (!gt)
+        return 0;
+    size_t a = (size_t)(gt - h) + 1, b = a;
+    while (b + 2 < len && !(h[b] == '<' && h[b + 1] == '/' && (h[b + 2] == 't' || h[b + 2] == 'T')))
+        b++;
+    while (a < b && isspace((unsigned char)h[a]))
+        a++;
+    size_t e = b;
+    while (e > a && isspace((unsigned char)h[e - 1]))
+        e--;
+    *cs = a;
+    *ce = e;
+    *next = b + 2;
+    return 1;
+}
+
+static size_t html_table_names(const char *h, size_t len, size_t *first)
+{
+    size_t col = SIZE_MAX, count = 0, rows = 0;
+    *first = SIZE_MAX;
+    size_t i = 0;
+    while (i + 3 < len && rows < MAX_TABLE_ROWS) {
+        const char *tr = memmem(h + i, len - i, "<tr", 3);
+        if (!tr)
+            break;
+        size_t rs = (size_t)(tr - h) + 3;
+        const char *tre = memmem(h + rs, len - rs, "</tr", 4);
+        size_t re = tre ? (size_t)(tre - h) : len;
+        size_t j = rs, ncell = 0;
+        rows++;
+        while (j + 3 < re) {
+            const char *lt = memchr(h + j, '<', re - j);
+            if (!lt || (size_t)(lt - h) + 3 > re)
+                break;
+            size_t k = (size_t)(lt - h);
+            if (!(h[k + 1] == 't' || h[k + 1] == 'T') || !(h[k + 2] == 'd' || h[k + 2] == 'h' || h[k + 2] == 'D' || h[k + 2] == 'H')) {
+                j = k + 1;
+                continue;
+            }
+            size_t cs, ce, nx;
+            if (!html_cell(h, re, k, &cs, &ce, &nx))
+                break;
+            if (col == SIZE_MAX) {
+                for (size_t w = 0; name_cols[w]; w++)
+                    if (ce - cs == strlen(name_cols[w]) && strncasecmp(h + cs, name_cols[w], ce - cs) == 0)
+                        col = ncell;
+            } else if (ncell == col && looks_like_name(h + cs, ce - cs)) {
+                if (*first == SIZE_MAX)
+                    *first = cs;
+                count++;
+            }
+            ncell++;
+            j = nx;
+        }
+        i = re + 1;
+    }
+    return count;
+}
+
+/* Stripped offset whose original offset is raw (map is ascending). */
+static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw)
+{
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map[mid] < raw)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < len ? lo : (len ? len - 1 : 0);
+}
+
+/* Printed tables live in outputs, Markdown, HTML and plain text / CSV,
+ * not in source code (where `name  = ...` is an assignment). */
+static bool tabular_buffer(const wt_text_origin *o)
+{
+    static const char *const kinds[] = {"output", "html", "markdown", "text", "csv", "tsv", "json", NULL};
+    if (!o)
+        return true;
+    if (o->cell_part && strcmp(o->cell_part, "output") == 0)
+        return true;
+    if (!o->kind)
+        return true;
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(o->kind, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
 /* ---- aggregation ---- */
 typedef struct agg {
     const wt_hs_row *r;
@@ -444,7 +569,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     size_t nrows;
     const wt_hs_row *rows = wt_hsdb_rows(&nrows);
     const wt_hs_cand *c;
-    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_PII, &c);
+    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_PII, wt_text_is_config_kind(o ? o->kind : NULL), &c);
     agg *a = NULL;
     size_t na = 0;
     const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
@@ -459,10 +584,21 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
         size_t off = c[i].ss, vlen = c[i].se - c[i].ss, cnt = 1, ms = c[i].ms;
         double score = r->score;
         if (strcmp(r->meta.name, "PersonNameInTable") == 0) {
-            if (c[i].ss < table_done)
+            if (c[i].ss < table_done || !tabular_buffer(o))
                 continue;
             size_t first = 0, end = 0;
-            cnt = table_names(text, len, c[i].ss, &first, &end);
+            if (o && o->kind && strcmp(o->kind, "html") == 0 && o->orig_text && o->offset_map) {
+                if (table_done == SIZE_MAX)
+                    continue; /* the markup was read once for this buffer */
+                cnt = html_table_names(o->orig_text, o->orig_len, &first);
+                table_done = SIZE_MAX;
+                if (cnt == 0)
+                    continue;
+                first = unmap_offset(o->offset_map, len, first);
+                end = SIZE_MAX;
+            } else {
+                cnt = table_names(text, len, c[i].ss, &first, &end);
+            }
             if (cnt == 0)
                 continue;
             table_done = end;
@@ -471,6 +607,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             while (first + vlen < len && text[first + vlen] != '\n' && vlen < 60 &&
                    !(text[first + vlen] == ' ' && first + vlen + 1 < len && text[first + vlen + 1] == ' '))
                 vlen++;
+            while (vlen > 0 && text[first + vlen - 1] == ' ')
+                vlen--;
             if (cnt >= 3)
                 score = 0.85;
         } else {
@@ -499,7 +637,6 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             a[j].first_len = vlen;
         }
     }
-    (void)o;
     *out = a;
     return na;
 }
@@ -553,9 +690,8 @@ size_t wt_pii_scan_buffer_for_test(const char *text, size_t len, const char *kin
                                    wt_text_match_fn fn, void *ud)
 {
     wt_text_origin o = {.cell = -1, .kind = kind, .cell_part = cell_part, .line_base = 1};
-    static const char test_key;
     agg *a = NULL;
-    size_t n = collect(text, len, &o, &test_key, &a);
+    size_t n = collect(text, len, &o, &wt_hsdb_test_key, &a);
     for (size_t i = 0; i < n; i++) {
         wt_text_match m;
         fill_match(&a[i], &o, &m);

@@ -63,7 +63,7 @@ static void token_body(const char *s, size_t n, const char **b, size_t *bn)
     *bn = n - cut;
 }
 
-static bool is_config_kind(const char *kind)
+bool wt_text_is_config_kind(const char *kind)
 {
     static const char *const kinds[] = {"env", "yaml", "yml", "ini", "toml", "properties", "shell",
                                         "cfg", "conf", "dockerfile", "npmrc", "pypirc", NULL};
@@ -204,7 +204,7 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     m->severity = r->meta.severity;
     m->confidence = r->score;
     m->count = 1;
-    if ((r->checks & WT_CK_CFGONLY) && !is_config_kind(kind))
+    if ((r->checks & WT_CK_CFGONLY) && !wt_text_is_config_kind(kind))
         return false;
     if (!(r->checks & WT_CK_NOPLACE) && (wt_is_placeholder(s, n) || wt_is_env_lookup(s, n)))
         return false;
@@ -278,7 +278,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     size_t nrows;
     const wt_hs_row *rows = wt_hsdb_rows(&nrows);
     const wt_hs_cand *c;
-    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_SECRETS, &c);
+    size_t nc = wt_hsdb_candidates(key, text, len, WT_HS_SECRETS, wt_text_is_config_kind(o ? o->kind : NULL), &c);
     kept *k = NULL;
     size_t nk = 0, cap = 0;
     const char *kind = o ? o->kind : NULL;
@@ -385,8 +385,7 @@ size_t wt_secrets_scan_buffer_for_test(const char *text, size_t len, const char 
 {
     wt_text_origin o = {.cell = -1, .kind = kind, .line_base = 1};
     kept *k = NULL;
-    static const char test_key; /* distinct from any wt_ctx */
-    size_t n = collect(text, len, &o, &test_key, &k);
+    size_t n = collect(text, len, &o, &wt_hsdb_test_key, &k);
     for (size_t i = 0; i < n; i++)
         if (fn)
             fn(ud, &k[i].m);

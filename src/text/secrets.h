@@ -24,6 +24,9 @@ extern const wt_rule_table wt_secrets_rule_table;
 size_t wt_secrets_scan_buffer_for_test(const char *text, size_t len, const char *kind,
                                        wt_text_match_fn fn, void *ud);
 
+/* Kinds of buffers treated as config files (env, yaml, ini, toml...). */
+bool wt_text_is_config_kind(const char *kind);
+
 /* Evidence for a secret: "ghp_******** (sha256:0123456789ab)"; the full
  * hex digest goes to sha_out[65]. Caller frees. */
 char *wt_secret_evidence(const char *s, size_t n, char sha_out[65]);

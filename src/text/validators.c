@@ -483,10 +483,15 @@ bool wt_is_placeholder(const char *s, size_t n)
     };
     if (n == 0)
         return true;
+    char low[257];
+    size_t m = n < sizeof low - 1 ? n : sizeof low - 1;
+    for (size_t i = 0; i < m; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[m] = 0;
     if (s[0] == '$' || s[0] == '%' || s[0] == '@' || s[0] == '&' || s[0] == '*')
         return true; /* $VAR, %VAR%, @secret-ref, &anchor, *alias */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (ci_contains(s, n, words[i]))
+        if (memchr(low, words[i][0], m) && strstr(low, words[i]))
             return true;
     /* AWS documentation keys end in EXAMPLE / EXAMPLEKEY (covered by "example"). */
     return false;

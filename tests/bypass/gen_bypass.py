@@ -359,8 +359,8 @@ case("p74_reconstruct_from_type.pkl",
 PAY = sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
 case("p75_mark_padding.pkl", proto(4) + MARK * 70000 + PAY,
      "70k MARKs before the payload (scanner mark-stack budget)", "budget exhaustion", "critical")
-case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1200000 + PAY,
-     "1.1M pushes then underflowing pops before the payload (stack budget)", "budget exhaustion",
+case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1100000 + PAY,
+     "1.1M pushes and pops before the payload (stack budget)", "budget exhaustion",
      "critical")
 case("p77_memo_padding.pkl", proto(4) + (NONE + MEMOIZE) * 1100000 + binget(3) + b"0" + PAY,
      "1.1M memo entries before the payload (memo budget)", "budget exhaustion", "critical")

@@ -30,7 +30,7 @@ def zbytes(members, compress=zipfile.ZIP_STORED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", compress) as z:
         for n, d in members:
-            z.writestr(n, d)
+            z.writestr(zipfile.ZipInfo(n, date_time=(2020, 1, 1, 0, 0, 0)), d, compress_type=compress)
     return b.getvalue()
 
 
@@ -52,7 +52,10 @@ write("zip", "nested.zip", zbytes([("inner.pt", zbytes(torch))]))
 
 tb = io.BytesIO()
 with tarfile.open(fileobj=tb, mode="w", format=tarfile.GNU_FORMAT) as t:
-    for n, d in [("sys_info", BENIGN), ("pickle", EVIL), ("storages", b"\x80\x02K\x00."), ("tensors", b"\x80\x02K\x00."),
+    rec = b"\x80\x02(X\x01\x00\x00\x000X\x03\x00\x00\x00cpuctorch\nFloatStorage\nt." + struct.pack("<q", 2) + b"\0" * 8
+    ten = b"\x80\x02(K\x00X\x01\x00\x00\x000ctorch\nFloatTensor\nt." + struct.pack("<ii", 1, 0) + struct.pack("<qqq", 2, 1, 0)
+    for n, d in [("sys_info", BENIGN), ("pickle", EVIL), ("storages", b"\x80\x02K\x01." + rec),
+                 ("tensors", b"\x80\x02K\x01." + ten),
                  ("d/" + "x" * 120 + ".npy", obj)]:
         ti = tarfile.TarInfo(n)
         ti.size = len(d)
@@ -66,3 +69,14 @@ with tarfile.open(fileobj=pb, mode="w", format=tarfile.PAX_FORMAT) as t:
 write("tar", "pax.tar", pb.getvalue())
 write("tar", "bundle.tar.gz", gzip.compress(pb.getvalue(), mtime=0))
 write("tar", "joblib.z", zlib.compress(obj))
+
+# a 7z holding a small checkpoint (7z from p7zip-full), and an xz stream
+import lzma, shutil, subprocess, tempfile
+write("tar", "pickle.xz", lzma.compress(EVIL))
+if shutil.which("7z"):
+    with tempfile.TemporaryDirectory() as td:
+        with open(os.path.join(td, "m.pt"), "wb") as f:
+            f.write(zbytes(torch[:2]))
+        subprocess.run(["7z", "a", "-bd", "-bso0", "-bsp0", os.path.join(td, "m.7z"), "m.pt"], cwd=td, check=True)
+        with open(os.path.join(td, "m.7z"), "rb") as f:
+            write("tar", "checkpoint.7z", f.read())

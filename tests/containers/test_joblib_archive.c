@@ -120,6 +120,30 @@ WT_TEST(joblib_zfile_format_is_decoded) {
     free(npy);
 }
 
+WT_TEST(concatenated_gzip_and_bzip2_members_are_one_stream) {
+    size_t nl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    comp cs[] = {C_GZIP, C_BZ2, C_XZ, C_ZSTD};
+    for (int i = 0; i < 4; i++) {
+        size_t l1, l2, half = nl / 2;
+        uint8_t *a = compress_as(cs[i], npy, half, &l1);
+        uint8_t *b = compress_as(cs[i], npy + half, nl - half, &l2);
+        uint8_t *cat = malloc(l1 + l2);
+        memcpy(cat, a, l1);
+        memcpy(cat + l1, b, l2);
+        wt_scan_result *r = wt_t_scan_mem("model.joblib", cat, l1 + l2);
+        if (wt_t_count(r, "WT-NPY-001") != 1) fprintf(stderr, "    codec %s\n", comp_names[cs[i]]);
+        CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+        if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH); /* payload spans both members */
+        wt_scan_result_free(r);
+        free(a);
+        free(b);
+        free(cat);
+    }
+    free(npy);
+}
+
 WT_TEST(lz4_joblib_is_unscannable) {
     const uint8_t lz4[] = {0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0x05, 0, 0, 0x80, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0};
     wt_scan_result *r = wt_t_scan_mem("model.joblib", lz4, sizeof lz4);
@@ -165,8 +189,10 @@ WT_TEST(compression_bomb_is_capped) {
         wt_scan_result_free(r);
         wt_limits_default(&lim);
         lim.max_member_size = 1u << 20;
+        lim.max_ratio = 0;
         r = scan_lim("zeros.bin.gz", z, cl, &lim);
-        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-001"), 0); /* too large is a budget, not a bomb */
+        CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
         wt_scan_result_free(r);
         free(z);
     }
@@ -205,6 +231,64 @@ WT_TEST(codec_sniffing) {
     CHECK_INT(wt_codec_sniff((const uint8_t *)"\x78\x9c", 2), WT_CODEC_ZLIB);
     CHECK_INT(wt_codec_sniff((const uint8_t *)"hello", 5), WT_CODEC_NONE);
     CHECK_INT(wt_codec_sniff((const uint8_t *)"\x80\x02}q\x00.", 6), WT_CODEC_NONE);
+}
+
+/* zip methods beyond deflate: 12 bzip2, 14 lzma, 93 zstd, 95 xz */
+static uint8_t *zip_lzma_member(const void *in, size_t n, size_t *out) {
+    lzma_options_lzma opt;
+    lzma_lzma_preset(&opt, 6);
+    lzma_filter f[2] = {{.id = LZMA_FILTER_LZMA1, .options = &opt}, {.id = LZMA_VLI_UNKNOWN, .options = NULL}};
+    uint8_t props[5];
+    if (lzma_properties_encode(&f[0], props) != LZMA_OK) abort();
+    size_t cap = n * 2 + 1024;
+    uint8_t *o = malloc(cap);
+    o[0] = 9; o[1] = 20; o[2] = 5; o[3] = 0;
+    memcpy(o + 4, props, 5);
+    lzma_stream s = LZMA_STREAM_INIT;
+    if (lzma_raw_encoder(&s, f) != LZMA_OK) abort();
+    s.next_in = in;
+    s.avail_in = n;
+    s.next_out = o + 9;
+    s.avail_out = cap - 9;
+    while (lzma_code(&s, LZMA_FINISH) == LZMA_OK) {}
+    *out = cap - s.avail_out;
+    lzma_end(&s);
+    return o;
+}
+
+WT_TEST(zip_members_in_bzip2_lzma_zstd_xz_methods) {
+    size_t nl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    struct { uint16_t method; comp c; } m[] = {{12, C_BZ2}, {14, C_LZMA}, {93, C_ZSTD}, {95, C_XZ}};
+    for (size_t i = 0; i < 4; i++) {
+        size_t pl;
+        uint8_t *packed = m[i].method == 14 ? zip_lzma_member(npy, nl, &pl) : compress_as(m[i].c, npy, nl, &pl);
+        zw z;
+        zw_init(&z);
+        zw_opts o = {.method = m[i].method, .local_method = -1, .packed = packed, .packed_len = pl};
+        zw_add(&z, "obj.npy", npy, nl, &o);
+        size_t zl;
+        uint8_t *zip = zw_finish(&z, &zl);
+        wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+        if (wt_t_count(r, "WT-NPY-001") != 1) fprintf(stderr, "    method %u\n", m[i].method);
+        CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+        CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
+        wt_scan_result_free(r);
+        free(zip);
+        free(packed);
+    }
+    /* an unknown method (deflate64) is reported, not guessed */
+    zw z;
+    zw_init(&z);
+    zw_opts o = {.method = 9, .local_method = -1, .packed = npy, .packed_len = nl};
+    zw_add(&z, "obj.npy", npy, nl, &o);
+    size_t zl;
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-010"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
 }
 
 /* ---- tar ---- */
@@ -265,6 +349,21 @@ WT_TEST(tar_long_names_pax_and_traversal) {
     free(npy);
 }
 
+WT_TEST(tar_malformed_pax_records_are_bounded) {
+    const char *recs[] = {"1 ", "2 x", "3 p\n", "99999999999999999999 path=x\n", "12 path\n", "5 a=\n", "0 \n", ""};
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        wt_buf b;
+        wt_buf_init(&b);
+        tarw_add(&b, "PaxHeaders/x", recs[i], strlen(recs[i]), 'x');
+        tarw_add(&b, "a.txt", "hello", 5, '0');
+        tarw_end(&b);
+        wt_scan_result *r = wt_t_scan_mem("t.tar", b.data, b.len);
+        CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+        wt_scan_result_free(r);
+        wt_buf_free(&b);
+    }
+}
+
 WT_TEST(tar_truncated_and_bad_checksum) {
     size_t nl;
     uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
@@ -314,6 +413,20 @@ WT_TEST(pytorch_zip_wrapped_in_7z_is_found_nullifai) {
     CHECK_INT(ran(r, "zip"), 1);
     if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
     wt_scan_result_free(r);
+    /* nullifAI: the checkpoint's own members packed with 7z, payload then a broken stream */
+    static const char broken[] = "cos\nsystem\n(S'true'\ntR\xff\xfe";
+    free(wt_t_write(dir, "nf2/archive/data.pkl", broken, sizeof broken - 1));
+    free(wt_t_write(dir, "nf2/archive/version", "3\n", 2));
+    free(cmd);
+    cmd = wt_xasprintf("cd '%s/nf2' && 7z a -bd -bso0 -bsp0 ../nullifai.pt archive >/dev/null 2>&1", dir);
+    CHECK_INT(system(cmd), 0);
+    free(p7);
+    p7 = wt_xasprintf("%s/nullifai.pt", dir);
+    r = wt_t_scan_path(p7);
+    CHECK_STR(r->ninfos ? r->infos[0].kind : "", "pytorch-7z");
+    CHECK_INT(r->models_found, 1);
+    if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
+    wt_scan_result_free(r);
     /* encrypted 7z member: unscannable */
     free(cmd);
     cmd = wt_xasprintf("cd '%s/nf' && 7z a -bd -bso0 -bsp0 -psecret ../enc.7z model.pt >/dev/null 2>&1", dir);
@@ -322,6 +435,16 @@ WT_TEST(pytorch_zip_wrapped_in_7z_is_found_nullifai) {
     p7 = wt_xasprintf("%s/enc.7z", dir);
     r = wt_t_scan_path(p7);
     CHECK(wt_t_count(r, "WT-ARCHIVE-004") + wt_t_count(r, "WT-ARCHIVE-002") >= 1);
+    wt_scan_result_free(r);
+    /* 7z bomb: 64 MiB of zeros in a few KB */
+    free(cmd);
+    cmd = wt_xasprintf("mkdir -p '%s/bomb' && cd '%s/bomb' && head -c 67108864 /dev/zero > zeros.bin && "
+                       "7z a -bd -bso0 -bsp0 ../bomb.7z zeros.bin >/dev/null 2>&1 && rm -f zeros.bin", dir, dir);
+    CHECK_INT(system(cmd), 0);
+    free(p7);
+    p7 = wt_xasprintf("%s/bomb.7z", dir);
+    r = wt_t_scan_path(p7);
+    CHECK_INT(wt_t_count(r, "WT-ARCHIVE-001"), 1);
     wt_scan_result_free(r);
     /* truncated 7z */
     free(cmd);

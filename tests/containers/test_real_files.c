@@ -75,6 +75,7 @@ WT_TEST(real_numpy_files) {
     CHECK_INT(count_in(r, "WT-NPY-001", "mixed.npz!o.npy"), 1);
     CHECK_INT(count_in(r, "WT-NPY-", "mixed.npz!a.npy"), 0);
     if (have_pickle_analyzer()) CHECK(max_in(r, "mixed.npz") >= WT_SEV_HIGH);
+    if (have_pickle_analyzer()) CHECK_INT(count_in(r, NULL, "benign.joblib"), 0); /* uncompressed joblib */
 }
 
 WT_TEST(real_checkpoint_and_archives) {
@@ -101,8 +102,9 @@ WT_TEST(real_compressed_joblib_files) {
         CHECK_INT(count_in(r, "WT-JOBLIB-", b) + count_in(r, "WT-ARCHIVE-", b), 0);
         CHECK_INT(count_in(r, "WT-JOBLIB-", e) + count_in(r, "WT-ARCHIVE-", e), 0);
         if (have_pickle_analyzer()) {
-            /* NumpyArrayWrapper must not be worse than "unknown global" */
-            CHECK(max_in(r, b) <= WT_SEV_MEDIUM);
+            /* joblib's NumpyArrayWrapper is allowlisted; its inline array bytes are stepped over */
+            if (max_in(r, b) > WT_SEV_LOW) fprintf(stderr, "    %s has findings\n", b);
+            CHECK(max_in(r, b) <= WT_SEV_LOW);
             if (max_in(r, e) < WT_SEV_HIGH) fprintf(stderr, "    %s not reported\n", e);
             CHECK(max_in(r, e) >= WT_SEV_HIGH);
         }

@@ -86,6 +86,22 @@ WT_TEST(torch_zip_nested_in_zip_is_scanned) {
     free(npy);
 }
 
+WT_TEST(torch_metadata_records_are_only_classified_when_not_plain_text) {
+    size_t nl, zl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", PK_BENIGN, sizeof PK_BENIGN, NULL);
+    zw_add(&z, "archive/byteorder", "little", 6, NULL);
+    zw_add(&z, "archive/version", npy, nl, NULL); /* not text: classified and scanned */
+    uint8_t *zip = zw_finish(&z, &zl);
+    wt_scan_result *r = wt_t_scan_mem("m.pt", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
+}
+
 WT_TEST(torch_layout_oddities_are_low) {
     size_t zl;
     zw z;
@@ -118,12 +134,12 @@ WT_TEST(torch_layout_uses_first_member_folder_case_insensitive) {
 
 WT_TEST(large_sparse_checkpoint_reads_almost_nothing) {
     char *path = wt_xasprintf("%s/big.pt", wt_t_tmpdir());
-    CHECK_INT(gen_sparse_torch_zip(path, "archive", 4, 64ull << 20), 0); /* 256 MB */
+    CHECK_INT(gen_sparse_torch_zip(path, "archive", 8, 256ull << 20), 0); /* 2 GiB of holes */
     wt_scan_result *r = wt_t_scan_path(path);
     CHECK_INT(r->nfindings, 0);
     CHECK_STR(r->ninfos ? r->infos[0].kind : "", "pytorch-zip");
-    CHECK(r->bytes_read < 64 * 1024);
-    CHECK(r->bytes_total >= 256ull << 20);
+    CHECK(r->bytes_read < 64 * 1024); /* the central directory, local headers and data.pkl */
+    CHECK(r->bytes_total >= 2ull << 30);
     wt_scan_result_free(r);
     unlink(path);
     free(path);
@@ -192,7 +208,7 @@ WT_TEST(legacy_tar_layout_is_recognised) {
     wt_buf_init(&b);
     tarw_add(&b, "sys_info", PK_BENIGN, sizeof PK_BENIGN, '0');
     tarw_add(&b, "pickle", pkl, pl, '0');
-    tarw_add(&b, "storages", "\x80\x02K\x01.\xee\xee\xee", 8, '0');
+    tarw_add(&b, "storages", "\x80\x02K\x00.", 5, '0');
     tarw_add(&b, "tensors", "\x80\x02K\x00.", 5, '0');
     tarw_add(&b, "notes.npy", npy, nl, '0');
     tarw_end(&b);
@@ -204,4 +220,63 @@ WT_TEST(legacy_tar_layout_is_recognised) {
     wt_scan_result_free(r);
     wt_buf_free(&b);
     free(npy);
+}
+
+/* storages: count, then per record (key, location, storage type) + int64 n + n * element size bytes */
+static void add_storage_record(wt_buf *b, const char *type, uint64_t n, unsigned elsize) {
+    wt_buf_append(b, "\x80\x02(X\x01\x00\x00\x00" "0X\x03\x00\x00\x00" "cpuctorch\n", 24);
+    wt_buf_puts(b, type);
+    wt_buf_append(b, "\nt.", 3);
+    uint8_t le8[8];
+    for (int i = 0; i < 8; i++) le8[i] = (uint8_t)(n >> (8 * i));
+    wt_buf_append(b, le8, 8);
+    for (uint64_t i = 0; i < n * elsize; i++) wt_buf_putc(b, (char)0xee);
+}
+
+static uint8_t *legacy_tar(bool evil_record, size_t *len) {
+    wt_buf st, te, b;
+    wt_buf_init(&st);
+    wt_buf_init(&te);
+    wt_buf_init(&b);
+    wt_buf_append(&st, "\x80\x02K\x03.", 5);
+    add_storage_record(&st, "FloatStorage", 2, 4);
+    if (evil_record) wt_buf_append(&st, PK_EVIL, PK_EVIL_LEN);
+    add_storage_record(&st, "LongStorage", 1, 8);
+    if (!evil_record) add_storage_record(&st, "HalfStorage", 3, 2);
+    /* tensors: count, then (key, storage id, type) + ndim, 4 bytes, sizes, strides, offset */
+    wt_buf_append(&te, "\x80\x02K\x01.", 5);
+    wt_buf_append(&te, "\x80\x02(K\x00X\x01\x00\x00\x00" "0ctorch\nFloatTensor\nt.", 32);
+    static const uint8_t dims[4 + 4 + 16 + 8] = {1, 0, 0, 0, 0, 0, 0, 0, 2};
+    wt_buf_append(&te, dims, sizeof dims);
+    uint8_t pkl[512];
+    size_t pl = torch_state_dict_pickle(pkl, sizeof pkl);
+    tarw_add(&b, "sys_info", PK_BENIGN, sizeof PK_BENIGN, '0');
+    tarw_add(&b, "pickle", pkl, pl, '0');
+    tarw_add(&b, "storages", st.data, st.len, '0');
+    tarw_add(&b, "tensors", te.data, te.len, '0');
+    tarw_end(&b);
+    wt_buf_free(&st);
+    wt_buf_free(&te);
+    *len = b.len;
+    return (uint8_t *)wt_buf_steal(&b);
+}
+
+WT_TEST(legacy_tar_records_are_walked) {
+    size_t n;
+    uint8_t *t = legacy_tar(false, &n);
+    wt_scan_result *r = wt_t_scan_mem("legacy.tar", t, n);
+    CHECK_INT(wt_t_count(r, "WT-TORCH-*"), 0);
+    CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+    if (have_pickle_analyzer()) {
+        CHECK(wt_t_max_sev(r) <= WT_SEV_LOW);
+        CHECK(ran(r, "pickle") == 2 + 4 + 2); /* sys_info, pickle, 1 + 3 storages, 1 + 1 tensors */
+    }
+    wt_scan_result_free(r);
+    free(t);
+    t = legacy_tar(true, &n); /* a payload in a record torch unpickles */
+    r = wt_t_scan_mem("legacy.tar", t, n);
+    CHECK_INT(wt_t_count(r, "WT-TORCH-002"), 1);
+    if (have_pickle_analyzer()) CHECK(wt_t_max_sev(r) >= WT_SEV_HIGH);
+    wt_scan_result_free(r);
+    free(t);
 }

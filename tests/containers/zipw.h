@@ -25,6 +25,8 @@ typedef struct zw_opts {
     bool hidden;            /* local header only, no central record */
     bool central_usize_set; /* override the central uncompressed size */
     uint32_t central_usize;
+    const uint8_t *packed;  /* already-compressed data for `method` (bzip2, lzma, zstd, xz) */
+    size_t packed_len;
 } zw_opts;
 
 typedef struct zw_cd {
@@ -74,6 +76,7 @@ static inline int zw_add(zw *z, const char *name, const void *data, size_t len, 
     size_t clen = len;
     uint8_t *cdata = NULL;
     if (o->method == 8) cdata = zw_deflate(data, len, &clen);
+    if (o->packed) { cdata = malloc(o->packed_len ? o->packed_len : 1); memcpy(cdata, o->packed, o->packed_len); clen = o->packed_len; }
     const char *lname = o->local_name ? o->local_name : name;
     uint16_t lmethod = o->local_method >= 0 ? (uint16_t)o->local_method : o->method;
     uint64_t off = z->b.len;

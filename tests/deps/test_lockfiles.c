@@ -67,6 +67,8 @@ WT_TEST(toml_rejects_malformed_documents) {
         "a = \"\\uD800\"\n",              /* surrogate */
         "a = [ ]\n[[a]]\n",               /* static array extended */
         "a = \"\xff\"\n",                 /* invalid UTF-8 */
+        "# form \f feed\na = 1\n",          /* control character in a comment */
+        "s = \"\"\"a\rb\"\"\"\n",          /* lone CR in a string */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *err = NULL;

@@ -134,6 +134,18 @@ WT_TEST(osv_snapshot_oddities) {
     /* equivalent spellings of a pin */
     CHECK(affected_by("pyyaml", "5.3.0", "PYSEC-2020-96"));
     CHECK(affected_by("tensorflow", "v2.4.0", "PYSEC-2021-149"));
+    /* non-PEP 440 event versions are legacy and sort before every valid
+     * version (packaging's legacy order, as OSV applies it): a legacy
+     * "fixed" closes the range before any real release */
+    CHECK(!affected_by("steam", "1.0", "PYSEC-2019-125"));
+    CHECK(!affected_by("binderhub", "0.1.0", "PYSEC-2021-371"));
+    /* a range that never closes: every later version; no aliases field */
+    CHECK(affected_by("exotel", "0.1.6", "PYSEC-2022-250"));
+    CHECK(affected_by("exotel", "9.0", "PYSEC-2022-250"));
+    CHECK(!affected_by("exotel", "0.1.5", "PYSEC-2022-250"));
+    /* local builds of an affected release (list-only advisory) */
+    CHECK(affected_by("gratient", "0.5+local.1", "PYSEC-2024-1"));
+    CHECK(affected_by("torch", "1.13.0+cu117", "PYSEC-2022-43015"));
 }
 
 WT_TEST(osv_malicious_packages_are_critical) {
@@ -289,6 +301,10 @@ WT_TEST(scan_shell_pip_lines_and_lock_files) {
     const char *sh = "#!/bin/sh\nset -e\npip install -q -U torch==1.13.0 \\\n   joblib==1.1.0  # models\n"
                      "python3 -m pip install 'pyyaml==6.0'\necho done\n";
     free(wt_t_write(dir, "setup_env.sh", sh, strlen(sh)));
+    const char *inc = "pip install -r deps/extra.txt -r requirements.txt\n";
+    free(wt_t_write(dir, "scripts/install.sh", inc, strlen(inc)));
+    free(wt_t_write(dir, "scripts/deps/extra.txt", "pillow==8.0.0\n", 14));
+    free(wt_t_write(dir, "scripts/requirements.txt", "jinja2==2.10\n", 13));
     const char *lock = "[[package]]\nname = \"flask\"\nversion = \"0.12\"\n";
     free(wt_t_write(dir, "poetry.lock", lock, strlen(lock)));
     wt_scan_result *r = scan_dir(dir, g_db);
@@ -300,6 +316,13 @@ WT_TEST(scan_shell_pip_lines_and_lock_files) {
     CHECK(finding_for(r, "WT-DEP-001", "pyyaml") == NULL);
     const wt_finding *fl = finding_for(r, "WT-DEP-001", "flask");
     CHECK(fl && fl->loc.line == 2);
+    /* -r from an install line: followed (relative to the script); a file
+     * that is scanned on its own is reported there only */
+    const wt_finding *pl = finding_for(r, "WT-DEP-001", "pillow");
+    CHECK(pl && !strcmp(pl->artifact, "scripts/install.sh") && pl->loc.line == 1);
+    CHECK_INT(wt_t_count(r, "WT-DEP-001"), 5);
+    const wt_finding *jj = finding_for(r, "WT-DEP-001", "jinja2");
+    CHECK(jj && !strcmp(jj->artifact, "scripts/requirements.txt"));
     CHECK_INT(wt_t_count(r, "WT-DEP-004"), 0); /* the project has a lock file */
     wt_scan_result_free(r);
     free(dir);
@@ -341,9 +364,21 @@ WT_TEST(typosquat_detection) {
 WT_TEST(scan_warns_when_database_is_stale) {
     db();
     /* a copy of the index that says it was imported 30 days ago */
-    char *old = wt_xasprintf("%s/stale/osv.sqlite", wt_t_tmpdir());
-    char *err = NULL;
-    CHECK(wt_osv_build(zip_path(), old, "test", NULL, &err) == WT_OK);
+    char *old = NULL;
+    {
+        /* copy the index built above */
+        FILE *in = fopen(g_db, "rb");
+        CHECK(in != NULL);
+        if (!in) return;
+        wt_buf b;
+        wt_buf_init(&b);
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) wt_buf_append(&b, chunk, n);
+        fclose(in);
+        old = wt_t_write(wt_t_tmpdir(), "stale/osv.sqlite", b.data, b.len);
+        wt_buf_free(&b);
+    }
     sqlite3 *s = NULL;
     CHECK(sqlite3_open(old, &s) == SQLITE_OK);
     char sql[200];
@@ -364,4 +399,42 @@ WT_TEST(scan_warns_when_database_is_stale) {
     wt_scan_result_free(r);
     free(dir);
     free(old);
+}
+
+WT_TEST(scan_never_reports_url_credentials) {
+    char *dir = wt_xasprintf("%s/proj6", wt_t_tmpdir());
+    const char *req = "git+https://deploy:s3cr3tT0ken@github.com/org/private.git#egg=private\n"
+                      "-r https://user:hunter2@example.com/reqs.txt\n";
+    free(wt_t_write(dir, "requirements.txt", req, strlen(req)));
+    wt_scan_result *r = scan_dir(dir, g_db ? g_db : "/nonexistent");
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT(wt_t_count(r, "WT-DEP-006"), 1);
+    CHECK_INT(wt_t_count(r, "WT-DEP-007"), 1);
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const wt_finding *f = r->findings[i];
+        if (strncmp(f->rule_id, "WT-DEP-", 7) != 0) continue;
+        char *props = f->props ? json_dumps(f->props, 0) : NULL;
+        CHECK(!strstr(f->message, "s3cr3tT0ken") && !strstr(f->message, "hunter2"));
+        CHECK(!f->evidence || (!strstr(f->evidence, "s3cr3tT0ken") && !strstr(f->evidence, "hunter2")));
+        CHECK(!props || (!strstr(props, "s3cr3tT0ken") && !strstr(props, "hunter2")));
+        free(props);
+    }
+    wt_scan_result_free(r);
+    free(dir);
+}
+
+WT_TEST(scan_caps_malformed_line_reports) {
+    char *dir = wt_xasprintf("%s/proj7", wt_t_tmpdir());
+    wt_buf b;
+    wt_buf_init(&b);
+    for (int i = 0; i < 100; i++) wt_buf_printf(&b, "this is not a requirement %d !!\n", i);
+    free(wt_t_write(dir, "requirements.txt", b.data, b.len));
+    wt_buf_free(&b);
+    wt_scan_result *r = scan_dir(dir, "/nonexistent/osv.sqlite");
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT(wt_t_count(r, "WT-DEP-007"), 21);
+    wt_scan_result_free(r);
+    free(dir);
 }

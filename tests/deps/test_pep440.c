@@ -185,3 +185,15 @@ WT_TEST(specifier_sets_and_errors) {
     CHECK(wt_specset_pin(&ss) == NULL);
     wt_specset_free(&ss);
 }
+
+WT_TEST(pep440_legacy_order_matches_packaging_legacyversion) {
+    /* sorted by packaging 21.3's parse() (LegacyVersion before Version) */
+    static const char *const order[] = {"dev",       "abc",       "0.2.0-n653",  "0.7.9p1",     "0.7.10p1",
+                                        "0.8.0-alpha2x", "1.0.dev-x", "1.0pre-x",  "1.0.0-rc1-x", "1.0-final",
+                                        "2.0.0-final", "2019-09-12", "1.0_beta",   "2.0.0b",      "2.1.0-beta"};
+    size_t n = sizeof order / sizeof order[0];
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (cmp(order[i], order[i + 1]) >= 0) fprintf(stderr, "    %s !< %s\n", order[i], order[i + 1]);
+        CHECK(cmp(order[i], order[i + 1]) < 0);
+    }
+}

@@ -121,6 +121,7 @@ conv_cfg = {"class_name": "Functional", "config": {"name": "model", "layers": [
      "config": {"name": "dense", "units": 10, "activation": "softmax"}}],
     "input_layers": [["input_1", 0, 0]], "output_layers": [["dense", 0, 0]]}}
 
+import h5py  # noqa: E402
 keras_h5("keras/benign_dense.h5", benign_seq)
 keras_h5("keras/benign_conv.h5", conv_cfg, vlen=True)
 keras_h5("keras/benign_lambda_math.h5", sequential("s", [input_layer([4]), lambda_layer("double", BENIGN_LAMBDA_B64)]),
@@ -169,6 +170,11 @@ def add_external(f):
 
 
 keras_h5("keras/external_storage.h5", benign_seq, extra=add_external)
+# HDF5 of the .keras kind (Keras 2 `model.save("m.keras")` in h5 mode) and a 512-byte user block
+with open(path("keras/lambda_bytecode.h5"), "rb") as f:
+    write("keras/legacy_lambda.keras", f.read())
+with h5py.File(path("keras/userblock.h5"), "w", userblock_size=512) as f:
+    f.attrs["model_config"] = json.dumps(sequential("s", [lambda_layer("ub_lambda", LAMBDA_B64)])).encode()
 with open(path("keras/benign_dense.h5"), "rb") as f:
     data = f.read()
 write("keras/truncated.h5", data[: len(data) // 3])
@@ -201,6 +207,9 @@ k3_benign["compile_config"] = {"optimizer": k3("keras.optimizers", "Adam", {"nam
 k3_lambda = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("keras.layers", "Lambda", {"name": "k3_lambda", "function": {"class_name": "__lambda__", "config": {
         "code": LAMBDA_B64, "defaults": None, "closure": None}}, "arguments": {}})]})
+k3_act_lambda = k3("keras", "Sequential", {"name": "s", "layers": [
+    k3("keras.layers", "Dense", {"name": "dense_act", "units": 1, "activation": {
+        "class_name": "__lambda__", "config": {"code": LAMBDA_B64, "defaults": None, "closure": None}}})]})
 k3_os = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("keras.layers", "Dense", {"name": "d", "units": 1,
                                  "activation": k3("os", "function", "system", "system")})]})
@@ -210,7 +219,7 @@ k3_toggle = k3("keras", "Sequential", {"name": "s", "layers": [
 k3_external = k3("keras", "Sequential", {"name": "s", "layers": [
     k3("my_package.layers", "MyLayer", {"name": "mine"}, "MyPackage>MyLayer")]})
 META = {"keras_version": "3.3.3", "date_saved": "2024-05-01@12:00:00"}
-for name, cfg in [("benign", k3_benign), ("lambda", k3_lambda), ("os_module", k3_os),
+for name, cfg in [("benign", k3_benign), ("lambda", k3_lambda), ("activation_lambda", k3_act_lambda), ("os_module", k3_os),
                   ("unsafe_toggle", k3_toggle), ("external", k3_external)]:
     write(f"keras3/{name}_config.json", json.dumps(cfg, indent=2).encode())
     with zipfile.ZipFile(path(f"keras3/{name}.keras"), "w") as z:
@@ -312,6 +321,10 @@ write("tf/keras_lambda/saved_model.pb", saved_model(graph(STD_NODES, STD_FUNCS))
 write("tf/keras_lambda/keras_metadata.pb", msg(
     fld(1, 2, msg(fld(3, 2, "root"), fld(4, 2, "_tf_keras_sequential"), fld(5, 2, seq_meta))),
     fld(1, 2, msg(fld(3, 2, "root.layer-0"), fld(4, 2, "_tf_keras_layer"), fld(5, 2, lam_meta)))))
+# object graph: SavedObject { user_object (4) { identifier (1), metadata (3) } } (TF 2.x Keras models)
+og = msg(fld(1, 2, msg(fld(4, 2, msg(fld(1, 2, "_tf_keras_sequential"), fld(3, 2, seq_meta))))),
+         fld(1, 2, msg(fld(4, 2, msg(fld(1, 2, "_tf_keras_layer"), fld(3, 2, lam_meta))))))
+write("tf/object_graph_lambda/saved_model.pb", saved_model(graph(STD_NODES, STD_FUNCS), object_graph=og))
 # frozen GraphDef
 write("tf/frozen_graph.pb", graph([node("input", "Placeholder"), node("path", "Const"), node("rf", "ReadFile", ["path"]),
                                    node("out", "Identity", ["rf"])]))
@@ -379,6 +392,11 @@ write("onnx/subgraph_custom.onnx", onnx_model([helper.make_node("Constant", [], 
                                                value=helper.make_tensor("c", TensorProto.BOOL, [], [True])),
                                                helper.make_node("If", ["cond"], ["y"], then_branch=then_g,
                                                                 else_branch=else_g)]))
+deep = helper.make_graph([helper.make_node("Custom", ["x"], ["y"], domain="com.evil")], "leaf", [], [])
+for i in range(40):
+    deep = helper.make_graph([helper.make_node("If", ["c"], ["y"], then_branch=deep, else_branch=else_g)], f"g{i}", [], [])
+m = helper.make_model(deep, opset_imports=[helper.make_opsetid("", 17)])
+write("onnx/deep_subgraphs.onnx", m.SerializeToString())
 write("onnx/truncated.onnx", open(path("onnx/benign.onnx"), "rb").read()[:100])
 
 # ------------------------------------------------------------------ GGUF ---
@@ -444,10 +462,17 @@ write("gguf/benign.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHA
 write("gguf/template_rce.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_EVIL)]))
 write("gguf/template_obfuscated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template.tool_use", 8, CHAT_OBFUSCATED)]))
 write("gguf/absurd_kv_count.gguf", gguf(base_kvs, nkv=1 << 60))
+write("gguf/absurd_tensors_evil_template.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_EVIL)],
+                                                     ntensors=1 << 62))
 write("gguf/absurd_string.gguf", gguf([gstr("general.name")[:8 + 12] + struct.pack("<I", 8) +
                                        struct.pack("<Q", 1 << 62) + b"x"]))
 write("gguf/absurd_array.gguf", gguf([gstr("tokenizer.ggml.tokens") + struct.pack("<I", 9) +
                                       struct.pack("<IQ", 8, 1 << 50)]))
+nested = gstr("x.nested") + struct.pack("<I", 9)
+for _ in range(5):
+    nested += struct.pack("<IQ", 9, 1)
+nested += struct.pack("<IQ", 4, 1) + struct.pack("<I", 7)
+write("gguf/nested_arrays.gguf", gguf([nested]))
 write("gguf/tensor_oob.gguf", gguf(base_kvs, tensors=((b"big", [1 << 20, 1 << 10], 0),), pad_data=False))
 write("gguf/truncated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_OK)])[:150])
 
@@ -539,6 +564,10 @@ write("tflite/benign.tflite", tflite([(3, None), (9, None), (25, None)]))  # CON
 write("tflite/custom_op.tflite", tflite([(3, None), (32, "MyNativeOp")]))
 write("tflite/flex_readfile.tflite", tflite([(32, "FlexReadFile"), (32, "FlexAddV2")]))
 write("tflite/truncated.tflite", tflite([(32, "MyNativeOp")])[:30])
+huge = bytearray(tflite([(32, "MyNativeOp")]))
+vec = struct.unpack_from("<I", huge, 24)[0] + 24  # operator_codes uoffset lives at byte 24
+struct.pack_into("<I", huge, vec, 0xFFFFFFFF)
+write("tflite/huge_vector.tflite", bytes(huge))
 
 # ------------------------------------------------------------ TorchScript --
 TS_OK = ("class Model(Module):\n  __parameters__ = [\"weight\", ]\n  weight : Tensor\n"
@@ -575,4 +604,15 @@ write("misc/inference.pdmodel", msg(fld(1, 2, msg(fld(1, 0, 0), pd_op("feed"), p
                                                    pd_op("fetch")))))
 write("misc/benign.pdmodel", msg(fld(1, 2, msg(fld(1, 0, 0), pd_op("feed"), pd_op("conv2d"), pd_op("fetch")))))
 write("misc/model.pdiparams", b"\x00" * 64)
+# a .keras inside a zip inside a tar: members go back to classification at any depth
+import io  # noqa: E402
+import tarfile  # noqa: E402
+zbuf = io.BytesIO()
+with zipfile.ZipFile(zbuf, "w") as z:
+    z.write(path("keras3/lambda.keras"), "models/lambda.keras")
+with tarfile.open(path("nested/bundle.tar"), "w") as t:
+    info = tarfile.TarInfo("inner/archive.zip")
+    info.size = len(zbuf.getvalue())
+    info.mtime = 0
+    t.addfile(info, io.BytesIO(zbuf.getvalue()))
 print("fixtures written to", OUT)

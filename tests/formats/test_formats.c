@@ -185,6 +185,18 @@ WT_TEST(keras3_lambda_code_is_critical)
     wt_scan_result_free(r);
 }
 
+WT_TEST(keras3_lambda_anywhere_is_reported_once)
+{
+    wt_scan_result *r = scan_fx_as("keras3/activation_lambda_config.json", "model.keras!config.json");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "dense_act"));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-001"), 1);
+    wt_scan_result_free(r);
+    r = scan_fx_as("keras3/lambda_config.json", "model.keras!config.json");
+    CHECK_INT(wt_t_count(r, "WT-KERAS-001"), 1); /* not again for the nested __lambda__ */
+    wt_scan_result_free(r);
+}
+
 WT_TEST(keras3_module_os_and_safe_mode_toggle_are_critical)
 {
     wt_scan_result *r = scan_fx_as("keras3/os_module_config.json", "m.keras!config.json");
@@ -257,6 +269,24 @@ WT_TEST(savedmodel_keras_metadata_lambda_is_found_through_the_sibling)
     wt_scan_result_free(r);
 }
 
+WT_TEST(savedmodel_object_graph_keras_metadata_lambda_is_found)
+{
+    wt_scan_result *r = scan_fx("tf/object_graph_lambda/saved_model.pb");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->message, "object graph"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_file_inside_a_zip_inside_a_tar_is_found)
+{
+    if (!wt_analyzer_by_name("zip") || !wt_analyzer_by_name("archive"))
+        return;
+    wt_scan_result *r = scan_fx("nested/bundle.tar");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-001");
+    CHECK(f && strstr(f->artifact, "lambda.keras!config.json"));
+    wt_scan_result_free(r);
+}
+
 WT_TEST(frozen_graphdef_is_scanned)
 {
     EXPECT("tf/frozen_graph.pb", "WT-TF-001", 1);
@@ -316,6 +346,11 @@ WT_TEST(gguf_absurd_counts_lengths_and_offsets_are_reported)
     EXPECT("gguf/absurd_array.gguf", "WT-GGUF-002", 1);
     EXPECT("gguf/tensor_oob.gguf", "WT-GGUF-002", 1);
     EXPECT("gguf/truncated.gguf", "WT-GGUF-003", 1);
+    /* an absurd tensor count does not hide the template that precedes the tensors */
+    wt_scan_result *r = scan_fx("gguf/absurd_tensors_evil_template.gguf");
+    CHECK(wt_t_count(r, "WT-GGUF-002") >= 1);
+    CHECK(wt_t_count(r, "WT-GGUF-001") >= 1);
+    wt_scan_result_free(r);
 }
 
 /* ---- safetensors ---- */
@@ -439,4 +474,163 @@ WT_TEST(truncated_msgpack_and_paddle_py_func_are_reported)
 {
     EXPECT("misc/flax_truncated.msgpack", "WT-MSGPACK-001", 1);
     EXPECT("misc/inference.pdmodel", "WT-PADDLE-001", 1);
+}
+
+/* ---- chat templates outside GGUF ---- */
+WT_TEST(tokenizer_config_chat_template_ssti_is_critical_and_normal_one_is_clean)
+{
+    const char *bad = "{\n  \"model_max_length\": 2048,\n  \"chat_template\": \"{{ cycler.__init__.__globals__.os.popen('true') }}\"\n}\n";
+    wt_scan_result *r = wt_t_scan_mem("repo/tokenizer_config.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 3);
+    wt_scan_result_free(r);
+    const char *list = "{\"chat_template\": [{\"name\": \"default\", \"template\": \"{{ messages[0]['content'] }}\"},"
+                       " {\"name\": \"tool_use\", \"template\": \"{{ ''|attr('__class__') }}\"}]}";
+    r = wt_t_scan_mem("tokenizer_config.json", list, strlen(list));
+    f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && strstr(f->message, "tool_use"));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-001"), 1);
+    wt_scan_result_free(r);
+    const char *ok = "{\"chat_template\": \"{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\\\n' + m['content'] }}{% endfor %}\"}";
+    r = wt_t_scan_mem("tokenizer_config.json", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-*"), 0);
+    wt_scan_result_free(r);
+    const char *jinja = "{% for m in messages %}\n{{ m.content }}\n{{ lipsum.__globals__['os'].popen('true') }}\n{% endfor %}\n";
+    r = wt_t_scan_mem("chat_template.jinja", jinja, strlen(jinja));
+    f = wt_t_find(r, "WT-TEMPLATE-001");
+    CHECK(f && f->loc.line == 3);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
+{
+    char src[1024];
+    snprintf(src, sizeof src, "%s/tf/keras_lambda/keras_metadata.pb", fxdir());
+    FILE *f = fopen(src, "rb");
+    static char buf[65536];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lonely", wt_t_tmpdir());
+    free(wt_t_write(dir, "keras_metadata.pb", buf, n));
+    free(wt_t_write(dir, "ckpt/variables/variables.index", "\0\0\0\0", 4));
+    wt_scan_result *r = wt_t_scan_path(dir);
+    CHECK(wt_t_count(r, "WT-KERAS-001") >= 1);
+    CHECK_INT(r->models_found, 2); /* the Keras metadata and the checkpoint */
+    CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(oversized_and_deeply_nested_structures_are_bounded)
+{
+    wt_scan_result *r = scan_fx("onnx/deep_subgraphs.onnx");
+    CHECK(wt_t_count(r, "WT-SCAN-002") >= 1);
+    wt_scan_result_free(r);
+    EXPECT("gguf/nested_arrays.gguf", "WT-GGUF-002", 1);
+    EXPECT("tflite/huge_vector.tflite", "WT-TFLITE-003", 1);
+}
+
+WT_TEST(hdf5_keras_files_and_user_blocks_are_recognised_by_content)
+{
+    EXPECT("keras/legacy_lambda.keras", "WT-KERAS-001", 1);
+    EXPECT("keras/userblock.h5", "WT-KERAS-001", 1);
+}
+
+/* protobuf bytes for the big sparse ONNX below */
+static size_t pbv(uint8_t *o, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        uint8_t c = v & 0x7f;
+        v >>= 7;
+        o[n++] = v ? c | 0x80 : c;
+    } while (v);
+    return n;
+}
+
+WT_TEST(large_onnx_is_walked_without_reading_tensor_data)
+{
+    const int ntensors = 100;
+    const uint64_t tbytes = 10ull << 20; /* 10 MiB raw_data each, sparse */
+    char *p = wt_t_write(wt_t_tmpdir(), "big.onnx", "", 0);
+    int fd = open(p, O_WRONLY);
+    uint8_t hdr[256];
+    size_t h = 0;
+    hdr[h++] = 0x08; hdr[h++] = 8; /* ir_version */
+    /* graph (7): node + initializers; its length covers everything after */
+    uint8_t node[32];
+    size_t nl = 0;
+    node[nl++] = 0x22; node[nl++] = 4; memcpy(node + nl, "Relu", 4); nl += 4; /* op_type */
+    uint64_t per_hdr = 0, graph_len = 2 + nl;
+    uint8_t th[64];
+    size_t thl = 0;
+    th[thl++] = 0x42; th[thl++] = 1; th[thl++] = 'w'; /* name (8) */
+    th[thl++] = 0x08; thl += pbv(th + thl, tbytes); /* dims */
+    th[thl++] = 0x10; th[thl++] = 2;                /* data_type UINT8 */
+    th[thl++] = 0x4a; thl += pbv(th + thl, tbytes); /* raw_data (9) */
+    uint64_t tlen = thl + tbytes;
+    uint8_t ih[16];
+    size_t ihl = 0;
+    ih[ihl++] = 0x2a; ihl += pbv(ih + ihl, tlen); /* initializer (5) */
+    per_hdr = ihl + thl;
+    graph_len += (uint64_t)ntensors * (per_hdr + tbytes);
+    hdr[h++] = 0x3a; h += pbv(hdr + h, graph_len);
+    hdr[h++] = 0x0a; hdr[h++] = (uint8_t)nl; memcpy(hdr + h, node, nl); h += nl; /* node (1) */
+    uint64_t off = 0;
+    CHECK(pwrite(fd, hdr, h, (off_t)off) == (ssize_t)h);
+    off += h;
+    for (int i = 0; i < ntensors; i++) {
+        CHECK(pwrite(fd, ih, ihl, (off_t)off) == (ssize_t)ihl);
+        CHECK(pwrite(fd, th, thl, (off_t)(off + ihl)) == (ssize_t)thl);
+        off += per_hdr + tbytes;
+    }
+    CHECK(ftruncate(fd, (off_t)off) == 0);
+    close(fd);
+    wt_scan_result *r = wt_t_scan_path(p);
+    if (r->nfindings)
+        wt_t_dump(r);
+    CHECK_INT(r->nfindings, 0);
+    CHECK(r->bytes_total > 1000000000ull);
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
+}
+
+WT_TEST(large_frozen_graph_constants_are_not_read)
+{
+    const int nconst = 10;
+    const uint64_t cbytes = 100ull << 20; /* sparse attr payload of each Const node */
+    char *p = wt_t_write(wt_t_tmpdir(), "frozen_big.pb", "", 0);
+    int fd = open(p, O_WRONLY);
+    uint64_t off = 0;
+    for (int i = 0; i < nconst + 1; i++) {
+        bool last = i == nconst;
+        uint8_t nd[64];
+        size_t n = 0;
+        char name[16];
+        int l = snprintf(name, sizeof name, "c%d", i);
+        nd[n++] = 0x0a; nd[n++] = (uint8_t)l; memcpy(nd + n, name, (size_t)l); n += (size_t)l;
+        const char *op = last ? "ReadFile" : "Const";
+        nd[n++] = 0x12; nd[n++] = (uint8_t)strlen(op); memcpy(nd + n, op, strlen(op)); n += strlen(op);
+        uint64_t attr = last ? 0 : cbytes;
+        if (!last) {
+            nd[n++] = 0x2a;
+            n += pbv(nd + n, attr);
+        }
+        uint8_t outer[16];
+        size_t o = 0;
+        outer[o++] = 0x0a;
+        o += pbv(outer + o, n + attr);
+        CHECK(pwrite(fd, outer, o, (off_t)off) == (ssize_t)o);
+        CHECK(pwrite(fd, nd, n, (off_t)(off + o)) == (ssize_t)n);
+        off += o + n + attr;
+    }
+    CHECK(ftruncate(fd, (off_t)off) == 0);
+    close(fd);
+    wt_scan_result *r = wt_t_scan_path(p);
+    CHECK_INT(wt_t_count(r, "WT-TF-001"), 1); /* the ReadFile after 1 GB of constants */
+    CHECK(r->bytes_read < (1u << 20));
+    wt_scan_result_free(r);
+    free(p);
 }

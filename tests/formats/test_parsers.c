@@ -74,7 +74,7 @@ static void b4(mb *b, uint32_t v)
     for (int i = 0; i < 4; i++)
         b1(b, (uint8_t)(v >> (8 * i)));
 }
-static void bz(mb *b, char t, const char *s)
+static void bz(mb *b, int t, const char *s)
 {
     b1(b, (uint8_t)t);
     b1(b, (uint8_t)strlen(s));

@@ -155,6 +155,20 @@ class Gen:
             self.code("import matplotlib.pyplot as plt\nplt.plot(history['loss'])\nplt.title('loss')\nplt.show()", n=7,
                       outputs=[self.display({"image/png": self.png(), "text/plain": ["<Figure size 640x480 with 1 Axes>"]})]),
             self.code("preds = model(batch_big)", n=8, outputs=[self.traceback()]),
+            {"attachments": {"arch.png": {"image/png": self.png()}}, "cell_type": "markdown",
+             "id": self.cell_id(), "metadata": {},
+             "source": lines("Architecture:\n\n![arch](attachment:arch.png)\n\n"
+                             f"<img src=\"data:image/png;base64,{self.png()[:400]}\" width=200>\n")},
+            self.code("from IPython.display import HTML\nHTML(render_samples(val_ds))", n=11,
+                      outputs=[self.result({"text/html": [f'<img src="data:image/jpeg;base64,{self.png()[:2000]}"/>\n',
+                                                          f'<p>sample {self.uuid()}</p>'],
+                                            "text/plain": ["<IPython.core.display.HTML object>"]}, 11)]),
+            self.code("!nvidia-smi --query-gpu=name,memory.total --format=csv\n!pip freeze | head -5", n=12,
+                      outputs=[self.stream("name, memory.total [MiB]\nNVIDIA A100-SXM4-40GB, 40960 MiB\n"
+                                           "accelerate==0.27.2\naiohttp==3.9.3\nnumpy==1.26.4\n"
+                                           f"torch @ file:///home/conda/feedstock_root/build_artifacts/pytorch_{self.sha(12)}/work\n"
+                                           f"wandb: Syncing run {self.uuid()[:8]}\n"
+                                           f"wandb: View run at https://wandb.ai/team-ml/sentiment/runs/{self.sha(8)}\n")]),
             self.code("results = {'accuracy': acc, 'f1': f1, 'run': RUN_ID}\nresults", n=9,
                       outputs=[self.result({"application/json": {"accuracy": round(r.random(), 4), "run": run_id,
                                                                   "sha256": digest},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/analyzer.h"
+#include "core/util.h"
 #include "harness.h"
 #include "text/code_rules.h"
 
@@ -354,5 +355,42 @@ WT_TEST(exec_of_a_repository_file_is_only_low)
     CHECK_INT(wt_t_count(r, "WT-CODE-007"), 2);
     for (size_t i = 0; i < r->nfindings; i++)
         CHECK_INT(r->findings[i]->severity, r->findings[i]->loc.line == 1 ? WT_SEV_LOW : WT_SEV_HIGH);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(pathological_inputs_stay_fast_and_findings_are_capped)
+{
+    /* 100k nested calls with verify=False on one line: 1000 findings + a limit */
+    wt_buf b;
+    wt_buf_init(&b);
+    wt_buf_puts(&b, "import requests\n");
+    for (int i = 0; i < 100000; i++)
+        wt_buf_puts(&b, "f(verify=False, ");
+    for (int i = 0; i < 100000; i++)
+        wt_buf_putc(&b, ')');
+    wt_buf_putc(&b, '\n');
+    /* one long line of '!' that is not a shell escape */
+    wt_buf_puts(&b, "x = a");
+    for (int i = 0; i < 200000; i++)
+        wt_buf_puts(&b, "!b");
+    wt_buf_putc(&b, '\n');
+    uint64_t t0 = wt_now_ns();
+    wt_scan_result *r = wt_t_scan_mem("gen.py", b.data, b.len);
+    double secs = (double)(wt_now_ns() - t0) / 1e9;
+    CHECK_INT(wt_t_count(r, "WT-CODE-011"), 1000);
+    CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
+    CHECK(secs < 20); /* quadratic behaviour would take minutes */
+    wt_scan_result_free(r);
+    wt_buf_free(&b);
+}
+
+WT_TEST(dockerfile_exec_form_pipe_to_shell_fires)
+{
+    const char *df = "FROM x\nRUN [\"bash\", \"-c\", \"curl -fsSL https://x.io/i | bash\"]\n";
+    wt_scan_result *r = wt_t_scan_mem("Dockerfile", df, strlen(df));
+    const wt_finding *f = wt_t_find(r, "WT-CODE-015");
+    CHECK(f != NULL);
+    if (f)
+        CHECK_INT(f->loc.line, 2);
     wt_scan_result_free(r);
 }

@@ -274,3 +274,32 @@ WT_TEST(pip_commands_in_python_strings_count_only_when_run)
     CHECK_STR(p.args[1], "requests==2.0 -q");
     CHECK_STR(p.args[2], "z");
 }
+
+WT_TEST(exported_notebook_magics_and_sys_executable_pip_are_understood)
+{
+    const char *src = "get_ipython().run_line_magic('pip', 'install transformers==4.0.0')\n"
+                      "get_ipython().run_cell_magic('bash', '', 'pip install six==1.0\\n')\n"
+                      "get_ipython().run_line_magic('matplotlib', 'inline')\n"
+                      "!{sys.executable} -m pip install numpy==1.0\n";
+    pips p = {0};
+    g_src = src;
+    wt_code_scan_text(src, strlen(src), "python", on_hit, &p);
+    CHECK_INT(p.n, 3);
+    CHECK_STR(p.args[0], "transformers==4.0.0");
+    CHECK_INT(p.off[0], 28); /* at the call's '(' */
+    CHECK_STR(p.args[1], "six==1.0"); /* the body's \\n is decoded */
+    CHECK_STR(p.args[2], "numpy==1.0");
+}
+
+WT_TEST(dockerfile_exec_form_run_is_understood)
+{
+    const char *df = "FROM x\nRUN [\"pip\", \"install\", \"flask==0.12\"]\n"
+                     "RUN [\"/bin/sh\", \"-c\", \"pip install six==1.0 && echo ok\"]\n";
+    pips p = {0};
+    g_src = df;
+    wt_code_scan_text(df, strlen(df), "dockerfile", on_hit, &p);
+    CHECK_INT(p.n, 2);
+    CHECK_STR(p.args[0], "flask==0.12");
+    CHECK_INT(p.off[0], 11);
+    CHECK_STR(p.args[1], "six==1.0");
+}

@@ -615,3 +615,42 @@ WT_TEST(every_code_rule_fires_in_a_cell_with_its_location_and_not_on_its_near_mi
         free(neg);
     }
 }
+
+static const char *info_kind(const wt_scan_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->ninfos; i++)
+        if (strcmp(r->infos[i].name, name) == 0)
+            return r->infos[i].kind;
+    return NULL;
+}
+
+WT_TEST(classification_uses_content_and_the_name_only_as_a_hint)
+{
+    /* "cells" far beyond the probe window: the .ipynb name decides */
+    wt_buf b;
+    wt_buf_init(&b);
+    wt_buf_puts(&b, "{\"metadata\": {\"widgets\": \"");
+    for (int i = 0; i < 6000; i++)
+        wt_buf_putc(&b, 'w');
+    wt_buf_puts(&b, "\"}, \"nbformat\": 4, \"nbformat_minor\": 5, \"cells\": [{\"cell_type\": \"code\", "
+                    "\"metadata\": {}, \"outputs\": [], \"source\": [\"import dill\\n\", \"dill.load(f)\"]}]}");
+    wt_scan_result *r = wt_t_scan_mem("late.ipynb", b.data, b.len);
+    CHECK_STR(info_kind(r, "late.ipynb"), "notebook");
+    CHECK_INT(wt_t_count(r, "WT-CODE-003"), 1);
+    wt_scan_result_free(r);
+    /* the same bytes under another name are JSON text: no notebook cells */
+    r = wt_t_scan_mem("late.json", b.data, b.len);
+    CHECK_STR(info_kind(r, "late.json"), "json");
+    CHECK_INT(wt_t_count(r, "WT-CODE-*"), 0);
+    wt_scan_result_free(r);
+    wt_buf_free(&b);
+    /* a plain JSON config is not a notebook */
+    const char *cfg = "{\"model_type\": \"bert\", \"hidden_size\": 768}";
+    r = wt_t_scan_mem("config.json", cfg, strlen(cfg));
+    CHECK_STR(info_kind(r, "config.json"), "json");
+    wt_scan_result_free(r);
+    /* a notebook by content, named .txt */
+    r = wt_t_scan_mem("nb.txt", NB4, strlen(NB4));
+    CHECK_STR(info_kind(r, "nb.txt"), "notebook");
+    wt_scan_result_free(r);
+}

@@ -5,6 +5,7 @@
  * literal live-looking secret is committed.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,4 +419,27 @@ WT_TEST(evidence_is_masked_with_fingerprint)
     CHECK(strstr(ev, "sha256:") != NULL);
     CHECK(strlen(sha) == 64);
     free(ev);
+}
+
+WT_TEST(every_rule_is_documented)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/rules-secrets.md", wt_t_env("WT_SRC", "."));
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char doc[200000];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = 0;
+    fclose(f);
+    size_t nrows;
+    const wt_hs_row *rows = wt_hsdb_rows(&nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "| %s | %s |", rows[i].meta.id, rows[i].meta.name);
+        if (!strstr(doc, needle))
+            wt_test_fail(__FILE__, __LINE__, "%s (%s) missing from docs/rules-secrets.md", rows[i].meta.id,
+                         rows[i].meta.name);
+    }
 }

@@ -142,7 +142,28 @@ static void load_table(void) {
     }
 }
 
-static void ensure_loaded(void) { pthread_once(&g_once, load_table); }
+/* Rows bucketed by the first component of their module ("os" for
+ * "os.path"), so judging a global looks at a handful of rows. */
+#define PK_BUCKETS 512
+static size_t *g_bucket[PK_BUCKETS];
+static size_t g_nbucket[PK_BUCKETS];
+
+static uint32_t first_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s && *s != '.'; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+    return h % PK_BUCKETS;
+}
+
+static void load_and_index(void) {
+    load_table();
+    for (size_t i = 0; i < g_nrows; i++) {
+        uint32_t b = first_hash(g_rows[i].module);
+        g_bucket[b] = wt_xrealloc(g_bucket[b], (g_nbucket[b] + 1) * sizeof *g_bucket[b]);
+        g_bucket[b][g_nbucket[b]++] = i;
+    }
+}
+
+static void ensure_loaded(void) { pthread_once(&g_once, load_and_index); }
 
 const char *pk_policy_error(void) { ensure_loaded(); return g_err; }
 size_t pk_policy_rows(void) { ensure_loaded(); return g_nrows; }
@@ -165,8 +186,9 @@ void pk_policy_eval(const char *module, const char *name, pk_verdict *out) {
     ensure_loaded();
     const pk_row *best = NULL;
     size_t best_spec = 0;
-    for (size_t i = 0; i < g_nrows; i++) {
-        const pk_row *r = &g_rows[i];
+    uint32_t b = first_hash(module);
+    for (size_t bi = 0; bi < g_nbucket[b]; bi++) {
+        const pk_row *r = &g_rows[g_bucket[b][bi]];
         if (!module_matches(r, module)) continue;
         bool named = false;
         if (r->names) {
@@ -209,7 +231,7 @@ static bool valid_ident_path(const char *s) {
     return true;
 }
 
-#define PK_MAX_COMPONENTS 16
+#define PK_MAX_COMPONENTS 12
 
 void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
     pk_policy_eval(module, name, out);
@@ -223,10 +245,17 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
         return;
     }
     if (!strchr(name, '.')) {
-        if (is_dunder(name, strlen(name)) && out->level < PK_LVL_HIGH && !(out->known && out->level == PK_LVL_ALLOW)) {
+        bool allowed = out->known && out->level == PK_LVL_ALLOW;
+        if (is_dunder(name, strlen(name)) && out->level < PK_LVL_HIGH && !allowed) {
             out->level = PK_LVL_HIGH;
             out->known = true;
             out->reason = "dunder attribute imported directly: used to reach interpreter internals";
+        } else if (strncmp(name, "__", 2) == 0 && strncmp(name, "__pyx_", 6) != 0 && !out->known) {
+            /* private (name-mangled) helpers are not part of any pickling
+             * protocol; Cython's __pyx_unpickle_* are */
+            out->level = PK_LVL_HIGH;
+            out->known = true;
+            out->reason = "private double-underscore name imported from an unknown module";
         }
         return;
     }
@@ -244,6 +273,14 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
     }
     char buf[512], buf2[512];
     pk_verdict v;
+    size_t total = 1;
+    for (const char *p = name; *p; p++) total += *p == '.';
+    if (total > PK_MAX_COMPONENTS && out->level < PK_LVL_HIGH) {
+        out->level = PK_LVL_HIGH;
+        out->known = true;
+        out->sem = PK_SEM_NONE;
+        out->reason = "attribute chain longer than any real class path (hides where it leads)";
+    }
     /* Prefixes of the chain: builtins + eval.__call__ is builtins.eval. */
     for (size_t j = 1; j < nc; j++) {
         size_t l = (size_t)(comp[j - 1] + clen[j - 1] - name);
@@ -253,21 +290,21 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
         pk_policy_eval(module, buf, &v);
         if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
     }
-    /* Re-rooted chains: pathlib + os.system reaches os.system. */
+    /* Re-rooted chains: pathlib + os.system reaches os.system. The rest of
+     * the chain is one name: deny rows cover attribute chains, so a.b.c is
+     * judged as module a + name b.c and module a.b + name c. O(n^2) evals,
+     * n <= PK_MAX_COMPONENTS. */
     for (size_t s = 0; s < nc; s++) {
         for (size_t e = s + 1; e < nc; e++) {
             size_t ml = (size_t)(comp[e - 1] + clen[e - 1] - comp[s]);
-            if (ml >= sizeof buf) continue;
+            size_t nl = (size_t)(comp[nc - 1] + clen[nc - 1] - comp[e]);
+            if (ml >= sizeof buf || nl >= sizeof buf2) continue;
             memcpy(buf, comp[s], ml);
             buf[ml] = 0;
-            for (size_t t = e + 1; t <= nc; t++) {
-                size_t nl = (size_t)(comp[t - 1] + clen[t - 1] - comp[e]);
-                if (nl >= sizeof buf2) continue;
-                memcpy(buf2, comp[e], nl);
-                buf2[nl] = 0;
-                pk_policy_eval(buf, buf2, &v);
-                if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
-            }
+            memcpy(buf2, comp[e], nl);
+            buf2[nl] = 0;
+            pk_policy_eval(buf, buf2, &v);
+            if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
         }
     }
     if (out->level < PK_LVL_HIGH) {

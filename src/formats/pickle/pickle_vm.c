@@ -13,12 +13,14 @@
 #include "formats/pickle/pickle_vm.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "formats/pickle/pickle.h"
 #include "formats/pickle/pickle_policy.h"
 
 #define PK_CHUNK (64u * 1024u)      /* window size asked from the reader */
@@ -30,13 +32,17 @@
 #define PK_SEEN_CAP 8192u           /* distinct globals tracked per stream */
 #define PK_EV_MAX 240u              /* evidence length */
 #define PK_CALL_DEPTH 8             /* nested symbolic call resolution */
+#define PK_SPARSE_MAX (1u << 16)    /* memo entries outside the dense window */
+#define PK_MINOR_MAX 64u            /* unknown/low globals listed per stream */
+#define PK_RULE_MAX 100u            /* findings per rule per stream */
+#define PK_NRULES 10
 
 void pk_bounds_default(pk_bounds *b) {
     b->max_ops = 0; /* 0 = take ctx limits, else unlimited */
-    b->max_stack = 1u << 20;
-    b->max_marks = 1u << 16;
-    b->max_memo = 1u << 20;
-    b->max_values = 1u << 21;
+    b->max_stack = 1u << 18;
+    b->max_marks = 1u << 20;
+    b->max_memo = 1u << 18;
+    b->max_values = 1u << 20;
     b->max_nested = 3;
 }
 
@@ -44,7 +50,9 @@ enum {
     V_NONE, V_BOOL, V_INT, V_BIGINT, V_FLOAT, V_STR, V_BYTES, V_TUPLE, V_LIST, V_DICT, V_SET,
     V_FROZENSET, V_REF, V_CALL, V_PERSID, V_EXT, V_BUF, V_UNKNOWN
 };
-enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8 };
+enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32, F_BIGKIDS = 64 };
+#define PK_SMALL 4 /* first item array size; grows to PK_KEEP */
+#define PK_INLINE 24 /* strings shorter than this live inside the value */
 
 typedef struct pv {
     uint32_t rc;
@@ -61,6 +69,7 @@ typedef struct pv {
     } u;
     char *text;         /* str/bytes prefix, or V_REF qualified name; NUL-terminated */
     struct pv **kids;   /* containers: first items; V_CALL: callee, args, kwargs; V_PERSID: pid */
+    char inl[PK_INLINE];
 } pv;
 
 #define SLAB 4096u
@@ -93,27 +102,38 @@ typedef struct vm {
     uint64_t frame_end;
     bool frame_reported;
     /* state */
-    pv **stack;
-    uint32_t sp, scap;
+    pv **stack;          /* physical slots for virtual indices [sbase, sp) */
+    uint32_t sp, sbase, scap;
     uint32_t *marks;
     uint32_t mp, mcap;
-    memo_slot *memo;
-    uint32_t mcount, mhcap;
+    memo_slot *memo;     /* sparse keys */
+    uint32_t mhcap, nhash;
+    pv **dense;          /* keys [dbase, dbase + dcap): picklers number from 0 */
+    uint64_t dbase;
+    uint32_t dcap;
+    uint64_t mlogical;   /* len(memo) as the unpickler sees it (MEMOIZE key) */
+    bool memo_evicted;
     /* value pool */
     pv **slabs;
     size_t nslabs;
     pv *freelist;
+    pv **kfree;          /* recycled item arrays (PK_SMALL slots) */
+    pv **kfree_big;      /* recycled item arrays (PK_KEEP slots) */
     uint32_t live;
     uint64_t pfx_live;
     pv **work;           /* unref worklist */
     size_t nwork, capwork;
     /* globals */
     seen *seen;
-    uint32_t nseen;
+    uint32_t nseen, seencap;
     bool ext_reported, build_reported;
+    uint32_t nminor;                /* unknown/low globals reported or counted */
+    uint32_t nemitted[PK_NRULES], nsuppressed[PK_NRULES];
+    wt_severity supp_sev[PK_NRULES];
+    uint64_t supp_off[PK_NRULES];
+    uint64_t minor_first_dropped;
     /* status */
     bool failed, limited;
-    bool degraded; /* a structural budget dropped the symbolic state: keep reading opcodes */
     int proto;
     wt_buf line;
 } vm;
@@ -149,6 +169,18 @@ static bool dedupe_seen(pk_dedupe *d, char *key) {
 
 static void emit(vm *m, const char *rule, wt_severity sev, uint64_t off, const char *evidence, const char *fmt, ...) {
     if (!m->ctx) return;
+    /* per-rule cap: a crafted stream must not flood the report */
+    int ri = rule[12] >= '0' && rule[12] <= '9' ? rule[12] - '0' : 0; /* WT-PICKLE-00N */
+    if (strncmp(rule, "WT-PICKLE-00", 12) == 0 && ri > 0 && ri < PK_NRULES) {
+        if (m->nemitted[ri] >= PK_RULE_MAX) {
+            m->nsuppressed[ri]++;
+            wt_severity s2 = sev ? sev : WT_SEV_MEDIUM;
+            if (s2 > m->supp_sev[ri]) m->supp_sev[ri] = s2;
+            if (!m->supp_off[ri]) m->supp_off[ri] = off;
+            return;
+        }
+        m->nemitted[ri]++;
+    }
     if (m->run->dedupe) {
         char *key = evidence ? wt_xasprintf("%s|%s", rule, evidence)
                              : wt_xasprintf("%s|@%llu", rule, (unsigned long long)off);
@@ -180,11 +212,6 @@ static void limit(vm *m, const char *what, uint64_t value, uint64_t lim) {
     m->limited = true;
     if (m->ctx) wt_emit_limit(m->ctx, what, value, lim);
 }
-
-/* Stack underflow, missing MARK or memo key: fatal for CPython (and so for the VM),
- * but after degrade() the VM's state is lossy and such errors are its own: the
- * opcode is skipped and decoding goes on. */
-#define fail_soft(m, ...) do { if (!(m)->degraded) fail((m), __VA_ARGS__); } while (0)
 
 /* ---------------- input ---------------- */
 
@@ -273,7 +300,33 @@ static bool in_line(vm *m, size_t keep, uint64_t *full) {
 
 /* ---------------- values ---------------- */
 
+/* Item arrays have PK_SMALL or PK_KEEP slots and are recycled through two
+ * free lists (a container per tuple would otherwise cost malloc/free). */
+static pv **kids_alloc(vm *m, bool big) {
+    pv ***fl = big ? &m->kfree_big : &m->kfree;
+    pv **k = *fl;
+    size_t n = big ? PK_KEEP : PK_SMALL;
+    if (k) {
+        *fl = (pv **)k[0];
+        memset(k, 0, n * sizeof *k);
+        return k;
+    }
+    return wt_xcalloc(n, sizeof *k);
+}
+
+static void kids_free(vm *m, pv **k, bool big) {
+    if (!k) return;
+    pv ***fl = big ? &m->kfree_big : &m->kfree;
+    k[0] = (pv *)*fl;
+    *fl = k;
+}
+
+static void memo_evict_window(vm *m);
+static void stack_elide(vm *m);
+
 static pv *v_new(vm *m, int kind) {
+    if (m->live >= m->run->bounds.max_values && m->dense) memo_evict_window(m);
+    for (int i = 0; i < 4 && m->live >= m->run->bounds.max_values && m->sp - m->sbase > 1; i++) stack_elide(m);
     if (m->live >= m->run->bounds.max_values) {
         limit(m, "pickle symbolic values", m->live, m->run->bounds.max_values);
         return NULL;
@@ -289,7 +342,7 @@ static pv *v_new(vm *m, int kind) {
     }
     pv *v = m->freelist;
     m->freelist = (pv *)v->kids;
-    memset(v, 0, sizeof *v);
+    memset(v, 0, offsetof(pv, inl));
     v->rc = 1;
     v->kind = (uint8_t)kind;
     v->flags = F_LIVE;
@@ -314,9 +367,9 @@ static void v_release_one(vm *m, pv *v) {
     }
     if (v->text) {
         if (v->kind == V_STR || v->kind == V_BYTES) m->pfx_live -= v->tlen;
-        free(v->text);
+        if (!(v->flags & F_INLINE)) free(v->text);
     }
-    free(v->kids);
+    kids_free(m, v->kids, v->flags & F_BIGKIDS);
     v->text = NULL;
     v->flags = 0;
     v->kids = (pv **)m->freelist;
@@ -335,7 +388,12 @@ static void v_unref(vm *m, pv *v) {
 }
 
 static void v_set_text(vm *m, pv *v, const void *p, size_t n) {
-    v->text = wt_xmalloc(n + 1);
+    if (n < PK_INLINE) {
+        v->text = v->inl;
+        v->flags |= F_INLINE;
+    } else {
+        v->text = wt_xmalloc(n + 1);
+    }
     if (n) memcpy(v->text, p, n);
     v->text[n] = 0;
     v->tlen = (uint32_t)n;
@@ -350,7 +408,15 @@ static bool v_complete(const pv *v) {
 static void c_add(vm *m, pv *c, pv *item) {
     c->n++;
     if (c->nkids < PK_KEEP && item) {
-        if (!c->kids) c->kids = wt_xcalloc(PK_KEEP, sizeof *c->kids);
+        if (!c->kids) {
+            c->kids = kids_alloc(m, false);
+        } else if (c->nkids == PK_SMALL && !(c->flags & F_BIGKIDS)) {
+            pv **big = kids_alloc(m, true);
+            memcpy(big, c->kids, PK_SMALL * sizeof *big);
+            kids_free(m, c->kids, false);
+            c->kids = big;
+            c->flags |= F_BIGKIDS;
+        }
         c->kids[c->nkids++] = item;
     } else {
         v_unref(m, item);
@@ -452,45 +518,32 @@ static char *render_str(const pv *v) {
 
 /* ---------------- stack, marks, memo ---------------- */
 
-static void drop_to(vm *m, uint32_t k);
-static void memo_clear(vm *m);
+/* The stack is virtual: indices below sbase were elided (dropped) when it
+ * outgrew max_stack. A huge tuple or a stack-filling prefix is legal for the
+ * unpickler; stopping there would hide whatever follows, so the oldest half
+ * is dropped instead and reads of it give unknown values. */
+static pv *sat(const vm *m, uint32_t i) { return i < m->sbase ? NULL : m->stack[i - m->sbase]; }
 
-/* CPython has no stack, mark or memo limits: padding past ours must not hide what
- * follows. Drop the symbolic state (once reported) and keep decoding opcodes; imports
- * and calls after this point are still resolved. Without a ctx (content probes) a
- * budget ends decoding as before. */
-enum { DG_STACK = 1, DG_MEMO = 2 };
-static bool degrade(vm *m, const char *what, uint64_t value, uint64_t lim, int drop) {
-    if (!m->ctx || m->run->strict) {
-        limit(m, what, value, lim);
-        return false;
-    }
-    if (!m->degraded) {
-        wt_location loc = wt_loc_offset(rep_off(m, m->pos));
-        wt_emit(m->ctx, "WT-SCAN-002", WT_SEV_NONE, &loc, NULL,
-                "Scan budget exceeded (%s: %llu, limit %llu): symbolic state dropped, the rest of the stream was "
-                "still decoded", what, (unsigned long long)value, (unsigned long long)lim);
-        m->degraded = true;
-    }
-    if (drop & DG_STACK) {
-        drop_to(m, 0);
-        m->mp = 0;
-    }
-    if (drop & DG_MEMO) memo_clear(m); /* never while an opcode holds a memo value */
-    return true;
+static void stack_elide(vm *m) {
+    uint32_t live = m->sp - m->sbase, half = live / 2;
+    for (uint32_t i = 0; i < half; i++) v_unref(m, m->stack[i]);
+    memmove(m->stack, m->stack + half, (size_t)(live - half) * sizeof *m->stack);
+    m->sbase += half;
 }
 
 static bool push(vm *m, pv *v) {
     if (!v) return false;
-    if (m->sp >= m->run->bounds.max_stack && !degrade(m, "pickle stack depth", m->sp, m->run->bounds.max_stack, DG_STACK)) {
+    if (m->sp >= UINT32_MAX - 1) {
+        limit(m, "pickle stack depth", m->sp, UINT32_MAX - 1);
         v_unref(m, v);
         return false;
     }
-    if (m->sp == m->scap) {
+    if (m->sp - m->sbase >= m->run->bounds.max_stack) stack_elide(m);
+    if (m->sp - m->sbase == m->scap) {
         m->scap = m->scap ? m->scap * 2 : 256;
         m->stack = wt_xrealloc(m->stack, m->scap * sizeof *m->stack);
     }
-    m->stack[m->sp++] = v;
+    m->stack[m->sp++ - m->sbase] = v;
     return true;
 }
 
@@ -498,23 +551,40 @@ static uint32_t fence(const vm *m) { return m->mp ? m->marks[m->mp - 1] : 0; }
 
 static pv *pop(vm *m, uint64_t off) {
     if (m->sp <= fence(m)) {
-        fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off);
+        fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
-    return m->stack[--m->sp];
+    if (m->sp - 1 < m->sbase) {
+        m->sp--;
+        m->sbase = m->sp;
+        return v_new(m, V_UNKNOWN);
+    }
+    return m->stack[--m->sp - m->sbase];
 }
 
 static pv *top(vm *m, uint64_t off) {
     if (m->sp <= fence(m)) {
-        fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off);
+        fail(m, off, "stack underflow at offset %llu", (unsigned long long)off);
         return NULL;
     }
-    return m->stack[m->sp - 1];
+    if (m->sp - 1 < m->sbase) { /* materialize an elided top */
+        pv *u = v_new(m, V_UNKNOWN);
+        if (!u) return NULL;
+        if (!m->scap) {
+            m->scap = 256;
+            m->stack = wt_xrealloc(m->stack, m->scap * sizeof *m->stack);
+        }
+        m->sbase = m->sp - 1;
+        m->stack[0] = u;
+    }
+    return m->stack[m->sp - 1 - m->sbase];
 }
 
 static bool push_mark(vm *m) {
-    if (m->mp >= m->run->bounds.max_marks && !degrade(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks, DG_STACK))
+    if (m->mp >= m->run->bounds.max_marks) {
+        limit(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks);
         return false;
+    }
     if (m->mp == m->mcap) {
         m->mcap = m->mcap ? m->mcap * 2 : 64;
         m->marks = wt_xrealloc(m->marks, m->mcap * sizeof *m->marks);
@@ -526,20 +596,29 @@ static bool push_mark(vm *m) {
 /* Pop to the last mark: returns the index of the first item, -1 on error. */
 static long pop_mark(vm *m, uint64_t off) {
     if (!m->mp) {
-        fail_soft(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
+        fail(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
         return -1;
     }
     return (long)m->marks[--m->mp];
 }
 
 static void drop_to(vm *m, uint32_t k) {
-    while (m->sp > k) v_unref(m, m->stack[--m->sp]);
+    while (m->sp > k && m->sp > m->sbase) v_unref(m, m->stack[--m->sp - m->sbase]);
+    if (m->sp > k) m->sp = k;
+    if (m->sbase > m->sp) m->sbase = m->sp;
 }
 
-/* Move stack[k..sp) into container c (takes the stack's references). */
+/* Move stack[k..sp) into container c (takes the stack's references);
+ * elided items are only counted. */
 static void move_items(vm *m, pv *c, uint32_t k) {
-    for (uint32_t i = k; i < m->sp; i++) c_add(m, c, m->stack[i]);
+    uint32_t from = k;
+    if (from < m->sbase) {
+        c->n += m->sbase - from;
+        from = m->sbase;
+    }
+    for (uint32_t i = from; i < m->sp; i++) c_add(m, c, m->stack[i - m->sbase]);
     m->sp = k;
+    if (m->sbase > k) m->sbase = k;
 }
 
 static uint64_t mix64(uint64_t x) {
@@ -549,7 +628,7 @@ static uint64_t mix64(uint64_t x) {
     return x;
 }
 
-static memo_slot *memo_find(vm *m, uint64_t key) {
+static memo_slot *hash_find(vm *m, uint64_t key) {
     if (!m->mhcap) return NULL;
     uint32_t mask = m->mhcap - 1;
     for (uint32_t i = (uint32_t)mix64(key) & mask;; i = (i + 1) & mask) {
@@ -558,26 +637,8 @@ static memo_slot *memo_find(vm *m, uint64_t key) {
     }
 }
 
-static void memo_clear(vm *m) {
-    for (uint32_t i = 0; i < m->mhcap; i++)
-        if (m->memo[i].key1) {
-            v_unref(m, m->memo[i].v);
-            m->memo[i].key1 = 0;
-        }
-    m->mcount = 0;
-}
-
-static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
-    if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
-    memo_slot *s = memo_find(m, key);
-    if (s) {
-        v_unref(m, s->v);
-        s->v = v_ref(v);
-        return true;
-    }
-    if (m->mcount >= m->run->bounds.max_memo && !degrade(m, "pickle memo entries", m->mcount, m->run->bounds.max_memo, DG_MEMO))
-        return false;
-    if ((m->mcount + 1) * 2 > m->mhcap) {
+static void hash_insert(vm *m, uint64_t key, pv *v) {
+    if ((m->nhash + 1) * 2 > m->mhcap) {
         uint32_t ncap = m->mhcap ? m->mhcap * 2 : 256;
         memo_slot *old = m->memo;
         uint32_t ocap = m->mhcap;
@@ -595,9 +656,130 @@ static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
     uint32_t i = (uint32_t)mix64(key) & mask;
     while (m->memo[i].key1) i = (i + 1) & mask;
     m->memo[i].key1 = key + 1;
-    m->memo[i].v = v_ref(v);
-    m->mcount++;
+    m->memo[i].v = v;
+    m->nhash++;
+}
+
+static bool in_window(const vm *m, uint64_t key) { return key >= m->dbase && key - m->dbase < m->dcap; }
+
+static pv *memo_get(vm *m, uint64_t key) {
+    if (in_window(m, key)) return m->dense[key - m->dbase];
+    memo_slot *s = hash_find(m, key);
+    return s ? s->v : NULL;
+}
+
+static pk_sem sem_of(vm *m, const pv *callee);
+
+/* What survives a memo eviction at a given stage: references to imported
+ * objects, callables built from them by attrgetter & co, and strings that
+ * already served as a STACK_GLOBAL module or name (picklers GET them again
+ * for the next global of the same module). */
+static bool memo_keep(vm *m, const pv *v, int stage) {
+    if (!v || stage >= 2) return false;
+    if (v->kind == V_REF || (v->flags & F_GLOBALNAME)) return true;
+    return stage == 0 && v->kind == V_CALL && v->kids[0] && v->kids[0]->kind == V_REF && sem_of(m, v->kids[0]) != PK_SEM_NONE;
+}
+
+/* Sparse part full: drop what is not worth keeping, in stages. */
+static void sparse_evict(vm *m) {
+    for (int stage = 0; stage < 3 && m->nhash >= PK_SPARSE_MAX / 2; stage++) {
+        memo_slot *old = m->memo;
+        uint32_t ocap = m->mhcap;
+        m->memo = NULL;
+        m->mhcap = 0;
+        m->nhash = 0;
+        for (uint32_t i = 0; i < ocap; i++) {
+            if (!old[i].key1) continue;
+            if (memo_keep(m, old[i].v, stage)) hash_insert(m, old[i].key1 - 1, old[i].v);
+            else v_unref(m, old[i].v);
+        }
+        free(old);
+    }
+    m->memo_evicted = true;
+}
+
+static void sparse_put(vm *m, uint64_t key, pv *v) {
+    if (m->nhash >= PK_SPARSE_MAX) sparse_evict(m);
+    hash_insert(m, key, v);
+}
+
+/* Real pickles memoize every string and container, so a large benign pickle
+ * reaches any fixed memo bound, and stopping there would let a payload hide
+ * behind a memo-filling prefix. The memo is therefore a window over the most
+ * recent max_memo keys (picklers number them sequentially from 0) plus a
+ * small sparse table: entries that leave the window are dropped unless worth
+ * keeping (memo_keep). A GET of a dropped entry yields an unknown value; a
+ * global built from it is reported as computed (WT-PICKLE-002). */
+static void window_slide(vm *m, uint64_t key) {
+    /* keep the newest half of the window */
+    uint64_t nbase = key + 1 >= m->dcap / 2 ? key + 1 - m->dcap / 2 : 0;
+    uint64_t shift = nbase - m->dbase;
+    for (uint64_t i = 0; i < m->dcap; i++) {
+        pv *v = m->dense[i];
+        if (!v) continue;
+        if (i < shift) {
+            m->dense[i] = NULL;
+            if (memo_keep(m, v, 0)) sparse_put(m, m->dbase + i, v);
+            else { v_unref(m, v); m->memo_evicted = true; }
+        }
+    }
+    if (shift < m->dcap) {
+        memmove(m->dense, m->dense + shift, (size_t)(m->dcap - shift) * sizeof *m->dense);
+        memset(m->dense + (m->dcap - shift), 0, (size_t)shift * sizeof *m->dense);
+    } else {
+        memset(m->dense, 0, (size_t)m->dcap * sizeof *m->dense);
+    }
+    m->dbase = nbase;
+}
+
+/* Too many live values: empty the memo window (values it alone kept alive
+ * are freed) rather than stop. */
+static void memo_evict_window(vm *m) {
+    for (uint32_t i = 0; i < m->dcap; i++) {
+        pv *v = m->dense[i];
+        if (!v) continue;
+        m->dense[i] = NULL;
+        if (memo_keep(m, v, 0) && m->nhash < PK_SPARSE_MAX / 2) sparse_put(m, m->dbase + i, v);
+        else v_unref(m, v);
+    }
+    m->memo_evicted = true;
+}
+
+static bool memo_put(vm *m, uint64_t key, pv *v, uint64_t off) {
+    if (key == UINT64_MAX) { fail(m, off, "memo key out of range"); return false; }
+    uint32_t maxw = m->run->bounds.max_memo ? m->run->bounds.max_memo : 1;
+    if (!m->dense) {
+        m->dcap = maxw < 256 ? maxw : 256;
+        m->dense = wt_xcalloc(m->dcap, sizeof *m->dense);
+    }
+    /* grow the window (up to max_memo) before sliding it */
+    while (key >= m->dbase + m->dcap && key < m->dbase + 2 * (uint64_t)maxw && m->dcap < maxw) {
+        uint32_t ncap = m->dcap * 2 > maxw ? maxw : m->dcap * 2;
+        m->dense = wt_xrealloc(m->dense, (size_t)ncap * sizeof *m->dense);
+        memset(m->dense + m->dcap, 0, (size_t)(ncap - m->dcap) * sizeof *m->dense);
+        m->dcap = ncap;
+    }
+    pv *old = memo_get(m, key);
+    if (old) {
+        if (in_window(m, key)) m->dense[key - m->dbase] = v_ref(v);
+        else hash_find(m, key)->v = v_ref(v);
+        v_unref(m, old);
+        return true;
+    }
+    m->mlogical++;
+    /* the next sequential key just past the window: slide it forward */
+    if (key >= m->dbase + m->dcap && key < m->dbase + 2 * (uint64_t)m->dcap) window_slide(m, key);
+    if (in_window(m, key)) m->dense[key - m->dbase] = v_ref(v);
+    else sparse_put(m, key, v_ref(v));
     return true;
+}
+
+/* GET: push memo[key]. */
+static void op_get(vm *m, uint64_t key, uint64_t off) {
+    pv *v = memo_get(m, key);
+    if (v) { push(m, v_ref(v)); return; }
+    if (m->memo_evicted) { push(m, v_new(m, V_UNKNOWN)); return; }
+    fail(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off);
 }
 
 /* ---------------- globals: judging and reporting ---------------- */
@@ -609,10 +791,27 @@ static uint32_t hash_str(const char *s) {
 }
 
 /* The seen-table entry for a qualified name (created and judged once). */
+/* Grow the seen table (pointers into it are never held across a
+ * seen_get call). */
+static void seen_grow(vm *m) {
+    uint32_t ncap = m->seencap ? m->seencap * 2 : 64;
+    seen *old = m->seen;
+    uint32_t ocap = m->seencap;
+    m->seen = wt_xcalloc(ncap, sizeof *m->seen);
+    m->seencap = ncap;
+    for (uint32_t i = 0; i < ocap; i++) {
+        if (!old[i].qual) continue;
+        uint32_t j = old[i].hash & (ncap - 1);
+        while (m->seen[j].qual) j = (j + 1) & (ncap - 1);
+        m->seen[j] = old[i];
+    }
+    free(old);
+}
+
 static seen *seen_get(vm *m, const char *qual, uint32_t mlen) {
-    if (!m->seen) m->seen = wt_xcalloc(PK_SEEN_CAP * 2, sizeof *m->seen);
+    if (!m->seen || ((m->nseen + 1) * 2 > m->seencap && m->seencap < PK_SEEN_CAP * 2)) seen_grow(m);
     uint32_t h = hash_str(qual);
-    uint32_t mask = PK_SEEN_CAP * 2 - 1;
+    uint32_t mask = m->seencap - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         seen *s = &m->seen[i];
         if (!s->qual) {
@@ -650,6 +849,11 @@ static const char *level_word(pk_level l) {
 static void report_seen(vm *m, seen *s, uint64_t off, const char *evidence, bool called, const char *how) {
     if (!s || s->reported || s->v.level == PK_LVL_ALLOW) return;
     s->reported = true;
+    /* unknown / low globals: list the first ones, count the rest */
+    if (s->v.level < PK_LVL_HIGH && ++m->nminor > PK_MINOR_MAX) {
+        if (!m->minor_first_dropped) m->minor_first_dropped = off;
+        return;
+    }
     emit(m, rule_for(s->v.level), pk_level_severity(s->v.level), off, evidence ? evidence : s->qual,
          "pickle %s %s global %s%s: %s", called ? "calls" : "imports", level_word(s->v.level), s->qual, how ? how : "",
          s->v.reason);
@@ -812,7 +1016,7 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
         v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
         return NULL;
     }
-    v->kids = wt_xcalloc(3, sizeof *v->kids);
+    v->kids = kids_alloc(m, false);
     v->kids[0] = callee;
     v->kids[1] = args;
     v->kids[2] = kwargs;
@@ -848,7 +1052,7 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         if (s == PK_SEM_PARTIAL && kid(iargs, 0)) {
             pv *fn = v_ref(kid(iargs, 0));
             pv *nargs = args_slice(m, iargs, 1);
-            if (nargs)
+            if (nargs && (args->kind == V_TUPLE || args->kind == V_LIST))
                 for (size_t i = 0; i < args->nkids; i++) c_add(m, nargs, v_ref(args->kids[i]));
             v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
             return do_call(m, fn, nargs, NULL, off, 0, depth + 1);
@@ -877,8 +1081,22 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         } else have_alt = false;
         break;
     case PK_SEM_IMPORT:
-        if (str_of(a0)) alt = make_ref(m, str_of(a0), strlen(str_of(a0)), off);
-        else have_alt = false;
+        if (str_of(a0)) {
+            /* __import__('a.b') returns package a unless a fromlist is given;
+             * import_module('a.b') returns a.b */
+            const char *q = str_of(a0);
+            size_t ql = strlen(q);
+            const pv *fromlist = kid(args, 3);
+            bool dunder = callee->kind == V_REF && callee->tlen >= 10 &&
+                          strcmp(callee->text + callee->tlen - 10, "__import__") == 0;
+            if (dunder && (!fromlist || fromlist->kind == V_NONE || fromlist->n == 0)) {
+                const char *dot = strchr(q, '.');
+                if (dot) ql = (size_t)(dot - q);
+            }
+            char *mod = wt_xstrndup(q, ql);
+            alt = make_ref(m, mod, ql, off);
+            free(mod);
+        } else have_alt = false;
         break;
     case PK_SEM_RESOLVE:
         if (str_of(a0)) {
@@ -956,6 +1174,13 @@ static void nested_loads(vm *m, const pv *call_ev, const pv *data, uint64_t off)
         emit(m, "WT-PICKLE-007", WT_SEV_HIGH, off, ev,
              "pickle passes embedded bytes to %s (nested pickle; nesting deeper than %u levels not decoded)", fn,
              m->run->bounds.max_nested);
+        free(ev);
+        return;
+    }
+    if (data && data->kind == V_STR && !(data->tlen >= 2 && wt_pickle_looks_like((const uint8_t *)data->text,
+                                                                                data->tlen, data->n))) {
+        emit(m, "WT-PICKLE-007", WT_SEV_HIGH, off, ev,
+             "pickle calls %s on a string (a file path or URL loaded at unpickling time)", fn);
         free(ev);
         return;
     }
@@ -1319,6 +1544,8 @@ static void op_stack_global(vm *m, uint64_t off) {
     const char *ms = str_of(mod), *ns = str_of(name);
     pv *g;
     if (ms && ns && strlen(ms) == mod->tlen && strlen(ns) == name->tlen) {
+        mod->flags |= F_GLOBALNAME;
+        name->flags |= F_GLOBALNAME;
         g = make_global(m, ms, ns, off);
     } else {
         char *a = render_str(mod), *b = render_str(name);
@@ -1358,7 +1585,7 @@ static int step(vm *m) {
     case '(': push_mark(m); break;
     case '.': break; /* handled by caller */
     case '0':
-        if (m->sp > fence(m)) v_unref(m, m->stack[--m->sp]);
+        if (m->sp > fence(m)) v_unref(m, pop(m, off));
         else if ((k = pop_mark(m, off)) >= 0) drop_to(m, (uint32_t)k);
         break;
     case '1': if ((k = pop_mark(m, off)) >= 0) drop_to(m, (uint32_t)k); break;
@@ -1485,7 +1712,7 @@ static int step(vm *m) {
         break;
     case 0x85: case 0x86: case 0x87: {
         uint32_t n = (uint32_t)(op - 0x84);
-        if (m->sp < fence(m) + n) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (m->sp < fence(m) + n) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         if ((v = v_new(m, V_TUPLE))) { move_items(m, v, m->sp - n); push(m, v); }
         break;
     }
@@ -1497,20 +1724,20 @@ static int step(vm *m) {
         break;
     case 'e': case 0x90:
         if ((k = pop_mark(m, off)) < 0) break;
-        if (k == 0) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
-        v = m->stack[k - 1];
-        if (v->kind == (op == 'e' ? V_LIST : V_SET)) move_items(m, v, (uint32_t)k);
+        if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        v = sat(m, (uint32_t)k - 1);
+        if (v && v->kind == (op == 'e' ? V_LIST : V_SET)) move_items(m, v, (uint32_t)k);
         else {
             hidden_method_call(m, v, op == 'e' ? "extend" : "add", off, op == 'e' ? " (via APPENDS)" : " (via ADDITEMS)");
             drop_to(m, (uint32_t)k);
         }
         break;
     case 's':
-        if (m->sp < fence(m) + 3) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
-        v = m->stack[m->sp - 3];
-        if (v->kind == V_DICT) {
-            w = m->stack[--m->sp];
-            pv *key = m->stack[--m->sp];
+        if (m->sp < fence(m) + 3) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        v = sat(m, m->sp - 3);
+        if (v && v->kind == V_DICT) {
+            w = pop(m, off);
+            pv *key = pop(m, off);
             c_add(m, v, key); c_add(m, v, w); v->n--;
         } else {
             hidden_method_call(m, v, "__setitem__", off, " (via SETITEM)");
@@ -1519,10 +1746,10 @@ static int step(vm *m) {
         break;
     case 'u':
         if ((k = pop_mark(m, off)) < 0) break;
-        if (k == 0) { fail_soft(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
+        if (k == 0) { fail(m, off, "stack underflow at offset %llu", (unsigned long long)off); break; }
         if ((m->sp - (uint32_t)k) & 1) { fail(m, off, "odd number of items for SETITEMS"); break; }
-        v = m->stack[k - 1];
-        if (v->kind == V_DICT) {
+        v = sat(m, (uint32_t)k - 1);
+        if (v && v->kind == V_DICT) {
             uint64_t before = v->n;
             move_items(m, v, (uint32_t)k);
             v->n = before + (v->n - before) / 2;
@@ -1536,17 +1763,13 @@ static int step(vm *m) {
         {
             int64_t x; bool big;
             if (full > 32 || !parse_int_text(m->line.data ? m->line.data : "", m->line.len, &x, &big) || big || x < 0) { fail(m, off, "invalid GET argument"); break; }
-            memo_slot *s = memo_find(m, (uint64_t)x);
-            if (!s) { fail_soft(m, off, "memo key %lld not found at offset %llu", (long long)x, (unsigned long long)off); break; }
-            push(m, v_ref(s->v));
+            op_get(m, (uint64_t)x, off);
         }
         break;
     case 'h': case 'j':
         if ((p = in_get(m, op == 'h' ? 1 : 4))) {
             uint64_t key = op == 'h' ? p[0] : rd_u32(p);
-            memo_slot *s = memo_find(m, key);
-            if (!s) { fail_soft(m, off, "memo key %llu not found at offset %llu", (unsigned long long)key, (unsigned long long)off); break; }
-            push(m, v_ref(s->v));
+            op_get(m, key, off);
         }
         break;
     case 'p':
@@ -1564,7 +1787,7 @@ static int step(vm *m) {
         }
         break;
     case 0x94:
-        if ((v = top(m, off))) memo_put(m, m->mcount, v, off);
+        if ((v = top(m, off))) memo_put(m, m->mlogical, v, off);
         break;
     case 'c': case 'i': {
         char *mod = NULL, *name = NULL;
@@ -1581,12 +1804,13 @@ static int step(vm *m) {
     }
     case 'o':
         if ((k = pop_mark(m, off)) < 0) break;
-        if (m->sp <= (uint32_t)k) { fail_soft(m, off, "OBJ with no class at offset %llu", (unsigned long long)off); break; }
+        if (m->sp <= (uint32_t)k) { fail(m, off, "OBJ with no class at offset %llu", (unsigned long long)off); break; }
         {
-            pv *cls = m->stack[k];
-            if (!(v = v_new(m, V_TUPLE))) break;
+            pv *cls = sat(m, (uint32_t)k);
+            cls = cls ? v_ref(cls) : v_new(m, V_UNKNOWN);
+            if (!cls || !(v = v_new(m, V_TUPLE))) { v_unref(m, cls); break; }
             move_items(m, v, (uint32_t)k + 1);
-            m->sp = (uint32_t)k;
+            drop_to(m, (uint32_t)k);
             push(m, do_call(m, cls, v, NULL, off, F_NEWOBJ, 0));
         }
         break;
@@ -1619,12 +1843,12 @@ static int step(vm *m) {
             if (!printable) { fail(m, off, "PERSID argument is not printable"); break; }
         }
         if ((w = new_str(m, V_STR, full, m->line.data ? m->line.data : "", m->line.len, 0, false)) && (v = v_new(m, V_PERSID))) {
-            v->kids = wt_xcalloc(1, sizeof *v->kids); v->kids[0] = w; v->nkids = 1; push(m, v);
+            v->kids = kids_alloc(m, false); v->kids[0] = w; v->nkids = 1; push(m, v);
         } else v_unref(m, w);
         break;
     case 'Q':
         if (!(w = pop(m, off))) break;
-        if ((v = v_new(m, V_PERSID))) { v->kids = wt_xcalloc(1, sizeof *v->kids); v->kids[0] = w; v->nkids = 1; push(m, v); }
+        if ((v = v_new(m, V_PERSID))) { v->kids = kids_alloc(m, false); v->kids[0] = w; v->nkids = 1; push(m, v); }
         else v_unref(m, w);
         break;
     case 0x82: case 0x83: case 0x84:
@@ -1677,41 +1901,77 @@ static void vm_free(vm *m) {
     drop_to(m, 0);
     for (uint32_t i = 0; i < m->mhcap; i++)
         if (m->memo[i].key1) v_unref(m, m->memo[i].v);
+    for (uint32_t i = 0; i < m->dcap; i++) v_unref(m, m->dense[i]);
+    free(m->dense);
     /* cycles (a list appended to itself) survive refcounting: free whatever
      * is still live slab by slab */
     for (size_t s = 0; s < m->nslabs; s++) {
         for (size_t i = 0; i < SLAB; i++) {
             pv *v = &m->slabs[s][i];
-            if (v->flags & F_LIVE) { free(v->text); free(v->kids); }
+            if (v->flags & F_LIVE) {
+                if (!(v->flags & F_INLINE)) free(v->text);
+                free(v->kids);
+            }
         }
         free(m->slabs[s]);
     }
     free(m->slabs);
+    for (int big = 0; big < 2; big++) {
+        pv ***fl = big ? &m->kfree_big : &m->kfree;
+        while (*fl) {
+            pv **k = *fl;
+            *fl = (pv **)k[0];
+            free(k);
+        }
+    }
     free(m->stack);
     free(m->marks);
     free(m->memo);
     free(m->work);
     if (m->seen) {
-        for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) free(m->seen[i].qual);
+        for (uint32_t i = 0; i < m->seencap; i++) free(m->seen[i].qual);
         free(m->seen);
     }
     wt_buf_free(&m->line);
 }
 
 /* Emit import findings for globals that were imported but never called. */
+static int seen_cmp(const void *a, const void *b) {
+    const seen *x = *(const seen *const *)a, *y = *(const seen *const *)b;
+    if (x->off != y->off) return x->off < y->off ? -1 : 1;
+    return strcmp(x->qual, y->qual);
+}
+
+/* Emit import findings for globals that were imported but never called,
+ * in order of first appearance (deterministic). */
 static void flush_seen(vm *m) {
     if (!m->seen) return;
-    /* deterministic: in order of first appearance */
-    for (;;) {
-        seen *best = NULL;
-        for (uint32_t i = 0; i < PK_SEEN_CAP * 2; i++) {
-            seen *s = &m->seen[i];
-            if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW && (!best || s->off < best->off ||
-                (s->off == best->off && strcmp(s->qual, best->qual) < 0)))
-                best = s;
-        }
-        if (!best) break;
-        report_seen(m, best, best->off, NULL, false, NULL);
+    seen **list = wt_xmalloc((m->nseen + 1) * sizeof *list);
+    size_t n = 0;
+    for (uint32_t i = 0; i < m->seencap; i++) {
+        seen *s = &m->seen[i];
+        if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW) list[n++] = s;
+    }
+    qsort(list, n, sizeof *list, seen_cmp);
+    for (size_t i = 0; i < n; i++) report_seen(m, list[i], list[i]->off, NULL, false, NULL);
+    free(list);
+    for (int ri = 1; ri < PK_NRULES; ri++) {
+        if (!m->nsuppressed[ri]) continue;
+        char rule[16], ev[64];
+        snprintf(rule, sizeof rule, "WT-PICKLE-00%d", ri);
+        snprintf(ev, sizeof ev, "%u more", m->nsuppressed[ri]);
+        uint32_t n = m->nsuppressed[ri];
+        m->nsuppressed[ri] = 0;
+        m->nemitted[ri] = 0; /* let the summary itself through */
+        emit(m, rule, m->supp_sev[ri], m->supp_off[ri], ev,
+             "%u more %s findings in this stream are not listed (only the first %u are)", n, rule, PK_RULE_MAX);
+    }
+    if (m->nminor > PK_MINOR_MAX) {
+        char ev[64];
+        snprintf(ev, sizeof ev, "%u more", m->nminor - PK_MINOR_MAX);
+        emit(m, "WT-PICKLE-003", WT_SEV_MEDIUM, m->minor_first_dropped, ev,
+             "pickle imports %u more unknown or low-risk globals (only the first %u are listed)",
+             m->nminor - PK_MINOR_MAX, PK_MINOR_MAX);
     }
 }
 
@@ -1739,15 +1999,9 @@ void pk_vm_run(pk_run *run) {
             limit(&m, "pickle opcodes", run->ops, max_ops);
             break;
         }
-        if ((run->ops & 0xFFFF) == 0xFFFF && m.ctx && wt_ctx_expired(m.ctx)) {
+        if ((run->ops & 0xFFF) == 0xFFF && m.ctx && wt_ctx_expired(m.ctx)) {
             m.limited = true; /* the core reports the time budget */
             break;
-        }
-        if (m.live > run->bounds.max_values - run->bounds.max_values / 8 && m.ctx && !run->strict) {
-            degrade(&m, "pickle symbolic values", m.live, run->bounds.max_values, DG_STACK | DG_MEMO);
-            /* values kept alive by cycles: nothing left to drop */
-            if (m.live > run->bounds.max_values - run->bounds.max_values / 4)
-                limit(&m, "pickle symbolic values", m.live, run->bounds.max_values);
         }
         uint64_t off = m.pos;
         if (off >= m.end) {
