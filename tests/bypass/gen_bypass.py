@@ -357,8 +357,8 @@ case("p74_reconstruct_from_type.pkl",
      "critical")
 
 PAY = sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
-case("p75_mark_padding.pkl", proto(4) + MARK * 70000 + PAY,
-     "70k MARKs before the payload (scanner mark-stack budget)", "budget exhaustion", "critical")
+case("p75_mark_padding.pkl", proto(4) + MARK * 1100000 + PAY,
+     "1.1M MARKs before the payload (scanner mark-stack budget)", "budget exhaustion", "critical")
 case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1100000 + PAY,
      "1.1M pushes and pops before the payload (stack budget)", "budget exhaustion",
      "critical")

@@ -1047,13 +1047,13 @@ WT_TEST(payload_behind_a_memo_filling_prefix_is_still_found) {
 }
 
 WT_TEST(padding_past_structural_bounds_does_not_hide_payload) {
-    /* CPython has no mark/stack/memo limits: 70k MARKs (or 1.1M pushes, then pops that
+    /* CPython has no mark/stack/memo limits: 1.1M MARKs (or 1.1M pushes, then pops that
      * pop them again) must not end the scan before the payload */
     for (int kind = 0; kind < 3; kind++) {
         pasm a = {0};
         pa_proto(&a, 4);
         if (kind == 0)
-            for (int i = 0; i < 70000; i++) pa_op(&a, '(');
+            for (int i = 0; i < 1100000; i++) pa_op(&a, '(');
         else if (kind == 1)
             for (int i = 0; i < 1100000; i++) pa_op(&a, 'N');
         else {

@@ -106,6 +106,7 @@ typedef struct vm {
     uint32_t sp, sbase, scap;
     uint32_t *marks;
     uint32_t mp, mcap;
+    uint64_t marks_elided; /* oldest marks dropped past max_marks (they still fence the stack for CPython) */
     memo_slot *memo;     /* sparse keys */
     uint32_t mhcap, nhash;
     pv **dense;          /* keys [dbase, dbase + dcap): picklers number from 0 */
@@ -582,8 +583,19 @@ static pv *top(vm *m, uint64_t off) {
 
 static bool push_mark(vm *m) {
     if (m->mp >= m->run->bounds.max_marks) {
-        limit(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks);
-        return false;
+        /* CPython has no mark limit: stopping here would hide what follows
+         * (MARK padding). Forget the oldest half like the stack does; popping an
+         * elided mark later fences at the elided part of the stack. */
+        if (!m->marks_elided && m->ctx) {
+            wt_location loc = wt_loc_offset(rep_off(m, m->pos));
+            wt_emit(m->ctx, "WT-SCAN-002", WT_SEV_NONE, &loc, NULL,
+                    "Scan budget exceeded (pickle mark-stack depth, limit %llu): the oldest marks were dropped and "
+                    "decoding went on", (unsigned long long)m->run->bounds.max_marks);
+        }
+        uint32_t half = m->mp / 2 ? m->mp / 2 : 1;
+        memmove(m->marks, m->marks + half, (size_t)(m->mp - half) * sizeof *m->marks);
+        m->mp -= half;
+        m->marks_elided += half;
     }
     if (m->mp == m->mcap) {
         m->mcap = m->mcap ? m->mcap * 2 : 64;
@@ -595,6 +607,10 @@ static bool push_mark(vm *m) {
 
 /* Pop to the last mark: returns the index of the first item, -1 on error. */
 static long pop_mark(vm *m, uint64_t off) {
+    if (!m->mp && m->marks_elided) {
+        m->marks_elided--;
+        return (long)m->sbase;
+    }
     if (!m->mp) {
         fail(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
         return -1;
