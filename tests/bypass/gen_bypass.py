@@ -694,6 +694,49 @@ case("b10_keras_dense.keras", keras_zip({"module": "keras", "class_name": "Seque
                              "config": {"units": 2, "activation": "relu"}}]}}),
      "benign Keras Dense model", "control", "none", "-")
 
+# A training checkpoint as pickle.dumps writes it: stdlib value types that real
+# checkpoints carry (configs, paths, dates, RNG state, regexes, counters).
+import argparse
+import collections
+import datetime
+import decimal
+import fractions
+import pathlib
+import re
+import uuid
+ckpt = {"epoch": 3, "args": argparse.Namespace(lr=0.1, out=pathlib.PurePosixPath("/tmp/run")),
+        "when": datetime.datetime(2024, 1, 2, 3, 4, 5), "delta": datetime.timedelta(seconds=5),
+        "hist": collections.OrderedDict(loss=[0.5, 0.25]), "counts": collections.Counter("aab"),
+        "tags": {"a", "b"}, "frozen": frozenset([1]), "blob": b"\x00\x01", "buf": bytearray(b"xy"),
+        "c": complex(1, 2), "d": decimal.Decimal("1.5"), "f": fractions.Fraction(1, 3),
+        "id": uuid.UUID(int=1), "pat": re.compile("a+"), "dd": collections.defaultdict(list),
+        "sl": slice(1, 2), "rng": range(3)}
+for proto_ in (0, 2, 4, 5):
+    case("b11_checkpoint_p%d.pkl" % proto_, pickle.dumps(ckpt, protocol=proto_),
+         "benign checkpoint of stdlib values (protocol %d)" % proto_, "control", "none", "-")
+try:
+    import numpy as np
+    state = {"rng": np.random.RandomState(0), "w": np.ones((4, 4), dtype=np.float16),
+             "ints": np.arange(5, dtype=np.int64), "rec": np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")]),
+             "obj": np.array(["x", None], dtype=object), "m": np.ma.masked_array([1, 2], mask=[0, 1])}
+    case("b12_numpy_state.pkl", pickle.dumps(state, protocol=4),
+         "benign numpy RNG, float16, record, masked and object arrays", "control", "none", "-")
+    try:
+        import joblib
+        jp = os.path.join(OUT, "b13_numpy.joblib")
+        joblib.dump({"w": np.ones((64, 64)), "names": ["a", "b"]}, jp)
+        MANIFEST.append(("b13_numpy.joblib", "benign joblib.dump of numpy arrays", "control", "none", "-"))
+        jz = os.path.join(OUT, "b14_numpy_z.joblib")
+        joblib.dump({"w": np.ones((64, 64))}, jz, compress=3)
+        MANIFEST.append(("b14_numpy_z.joblib", "benign compressed joblib", "control", "none", "-"))
+        bio = io.BytesIO()
+        np.savez_compressed(bio, a=np.ones(3), b=np.arange(4))
+        case("b15_arrays.npz", bio.getvalue(), "benign compressed .npz", "control", "none", "-")
+    except ImportError:
+        pass
+except ImportError:
+    pass
+
 with open(os.path.join(OUT, "manifest.tsv"), "w") as f:
     for row in MANIFEST:
         f.write("\t".join(row) + "\n")
