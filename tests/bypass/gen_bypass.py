@@ -526,6 +526,70 @@ struct.pack_into("<H", z, i + 8, 0)
 case("c22_zip_method_mismatch.pt", bytes(z), "local header claims stored, central deflated",
      "CVE-2025-1944 family", "critical")
 
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.buf = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.buf += b
+        return len(b)
+
+
+u = _Unseekable()
+with zipfile.ZipFile(u, "w") as zz:
+    for n, d in [("data.pkl", mal)] + TENS:
+        with zz.open("archive/" + n, "w") as w:
+            w.write(d)
+case("c24_zip_data_descriptor.pt", bytes(u.buf), "zip written to a pipe: data descriptors, zero sizes in local headers",
+     "zip tricks", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    for n, d in [("data.pkl", mal)] + TENS:
+        with zz.open("archive/" + n, "w", force_zip64=True) as w:
+            w.write(d)
+case("c25_zip64.pt", zb.getvalue(), "ZIP64 extra fields on every member", "zip tricks", "critical")
+case("c26_gzip_multimember.pkl.gz", gzip.compress(pickle.dumps([1], protocol=2), mtime=0)
+     + gzip.compress(mal, mtime=0),
+     "payload in the second gzip member (gzip readers concatenate members)", "compression tricks",
+     "critical")
+import bz2
+import lzma
+case("c27_model.pkl.xz", lzma.compress(mal), "xz-compressed pickle", "compression tricks", "critical")
+case("c28_model.pkl.bz2", bz2.compress(mal), "bz2-compressed pickle", "compression tricks", "critical")
+hdr2 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+hdr2 += " " * (63 - (12 + len(hdr2)) % 64) + "\n"
+npy2 = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(hdr2)) + hdr2.encode() + mal
+case("c29_object_v2.npy", npy2, "object .npy with a version 2.0 header", "modelscan", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as zz:
+    zz.writestr("weights", npy)
+case("c30_npz_member_no_suffix.npz", zb.getvalue(), "npz member without .npy suffix (npz['weights'] loads it)",
+     "numpy", "critical")
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:xz", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("m/" + "d" * 150 + "/data.pkl")
+    ti.size = len(mal)
+    ti.pax_headers = {"comment": "x"}
+    t.addfile(ti, io.BytesIO(mal))
+case("c31_pax_long_name.tar.xz", tb.getvalue(), "tar.xz with PAX long member name", "containers", "critical")
+try:
+    import joblib
+
+    class _Evil:
+        def __reduce__(self):
+            return (os.system, ("true",))
+    for nm, comp in (("c32_joblib_lzma.joblib", ("lzma", 3)), ("c33_joblib_bz2.joblib", ("bz2", 3)),
+                     ("c34_joblib_gzip.joblib", ("gzip", 3))):
+        joblib.dump({"m": _Evil()}, os.path.join(OUT, nm), compress=comp)
+        MANIFEST.append((nm, "joblib.dump compress=%s" % comp[0], "modelscan", "critical", "WT-PICKLE"))
+except ImportError:
+    pass
+
 # ------------------------------------------------------------------ other formats
 code = marshal.dumps(compile("__import__('os').system('true')", "<lambda>", "eval"))
 lam = {"class_name": "Lambda", "config": {"name": "l", "function": {
