@@ -698,6 +698,20 @@ for nm, tpl, src in (
         ("g06_cycler.gguf", "{{ cycler.__init__.__globals__.os.popen('true') }}", "SSTI cycler globals")):
     case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
          "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+for nm, tpl, src in (
+        ("g07_format_chr.gguf", "{{ ()|attr('%c%cclass%c%c'|format(95,95,95,95)) }}",
+         "SSTI dunder built with format(95)"),
+        ("g08_mul_underscore.gguf", "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2)|attr('_'*2 ~ 'base' ~ '_'*2) }}",
+         "SSTI dunder built with '_'*2"),
+        ("g09_unicode_escape.gguf", "{{ ()['\\u005f\\u005fclass\\u005f\\u005f'] }}",
+         "SSTI subscript with \\u escapes")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+case("g10_named_template.gguf",
+     gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
+           ("tokenizer.chat_template.tool_use", ssti)]),
+     "SSTI in a named template (tokenizer.chat_template.tool_use)", "CVE-2024-34359 variants",
+     "critical", "WT-GGUF")
 try:
     import onnx
     from onnx import helper, TensorProto
@@ -718,6 +732,19 @@ try:
     m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
     case("o03_external_absolute.onnx", m.SerializeToString(), "ONNX external_data absolute path",
          "CVE-2024-27318", "high", "WT-ONNX")
+    for nm, loc in (("o04_external_dotdot_inner.onnx", "weights/../../../etc/passwd"),
+                    ("o05_external_backslash.onnx", "..\\..\\..\\etc\\passwd"),
+                    ("o06_external_windows_abs.onnx", "C:\\Windows\\win.ini")):
+        t = helper.make_tensor("w", TensorProto.FLOAT, [1], [0.0])
+        t.ClearField("float_data")
+        t.data_location = TensorProto.EXTERNAL
+        e = t.external_data.add()
+        e.key, e.value = "location", loc
+        gr = helper.make_graph([helper.make_node("Identity", ["w"], ["y"])], "g", [],
+                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])], [t])
+        m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
+        case(nm, m.SerializeToString(), "ONNX external_data " + loc, "CVE-2024-27318 variants", "high",
+             "WT-ONNX")
 except ImportError:
     pass
 
