@@ -146,6 +146,10 @@ static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
             i++;
             continue;
         }
+        /* attr( followed by anything but one plain literal: the name is computed
+         * at render time ('%c%c'|format(95,95), '_'*2 ~ 'class') */
+        if (prev_attr_call && c != '\'' && c != '"')
+            add_hit(j, base + i, find_kind(j->tbl, "computed", "attr", 4));
         if (c == '\'' || c == '"') {
             size_t start = i;
             lit.len = 0;
@@ -162,6 +166,11 @@ static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
                 add_hit(j, base + start, find_kind(j->tbl, "attr", s, lit.len));
                 if (called(b, n, i))
                     add_hit(j, base + start, find_kind(j->tbl, "call", s, lit.len));
+                size_t k = i;
+                while (k < n && isspace((unsigned char)b[k]))
+                    k++;
+                if (prev_attr_call && (k >= n || b[k] != ')'))
+                    add_hit(j, base + start, find_kind(j->tbl, "computed", "attr", 4));
             }
             prev = '"';
             prev_attr_call = false;

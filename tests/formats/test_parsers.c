@@ -245,6 +245,9 @@ WT_TEST(jinja_ssti_gadgets_are_critical)
         "{{ x['\\x5f\\x5fglobals\\x5f\\x5f'] }}",
         "{%- for c in ().__class__.__base__.__subclasses__() -%}{%- endfor -%}",
         "{{ cycler.__init__.__globals__.os.system('true') }}",
+        "{{ ()|attr('%c%cclass%c%c'|format(95,95,95,95)) }}",
+        "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2) }}",
+        "{% set a = x %}{{ ()|attr(a) }}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         wt_severity m;
@@ -255,6 +258,8 @@ WT_TEST(jinja_ssti_gadgets_are_critical)
     }
     wt_severity m;
     CHECK(jhits("{% import 'macros.j2' as m %}", &m) == 1 && m == WT_SEV_HIGH);
+    /* the attr filter with one plain, harmless literal is not reported */
+    CHECK(jhits("{{ message|attr('content') }}", &m) == 0);
 }
 
 WT_TEST(jinja_unterminated_tags_and_huge_inputs_are_safe)

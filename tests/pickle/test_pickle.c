@@ -556,6 +556,47 @@ WT_TEST(frame_inside_unfinished_frame_is_divergence) {
     pa_free(&a);
 }
 
+WT_TEST(module_alias_reached_through_allowlisted_module) {
+    /* pandas.core.frame is allowlisted; its `np` attribute is numpy */
+    expect_critical_call("pandas.core.frame", "np.load", "np.load");
+    expect_critical_call("argparse", "_sys.modules.os.system", "_sys.modules");
+}
+
+WT_TEST(frame_past_end_still_decodes_payload) {
+    /* pickle.py's _Unframer runs a short trailing frame; the C unpickler refuses it */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_frame(&a, 4096);
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-005"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(getattribute_bound_method_resolves_attribute) {
+    /* builtins.__getattribute__('eval')('print(1)') */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "__getattribute__");
+    pa_str(&a, "eval");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_str(&a, "print(1)");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "builtins.eval");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(consistent_frames_are_not_reported) {
     pasm a = {0};
     evil_p4(&a, "collections", "OrderedDict", "x");
@@ -1003,6 +1044,34 @@ WT_TEST(payload_behind_a_memo_filling_prefix_is_still_found) {
     CHECK_INT(wt_t_count(r, "WT-SCAN-*"), 0);
     wt_scan_result_free(r);
     pa_free(&a);
+}
+
+WT_TEST(padding_past_structural_bounds_does_not_hide_payload) {
+    /* CPython has no mark/stack/memo limits: 1.1M MARKs (or 1.1M pushes, then pops that
+     * pop them again) must not end the scan before the payload */
+    for (int kind = 0; kind < 3; kind++) {
+        pasm a = {0};
+        pa_proto(&a, 4);
+        if (kind == 0)
+            for (int i = 0; i < 1100000; i++) pa_op(&a, '(');
+        else if (kind == 1)
+            for (int i = 0; i < 1100000; i++) pa_op(&a, 'N');
+        else {
+            for (int i = 0; i < 1100000; i++) { pa_op(&a, 'N'); pa_memoize(&a); }
+            pa_op(&a, 'h'); pa_op(&a, 3); /* memo key dropped with the state */
+        }
+        for (int i = 0; kind == 1 && i < 1100000; i++) pa_op(&a, '0');
+        pa_sglobal(&a, "os", "system");
+        pa_str(&a, "true");
+        pa_tuple1(&a);
+        pa_reduce(&a);
+        pa_stop(&a);
+        wt_scan_result *r = wt_t_scan_mem("pad.pkl", a.d, a.n);
+        CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+        CHECK(wt_t_count(r, "WT-SCAN-002") <= 1);
+        wt_scan_result_free(r);
+        pa_free(&a);
+    }
 }
 
 WT_TEST(opcode_budget_is_a_scan_limit_finding) {

@@ -106,6 +106,7 @@ typedef struct vm {
     uint32_t sp, sbase, scap;
     uint32_t *marks;
     uint32_t mp, mcap;
+    uint64_t marks_elided; /* oldest marks dropped past max_marks (they still fence the stack for CPython) */
     memo_slot *memo;     /* sparse keys */
     uint32_t mhcap, nhash;
     pv **dense;          /* keys [dbase, dbase + dcap): picklers number from 0 */
@@ -582,8 +583,19 @@ static pv *top(vm *m, uint64_t off) {
 
 static bool push_mark(vm *m) {
     if (m->mp >= m->run->bounds.max_marks) {
-        limit(m, "pickle mark-stack depth", m->mp, m->run->bounds.max_marks);
-        return false;
+        /* CPython has no mark limit: stopping here would hide what follows
+         * (MARK padding). Forget the oldest half like the stack does; popping an
+         * elided mark later fences at the elided part of the stack. */
+        if (!m->marks_elided && m->ctx) {
+            wt_location loc = wt_loc_offset(rep_off(m, m->pos));
+            wt_emit(m->ctx, "WT-SCAN-002", WT_SEV_NONE, &loc, NULL,
+                    "Scan budget exceeded (pickle mark-stack depth, limit %llu): the oldest marks were dropped and "
+                    "decoding went on", (unsigned long long)m->run->bounds.max_marks);
+        }
+        uint32_t half = m->mp / 2 ? m->mp / 2 : 1;
+        memmove(m->marks, m->marks + half, (size_t)(m->mp - half) * sizeof *m->marks);
+        m->mp -= half;
+        m->marks_elided += half;
     }
     if (m->mp == m->mcap) {
         m->mcap = m->mcap ? m->mcap * 2 : 64;
@@ -595,6 +607,10 @@ static bool push_mark(vm *m) {
 
 /* Pop to the last mark: returns the index of the first item, -1 on error. */
 static long pop_mark(vm *m, uint64_t off) {
+    if (!m->mp && m->marks_elided) {
+        m->marks_elided--;
+        return (long)m->sbase;
+    }
     if (!m->mp) {
         fail(m, off, "could not find MARK at offset %llu", (unsigned long long)off);
         return -1;
@@ -1139,7 +1155,23 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         break;
     case PK_SEM_ENCODE: alt = sem_encode(m, a0, a1); if (!alt) have_alt = false; break;
     case PK_SEM_B64DECODE: alt = sem_b64(m, a0); if (!alt) have_alt = false; break;
-    default: have_alt = false; break;
+    default: {
+        /* X.__getattribute__('n') / X.__getattr__('n') is X.n (a bound method of any
+         * module or object, e.g. builtins.__getattribute__('eval')); on a type it is
+         * unbound: T.__getattribute__(obj, 'n') is obj.n. */
+        const char *dunder = callee->kind == V_REF ? strrchr(callee->text, '.') : NULL;
+        have_alt = false;
+        if (dunder && (size_t)(dunder - callee->text) >= callee->u.mlen &&
+            (strcmp(dunder, ".__getattribute__") == 0 || strcmp(dunder, ".__getattr__") == 0)) {
+            if (str_of(a0)) {
+                char *q = wt_xasprintf("%.*s.%s", (int)(dunder - callee->text), callee->text, str_of(a0));
+                alt = make_ref(m, q, callee->u.mlen, off);
+                free(q);
+            } else if (a0 && a0->kind == V_REF && str_of(a1)) alt = make_attr(m, a0, str_of(a1), off);
+            have_alt = alt != NULL;
+        }
+        break;
+    }
     }
     v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
     if (have_alt && alt) {
@@ -1861,7 +1893,13 @@ static int step(vm *m) {
         if ((p = in_get(m, 8))) {
             uint64_t n = rd_u64(p);
             if (m->in_frame && off < m->frame_end) frame_divergence(m, off, "a new FRAME starts before the current frame ends");
-            if (n > m->end - m->pos) { fail(m, off, "FRAME of %llu bytes runs past the end of the stream", (unsigned long long)n); break; }
+            if (n > m->end - m->pos) {
+                /* the C unpickler stops here, but pickle.py's _Unframer buffers the
+                 * short rest and runs it: keep decoding it linearly */
+                frame_divergence(m, off, "a FRAME runs past the end of the stream");
+                m->in_frame = false;
+                break;
+            }
             m->in_frame = true;
             m->frame_end = m->pos + n;
         }

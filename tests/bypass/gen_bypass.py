@@ -1,0 +1,834 @@
+#!/usr/bin/python3
+"""Regression fixtures for published bypasses of other ML model scanners.
+
+Writes one artifact per technique into OUTDIR plus OUTDIR/manifest.tsv with the columns:
+  file  technique  source  min_severity  rule_prefix
+min_severity "none" marks a benign control: nothing above low may fire on it.
+
+Every payload is harmless if loaded (os.system('true'), builtins.print ...), and nothing is
+ever loaded here: pickles are built with pickle.dumps of plain data or assembled by hand.
+Usage: gen_bypass.py OUTDIR
+"""
+import io
+import json
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import tarfile
+import zipfile
+import zlib
+import base64
+import gzip
+import marshal
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+MANIFEST = []
+
+
+def case(name, data, technique, source, sev, prefix="WT-PICKLE"):
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(data)
+    MANIFEST.append((name, technique, source, sev, prefix))
+
+
+# ------------------------------------------------------------------ opcode assembler
+def proto(n):
+    return b"\x80" + bytes([n])
+
+
+def su(s):  # SHORT_BINUNICODE
+    b = s.encode() if isinstance(s, str) else s
+    return b"\x8c" + bytes([len(b)]) + b
+
+
+def bu(s):  # BINUNICODE
+    b = s.encode()
+    return b"X" + struct.pack("<I", len(b)) + b
+
+
+def g(mod, name):  # GLOBAL (text)
+    return b"c" + mod.encode() + b"\n" + name.encode() + b"\n"
+
+
+def sg(mod, name):  # STACK_GLOBAL with the strings pushed inline
+    return su(mod) + su(name) + b"\x93"
+
+
+MARK, TUPLE, TUPLE1, TUPLE2, EMPTY_TUPLE = b"(", b"t", b"\x85", b"\x86", b")"
+REDUCE, STOP, BUILD, MEMOIZE, EMPTY_DICT = b"R", b".", b"b", b"\x94", b"}"
+EMPTY_LIST, APPEND, SETITEM, NONE = b"]", b"a", b"s", b"N"
+
+
+def binput(i):
+    return b"q" + bytes([i])
+
+
+def binget(i):
+    return b"h" + bytes([i])
+
+
+def call1(fn, arg):  # fn(arg) with fn already assembled
+    return fn + arg + TUPLE1 + REDUCE
+
+
+def frame(body):
+    return b"\x95" + struct.pack("<Q", len(body)) + body
+
+
+def p4(body):  # protocol 4 stream with one correct frame
+    return proto(4) + frame(body + STOP)
+
+
+TRUE = su("true")
+SRC = "https://github.com/mmaitre314/picklescan/security/advisories"
+FICK = "https://github.com/trailofbits/fickling"
+MSCAN = "https://github.com/protectai/modelscan/issues/338"
+
+# ------------------------------------------------------------------ pickle globals
+case("p00_os_system.pkl", p4(call1(sg("os", "system"), TRUE)),
+     "baseline os.system via REDUCE", "classic", "critical")
+case("p01_pip_main.pkl",
+     p4(call1(sg("pip", "main"), EMPTY_LIST + su("--version") + APPEND)),
+     "pip.main(['--version'])", "CVE-2025-1716", "critical")
+case("p02_asyncio_submodule.pkl",
+     p4(call1(sg("asyncio.unix_events", "_UnixSubprocessTransport._start"), TRUE)),
+     "asyncio.unix_events submodule (exact-name lists miss it)", "CVE-2025-10157", "critical")
+case("p03_pkgutil_resolve_name.pkl",
+     p4(call1(call1(sg("pkgutil", "resolve_name"), su("os:system")), TRUE)),
+     "pkgutil.resolve_name('os:system')('true')", "GHSA-vvpj-8cmc-gx39", "critical")
+case("p04_cprofile_run.pkl", p4(call1(sg("cProfile", "run"), su("print(1)"))),
+     "cProfile.run(code string)", SRC + " GHSA-46h3-79wf-xr6c", "critical")
+case("p05_pdb_run.pkl", p4(call1(sg("pdb", "run"), su("print(1)"))),
+     "pdb.run(code string)", SRC + " GHSA-46h3-79wf-xr6c", "critical")
+case("p06_timeit.pkl", p4(call1(sg("timeit", "timeit"), su("print(1)"))),
+     "timeit.timeit(code string)", SRC + " GHSA-4675-36f9-wf6r", "critical")
+case("p07_trace.pkl",
+     p4(sg("trace", "Trace.runctx") + su("print(1)") + EMPTY_DICT + EMPTY_DICT
+        + b"\x87" + REDUCE),
+     "trace.Trace.runctx (dotted)", SRC + " GHSA-4675-36f9-wf6r", "critical")
+case("p08_doctest.pkl", p4(call1(sg("doctest", "debug_script"), su("print(1)"))),
+     "doctest.debug_script(code string)", SRC, "critical")
+case("p09_idlelib.pkl",
+     p4(sg("idlelib.pyshell", "ModifiedInterpreter.runcode") + NONE + su("print(1)")
+        + TUPLE2 + REDUCE),
+     "idlelib.pyshell.ModifiedInterpreter.runcode", SRC + " GHSA-r8g5-cgf2-4m4m", "critical")
+case("p10_torch_bottleneck.pkl",
+     p4(sg("torch.utils.bottleneck.__main__", "run_cprofile") + su("print(1)")
+        + EMPTY_DICT + TUPLE2 + REDUCE),
+     "torch.utils.bottleneck.__main__.run_cprofile", SRC, "critical")
+case("p11_torch_dynamo.pkl",
+     p4(call1(sg("torch._dynamo.guards", "GuardBuilder.get"), su("print(1)"))),
+     "torch._dynamo.guards.GuardBuilder.get (eval)", SRC, "critical")
+case("p12_numpy_f2py.pkl",
+     p4(sg("numpy.f2py.crackfortran", "getlincoef") + su("print(1)") + EMPTY_DICT
+        + TUPLE2 + REDUCE),
+     "numpy.f2py.crackfortran.getlincoef (eval)", SRC, "critical")
+case("p13_io_fileio.pkl", p4(call1(sg("_io", "FileIO"), su("/etc/hostname"))),
+     "_io.FileIO C alias of io", SRC + " CVE-2025-10155", "critical")
+case("p14_methodcaller.pkl",
+     p4(call1(call1(sg("_operator", "methodcaller"), su("__len__")), su("x"))),
+     "_operator.methodcaller C alias", SRC + " GHSA-m273-6v24-x4m4", "high")
+case("p15_functools_partial.pkl",
+     p4(sg("functools", "partial") + sg("builtins", "exec") + su("print(1)")
+        + TUPLE2 + REDUCE + EMPTY_TUPLE + REDUCE),
+     "functools.partial(exec, code)()", FICK + "/pull/210", "critical")
+case("p16_builtins_getattribute.pkl",
+     p4(call1(call1(sg("builtins", "__getattribute__"), su("eval")), su("print(1)"))),
+     "builtins.__getattribute__('eval') (module method, not getattr)", SRC, "critical")
+case("p17_torch_jit.pkl",
+     p4(sg("torch.jit.unsupported_tensor_ops", "execWrapper") + su("print(1)")
+        + EMPTY_DICT + EMPTY_DICT + b"\x87" + REDUCE),
+     "torch.jit.unsupported_tensor_ops.execWrapper (exec)", SRC, "critical")
+case("p18_torch_fx.pkl",
+     p4(sg("torch.fx.experimental.symbolic_shapes", "ShapeEnv.evaluate_guards_expression")
+        + MARK + NONE + su("print(1)") + EMPTY_LIST + TUPLE + REDUCE),
+     "torch.fx ShapeEnv.evaluate_guards_expression (eval)", SRC, "critical")
+case("p19_lib2to3.pkl",
+     p4(sg("lib2to3.pgen2.grammar", "Grammar.loads") + NONE + su("x") + TUPLE2 + REDUCE),
+     "lib2to3.pgen2.grammar.Grammar.loads (pickle.loads)", SRC + " GHSA-r8g5-cgf2-4m4m",
+     "critical")
+case("p20_distutils.pkl",
+     p4(sg("distutils.file_util", "write_file") + su("/tmp/wt-bypass-x") + EMPTY_LIST
+        + TUPLE2 + REDUCE),
+     "distutils.file_util.write_file", "CVE-2025-10155", "critical")
+case("p21_ensurepip.pkl",
+     p4(call1(sg("ensurepip", "_run_pip"), EMPTY_LIST + su("--version") + APPEND)),
+     "ensurepip._run_pip", SRC + " GHSA-vqmv-47xg-9wpr", "critical")
+case("p22_venv.pkl", p4(call1(sg("venv", "create"), su("/tmp/wt-bypass-venv"))),
+     "venv.create", SRC + " GHSA-vqmv-47xg-9wpr", "critical")
+case("p23_sys_modules.pkl",
+     p4(sg("operator", "getitem") + sg("sys", "modules") + su("os") + TUPLE2 + REDUCE),
+     "operator.getitem(sys.modules, 'os')", FICK, "critical")
+case("p24_copyreg_reconstructor_popen.pkl",
+     p4(sg("copyreg", "_reconstructor") + sg("subprocess", "Popen") + sg("subprocess", "Popen")
+        + EMPTY_LIST + su("true") + APPEND + b"\x87" + REDUCE),
+     "copyreg._reconstructor(Popen, Popen, ['true']) (allowlisted wrapper)", FICK, "critical")
+case("p25_obj_opcode.pkl", b"(" + g("os", "system") + b"S'true'\no.",
+     "OBJ opcode calls the class/callable", FICK, "critical")
+case("p26_inst_opcode.pkl", b"(S'true'\n" + b"i" + b"os\nsystem\n" + b".",
+     "INST opcode (protocol 0)", FICK, "critical")
+case("p27_newobj_popen.pkl",
+     proto(2) + g("subprocess", "Popen") + EMPTY_TUPLE + b"\x81" + EMPTY_DICT + BUILD + STOP,
+     "NEWOBJ of a dangerous class", FICK, "critical")
+# BUILD injects __setstate__ as an instance attribute, the second BUILD calls it.
+case("p28_build_setstate_inject.pkl",
+     p4(sg("argparse", "Namespace") + EMPTY_TUPLE + REDUCE
+        + NONE + EMPTY_DICT + su("__setstate__") + sg("os", "system") + SETITEM + TUPLE2 + BUILD
+        + TRUE + BUILD),
+     "BUILD sets __setstate__ then a second BUILD calls it", FICK, "critical")
+case("p29_build_setstate_print.pkl",
+     p4(sg("argparse", "Namespace") + EMPTY_TUPLE + REDUCE
+        + NONE + EMPTY_DICT + su("__setstate__") + sg("builtins", "print") + SETITEM + TUPLE2
+        + BUILD + su("hello") + BUILD),
+     "BUILD-injected __setstate__ call with a benign-looking global", FICK, "medium")
+# picklescan issue 14: BINPUT and MEMOIZE mixed so a scanner's memo indexes are wrong.
+case("p30_memo_put_memoize_mix.pkl",
+     proto(4) + su("os") + binput(0) + b"0" + su("system") + binput(1) + b"0"
+     + su("torch._utils") + MEMOIZE + b"0" + su("_rebuild_tensor_v2") + MEMOIZE + b"0"
+     + binget(0) + binget(1) + b"\x93" + TRUE + TUPLE1 + REDUCE + STOP,
+     "memo confusion: BINPUT + MEMOIZE mixed, BINGET into STACK_GLOBAL",
+     "https://github.com/mmaitre314/picklescan/issues/14", "critical")
+case("p31_memo_overwrite.pkl",
+     proto(4) + su("torch._utils") + binput(0) + su("_rebuild_tensor_v2") + binput(1)
+     + b"0" + b"0" + su("os") + binput(0) + su("system") + binput(1) + b"0" + b"0"
+     + binget(0) + binget(1) + b"\x93" + TRUE + TUPLE1 + REDUCE + STOP,
+     "memo slot overwritten with a dangerous name before BINGET",
+     "https://github.com/mmaitre314/picklescan/issues/22", "critical")
+case("p32_long_binget.pkl",
+     proto(4) + su("os") + b"r" + struct.pack("<I", 70000) + b"0" + su("system")
+     + b"r" + struct.pack("<I", 5) + b"0"
+     + b"j" + struct.pack("<I", 70000) + b"j" + struct.pack("<I", 5) + b"\x93"
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "LONG_BINPUT/LONG_BINGET with sparse memo indexes", "memo tricks", "critical")
+# FRAME-boundary divergence: the declared frame ends inside the payload.
+body = sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
+case("p33_frame_short.pkl", proto(4) + b"\x95" + struct.pack("<Q", 5) + body,
+     "FRAME shorter than the opcodes it holds", "CPython issue 154848", "critical")
+case("p34_frame_long.pkl",
+     proto(4) + b"\x95" + struct.pack("<Q", len(body) + 4000) + body,
+     "FRAME longer than the file", "CPython issue 154848", "critical")
+case("p35_dotted_pathlib_os.pkl", p4(call1(sg("pathlib", "os.system"), TRUE)),
+     "dotted name pathlib + os.system", "reference list", "critical")
+case("p36_dotted_global_opcode.pkl",
+     proto(4) + g("logging", "os.system") + TRUE + TUPLE1 + REDUCE + STOP,
+     "dotted name in a GLOBAL opcode (logging.os.system)", "reference list", "critical")
+case("p37_unicode_escape_proto0.pkl",
+     b"V\\u006fs\nV\\u0073ystem\n\x93(S'true'\ntR.",
+     "protocol 0 UNICODE with \\u escapes feeding STACK_GLOBAL", "modelscan issue", "critical")
+case("p38_string_escape.pkl",
+     b"S'o\\x73'\nS'sys\\x74em'\n\x93(S'true'\ntR.",
+     "STRING opcode with \\x escapes feeding STACK_GLOBAL", MSCAN, "critical")
+# Exception-directed programming: payload runs, then the stream trips the scanner.
+case("p39_edp_bytes_operand.pkl",
+     proto(4) + sg("os", "system") + TRUE + TUPLE1 + REDUCE
+     + b"C\x02os" + su("system") + b"\x93" + STOP,
+     "payload then STACK_GLOBAL with bytes operand (scanner TypeError)", MSCAN, "critical")
+case("p40_edp_bad_memo.pkl",
+     proto(4) + sg("os", "system") + TRUE + TUPLE1 + REDUCE + binget(99) + STOP,
+     "payload then BINGET of a missing memo key", "https://github.com/protectai/modelscan/pull/348",
+     "critical")
+case("p41_edp_bytearray.pkl",
+     proto(5) + sg("os", "system") + TRUE + TUPLE1 + REDUCE
+     + su("os") + b"\x96" + struct.pack("<Q", 6) + b"system" + b"\x93" + STOP,
+     "payload then STACK_GLOBAL with bytearray operand", MSCAN, "critical")
+inner = proto(4) + sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
+case("p42_nested_zlib.pkl",
+     p4(call1(sg("pickle", "loads"), call1(sg("zlib", "decompress"),
+                                          b"C" + bytes([len(zlib.compress(inner))])
+                                          + zlib.compress(inner)))),
+     "pickle.loads(zlib.decompress(...)) obfuscation", MSCAN, "critical")
+case("p43_nested_codecs.pkl",
+     g("_pickle", "loads") + b"(" + g("_codecs", "encode") + b"(V" + inner.decode("latin1")
+     .encode("raw_unicode_escape") + b"\nVlatin1\ntRtR.",
+     "_pickle.loads(_codecs.encode(...)) nested pickle", "https://github.com/mmaitre314/picklescan/pull/25",
+     "critical")
+case("p44_nested_base64.pkl",
+     p4(call1(sg("dill", "loads"), call1(sg("base64", "b64decode"),
+                                        su(base64.b64encode(inner).decode())))),
+     "dill.loads(base64.b64decode(...)) (dill.loads allowlisted elsewhere)", "reference list",
+     "critical")
+case("p45_ext1.pkl", proto(2) + b"\x82\x01" + TRUE + TUPLE1 + REDUCE + STOP,
+     "EXT1 copyreg extension-registry call", "fickling", "high")
+case("p46_broken_after_payload.pkl",
+     proto(4) + sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"\xff\xfe garbage",
+     "nullifAI: payload before a broken stream", "https://www.reversinglabs.com/blog/rl-identifies-malware-ml-model-hosted-on-hugging-face",
+     "critical")
+case("p47_second_pickle.pkl",
+     pickle.dumps({"w": [1, 2, 3]}, protocol=2) + proto(4) + sg("os", "system") + TRUE + TUPLE1
+     + REDUCE + STOP,
+     "payload in a second pickle after the first STOP", "modelscan", "critical")
+case("p48_interpreters.pkl",
+     p4(call1(sg("_interpreters", "run_string"), su("print(1)"))),
+     "_interpreters.run_string (subinterpreter exec)", FICK + " GHSA-6ggj-6f2q-f7mx", "critical")
+case("p49_xxsubinterpreters.pkl",
+     p4(call1(sg("_xxsubinterpreters", "run_string"), su("print(1)"))),
+     "_xxsubinterpreters.run_string", FICK + " GHSA-6ggj-6f2q-f7mx", "critical")
+case("p50_profile_run.pkl", p4(call1(sg("profile", "run"), su("print(1)"))),
+     "profile.run", FICK + "/pull/210", "critical")
+case("p51_code_runcode.pkl",
+     p4(sg("code", "InteractiveInterpreter.runcode") + NONE + su("print(1)") + TUPLE2 + REDUCE),
+     "code.InteractiveInterpreter.runcode", SRC, "critical")
+case("p52_importlib_attrgetter.pkl",
+     p4(call1(call1(sg("operator", "attrgetter"), su("system")),
+              call1(sg("importlib", "import_module"), su("os")))),
+     "attrgetter('system')(importlib.import_module('os'))",
+     "https://github.com/mmaitre314/picklescan/issues/66", "critical")
+case("p53_marshal_function.pkl",
+     p4(sg("types", "FunctionType")
+        + call1(sg("marshal", "loads"),
+                b"C" + bytes([len(marshal.dumps(compile("1", "<s>", "eval")))])
+                + marshal.dumps(compile("1", "<s>", "eval")))
+        + EMPTY_DICT + TUPLE2 + REDUCE),
+     "types.FunctionType(marshal.loads(code))", "https://github.com/mmaitre314/picklescan/pull/74",
+     "critical")
+case("p54_getattr_memo.pkl",
+     proto(4) + sg("builtins", "getattr") + MEMOIZE
+     + call1(sg("builtins", "__import__"), su("os")) + su("system") + TUPLE2 + REDUCE
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "getattr(__import__('os'), 'system')", "classic", "critical")
+case("p55_torch_load_nested.pkl",
+     p4(call1(sg("torch.storage", "_load_from_bytes"),
+              b"C" + bytes([len(inner)]) + inner)),
+     "torch.storage._load_from_bytes(nested pickle)", "reference list", "critical")
+case("p56_collect_env.pkl", p4(call1(sg("torch.utils.collect_env", "run"), TRUE)),
+     "torch.utils.collect_env.run(command)", SRC, "critical")
+case("p57_inductor.pkl",
+     p4(call1(sg("torch._inductor.codecache", "compile_file"), su("x.cpp"))),
+     "torch._inductor.codecache.compile_file", SRC, "critical")
+case("p58_pty_spawn.pkl", b"(cpty\nspawn\nS\"true\"\no.",
+     "pty.spawn via OBJ", "https://github.com/trailofbits/fickling/pull/108", "critical")
+case("p59_numpy_runstring.pkl",
+     p4(sg("numpy.testing._private.utils", "runstring") + su("print(1)") + EMPTY_DICT
+        + TUPLE2 + REDUCE),
+     "numpy.testing._private.utils.runstring", SRC, "critical")
+case("p60_builtin_py2.pkl", g("__builtin__", "eval") + b"(S'print(1)'\ntR.",
+     "__builtin__ (Python 2 name) eval", "classic", "critical")
+case("p61_uuid_cmd.pkl", p4(call1(sg("uuid", "_get_command_stdout"), TRUE)),
+     "uuid._get_command_stdout", "reference list", "critical")
+case("p62_pandas_read_pickle.pkl", p4(call1(sg("pandas", "read_pickle"), su("/tmp/x.pkl"))),
+     "pandas.read_pickle (loads another pickle file)", "ModelAudit", "critical")
+case("p63_setuptools_sandbox.pkl",
+     p4(call1(sg("setuptools.sandbox", "run_setup"), su("setup.py"))),
+     "setuptools.sandbox.run_setup", "reference list", "critical")
+case("p64_threading_thread.pkl",
+     p4(sg("threading", "Thread") + NONE + sg("builtins", "print") + TUPLE2 + REDUCE),
+     "threading.Thread(target=...)", "reference list", "critical")
+case("p65_getattr_dunder_globals.pkl",
+     p4(sg("operator", "getitem")
+        + call1(call1(sg("operator", "attrgetter"), su("__init__.__globals__")),
+                sg("argparse", "Namespace"))
+        + su("_os") + TUPLE2 + REDUCE),
+     "attrgetter('__init__.__globals__') on an allowlisted class", FICK, "high")
+case("p66_webbrowser.pkl", p4(call1(sg("webbrowser", "open"), su("http://127.0.0.1/"))),
+     "webbrowser.open", "reference list", "critical")
+
+case("p67_alias_np_load.pkl",
+     p4(call1(sg("pandas.core.frame", "np.load"), su("/tmp/x.npy"))),
+     "np alias through an allowlisted module (pandas.core.frame.np.load)", "alias of a denied module",
+     "high")
+case("p68_alias_torch_load.pkl",
+     p4(call1(sg("torch.nn.modules.module", "torch.load"), su("/tmp/x.pt"))),
+     "torch.load reached through an allowlisted torch.nn module", "CVE-2025-10157 family", "critical")
+case("p69_edp_next_buffer.pkl",
+     proto(5) + sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"\x97" + STOP,
+     "payload then NEXT_BUFFER without buffers (load raises after the call)", MSCAN, "critical")
+case("p70_big_padding.pkl",
+     proto(4) + b"\x8e" + struct.pack("<Q", 12 << 20) + b"\x00" * (12 << 20) + b"0"
+     + sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP,
+     "payload after 12 MiB of BINBYTES8 padding (scanner size caps)", "ModelAudit size limits",
+     "critical")
+n1 = inner
+for _ in range(3):
+    n1 = proto(4) + sg("pickle", "loads") + b"C" + bytes([len(n1)]) + n1 + TUPLE1 + REDUCE + STOP \
+        if len(n1) < 256 else n1
+case("p71_nested_depth3.pkl", n1, "pickle.loads nested three deep", "nested pickles", "critical")
+case("p72_ext4.pkl", proto(2) + b"\x84" + struct.pack("<i", 0x7fff0001) + TRUE + TUPLE1 + REDUCE + STOP,
+     "EXT4 extension-registry call", "fickling", "high")
+case("p73_persid_noise.pkl",
+     proto(2) + b"P0\n" + b"0" + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP,
+     "PERSID before the payload (persistent_load raises in plain pickle)", "modelscan", "critical")
+case("p74_reconstruct_from_type.pkl",
+     p4(sg("torch._tensor", "_rebuild_from_type_v2") + MARK + sg("builtins", "exec") + sg("torch", "Tensor")
+        + su("print(1)") + TUPLE1 + EMPTY_DICT + TUPLE + REDUCE),
+     "allowlisted torch._tensor._rebuild_from_type_v2 calls its first argument", "allowlist abuse",
+     "critical")
+
+PAY = sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP
+case("p75_mark_padding.pkl", proto(4) + MARK * 1100000 + PAY,
+     "1.1M MARKs before the payload (scanner mark-stack budget)", "budget exhaustion", "critical")
+case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1100000 + PAY,
+     "1.1M pushes and pops before the payload (stack budget)", "budget exhaustion",
+     "critical")
+case("p77_memo_padding.pkl", proto(4) + (NONE + MEMOIZE) * 1100000 + binget(3) + b"0" + PAY,
+     "1.1M memo entries before the payload (memo budget)", "budget exhaustion", "critical")
+
+# ------------------------------------------------------------------ containers / routing
+mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
+mal0 = b"cos\nsystem\n(S'true'\ntR."
+case("c01_pickle_as.jpg", mal, "pickle named .jpg", "CVE-2025-1889", "critical")
+case("c02_pytorch_model.bin", mal0, "protocol 0 pickle named .bin (no \\x80 magic)",
+     "CVE-2025-10155", "critical")
+case("c03_noext", mal, "pickle with no extension", "CVE-2025-1889", "critical")
+
+
+def torch_zip(members, folder="archive", compress=zipfile.ZIP_STORED):
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", compress) as z:
+        for n, d in members:
+            z.writestr(folder + "/" + n if folder else n, d)
+    return bio.getvalue()
+
+
+def real_state_dict_pickle():
+    p = proto(2) + g("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE + b"q\x00("
+    for i, name in enumerate(["fc.weight", "fc.bias"]):
+        p += (b"X" + struct.pack("<I", len(name)) + name.encode()
+              + g("torch._utils", "_rebuild_tensor_v2")
+              + b"(" + b"(X\x07\x00\x00\x00storage" + g("torch", "FloatStorage")
+              + b"X\x01\x00\x00\x00" + str(i).encode() + b"X\x03\x00\x00\x00cpu" + b"K\x04"
+              + b"tQ" + b"K\x00K\x02K\x02\x86K\x02K\x01\x86\x89"
+              + g("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE + b"tR")
+    p += b"u."
+    return p
+
+
+SD = real_state_dict_pickle()
+TENS = [("data/0", b"\x00" * 16), ("data/1", b"\x00" * 16), ("version", b"3\n"),
+        ("byteorder", b"little")]
+case("c04_torch_zip.pt", torch_zip([("data.pkl", mal)] + TENS),
+     "PyTorch zip with malicious data.pkl (baseline)", "classic", "critical")
+
+
+def patch_local_name(zbytes, old, new):
+    # rename in the local header only (same length), central directory keeps the old name
+    i = zbytes.find(b"PK\x03\x04")
+    while i >= 0:
+        nlen = struct.unpack_from("<H", zbytes, i + 26)[0]
+        name = zbytes[i + 30:i + 30 + nlen]
+        if name == old:
+            return zbytes[:i + 30] + new + zbytes[i + 30 + nlen:]
+        i = zbytes.find(b"PK\x03\x04", i + 4)
+    raise SystemExit("name not found")
+
+
+z = torch_zip([("data.pkl", SD), ("data/0", b"\x00" * 16), ("data/1", b"\x00" * 16),
+               ("xxxxxxxx", mal), ("version", b"3\n")])
+case("c05_zip_name_mismatch.pt", patch_local_name(z, b"archive/xxxxxxxx", b"archive/data.pkl"),
+     "local/central name mismatch hides data.pkl", "CVE-2025-1944", "critical")
+z = bytearray(torch_zip([("data.pkl", mal)] + TENS))
+for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+    i = z.find(sig)
+    while i >= 0:
+        z[i + off] |= 0x01  # "encrypted"
+        i = z.find(sig, i + 4)
+case("c06_zip_flag_bits.pt", bytes(z), "zip flag bits claim encryption", "CVE-2025-1945",
+     "critical")
+z = bytearray(torch_zip([("data.pkl", mal)] + TENS))
+i = z.find(b"PK\x03\x04")
+z[i + 14] ^= 0xFF
+j = z.find(b"PK\x01\x02")
+z[j + 16] ^= 0xFF
+case("c07_zip_bad_crc.pt", bytes(z), "bad CRC-32 on data.pkl", "CVE-2025-10156", "critical")
+# nullifAI: PyTorch zip packed with 7z instead of zip, and a broken pickle stream.
+tmpd = os.path.join(OUT, ".7ztmp")
+os.makedirs(os.path.join(tmpd, "archive"), exist_ok=True)
+with open(os.path.join(tmpd, "archive", "data.pkl"), "wb") as f:
+    f.write(mal + b"\x00\xff broken")
+with open(os.path.join(tmpd, "archive", "version"), "wb") as f:
+    f.write(b"3\n")
+seven = os.path.join(OUT, "c08_nullifai_7z.pt")
+subprocess.run(["7z", "a", "-t7z", "-bso0", "-bsp0", seven, "archive"], cwd=tmpd, check=True)
+for root, dirs, files in os.walk(tmpd, topdown=False):
+    for fn in files:
+        os.unlink(os.path.join(root, fn))
+    for dn in dirs:
+        os.rmdir(os.path.join(root, dn))
+os.rmdir(tmpd)
+MANIFEST.append(("c08_nullifai_7z.pt", "nullifAI: 7z-compressed PyTorch with broken pickle",
+                 "https://www.reversinglabs.com/blog/rl-identifies-malware-ml-model-hosted-on-hugging-face",
+                 "critical", "WT-PICKLE"))
+case("c09_nullifai_broken_zip.pt",
+     torch_zip([("data.pkl", mal[:-1] + b"\x00\x01\x02")] + TENS),
+     "nullifAI: payload then corrupt opcode inside a PyTorch zip", "nullifAI", "critical")
+legacy = (pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2) + pickle.dumps(1001, protocol=2)
+          + pickle.dumps({"protocol_version": 1001, "little_endian": True}, protocol=2) + mal
+          + pickle.dumps(["0"], protocol=2))
+case("c10_torch_legacy.pt", legacy, "torch.save legacy (non-zip) stream", "modelscan", "critical")
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    for n, d in (("sys_info", pickle.dumps({"protocol_version": 1000}, protocol=2)),
+                 ("pickle", mal), ("storages", pickle.dumps(0, protocol=2)),
+                 ("tensors", pickle.dumps(0, protocol=2))):
+        ti = tarfile.TarInfo(n)
+        ti.size = len(d)
+        ti.mtime = 0
+        t.addfile(ti, io.BytesIO(d))
+case("c11_torch_legacy_tar.pt", tb.getvalue(), "legacy PyTorch tar layout", "torch", "critical")
+hdr = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + mal
+case("c12_object_array.npy", npy, "pickle inside a .npy object array", "modelscan", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    zz.writestr("arr_0.npy", npy)
+case("c13_object.npz", zb.getvalue(), "object .npy inside .npz", "modelscan", "critical")
+case("c14_joblib_zlib.joblib", zlib.compress(mal),
+     "joblib zlib-compressed pickle", "modelscan", "critical")
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:gz") as t:
+    ti = tarfile.TarInfo("model/weights.pkl")
+    ti.size = len(mal)
+    t.addfile(ti, io.BytesIO(mal))
+case("c15_model.tar.gz", tb.getvalue(), "pickle inside tar.gz", "containers", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as zz:
+    zz.writestr("inner.zip", torch_zip([("data.pkl", mal)] + TENS))
+case("c16_zip_in_zip.zip", zb.getvalue(), "PyTorch zip inside a zip", "containers", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    zz.writestr("model/version", b"3\n")
+    zz.writestr("decoy/data.pkl", SD)
+    zz.writestr("model/data.pkl", mal)
+    zz.writestr("model/data/0", b"\x00" * 16)
+case("c17_torch_decoy_folder.pt", zb.getvalue(),
+     "decoy data.pkl in another folder; torch loads <first entry's folder>/data.pkl",
+     "picklescan/ModelAudit", "critical")
+case("c23_torchscript_constants.pt",
+     torch_zip([("data.pkl", SD), ("constants.pkl", mal), ("code/__torch__.py", b"def f(x):\n  return x\n")]
+               + TENS),
+     "TorchScript constants.pkl carries the payload", "ModelAudit", "critical")
+case("c18_torch_odd_folder.pt", torch_zip([("data.pkl", mal)] + TENS, folder="weird name"),
+     "PyTorch zip with an arbitrary top-level folder", "picklescan", "critical")
+case("c19_gzip.pt", gzip.compress(mal, mtime=0), "gzip-compressed pickle named .pt",
+     "containers", "critical")
+z = torch_zip([("data.pkl", SD)] + TENS)
+case("c20_pickle_zip_polyglot.pt", mal + z,
+     "pickle + zip polyglot: torch.load unpickles the prefix (no PK magic at 0)", "zip tricks",
+     "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    zz.writestr("archive/data.pkl", mal)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        zz.writestr("archive/data.pkl", SD)
+    for n, d in TENS:
+        zz.writestr("archive/" + n, d)
+case("c21_zip_duplicate.pt", zb.getvalue(), "duplicate data.pkl (first malicious, last benign)",
+     "zip tricks", "critical")
+# deflated data.pkl whose local header says stored (method mismatch)
+z = bytearray(torch_zip([("data.pkl", mal * 20)] + TENS, compress=zipfile.ZIP_DEFLATED))
+i = z.find(b"PK\x03\x04")
+struct.pack_into("<H", z, i + 8, 0)
+case("c22_zip_method_mismatch.pt", bytes(z), "local header claims stored, central deflated",
+     "CVE-2025-1944 family", "critical")
+
+
+
+class _Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.buf = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.buf += b
+        return len(b)
+
+
+u = _Unseekable()
+with zipfile.ZipFile(u, "w") as zz:
+    for n, d in [("data.pkl", mal)] + TENS:
+        with zz.open("archive/" + n, "w") as w:
+            w.write(d)
+case("c24_zip_data_descriptor.pt", bytes(u.buf), "zip written to a pipe: data descriptors, zero sizes in local headers",
+     "zip tricks", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    for n, d in [("data.pkl", mal)] + TENS:
+        with zz.open("archive/" + n, "w", force_zip64=True) as w:
+            w.write(d)
+case("c25_zip64.pt", zb.getvalue(), "ZIP64 extra fields on every member", "zip tricks", "critical")
+case("c26_gzip_multimember.pkl.gz", gzip.compress(pickle.dumps([1], protocol=2), mtime=0)
+     + gzip.compress(mal, mtime=0),
+     "payload in the second gzip member (gzip readers concatenate members)", "compression tricks",
+     "critical")
+import bz2
+import lzma
+case("c27_model.pkl.xz", lzma.compress(mal), "xz-compressed pickle", "compression tricks", "critical")
+case("c28_model.pkl.bz2", bz2.compress(mal), "bz2-compressed pickle", "compression tricks", "critical")
+hdr2 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+hdr2 += " " * (63 - (12 + len(hdr2)) % 64) + "\n"
+npy2 = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(hdr2)) + hdr2.encode() + mal
+case("c29_object_v2.npy", npy2, "object .npy with a version 2.0 header", "modelscan", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as zz:
+    zz.writestr("weights", npy)
+case("c30_npz_member_no_suffix.npz", zb.getvalue(), "npz member without .npy suffix (npz['weights'] loads it)",
+     "numpy", "critical")
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:xz", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("m/" + "d" * 150 + "/data.pkl")
+    ti.size = len(mal)
+    ti.pax_headers = {"comment": "x"}
+    t.addfile(ti, io.BytesIO(mal))
+case("c31_pax_long_name.tar.xz", tb.getvalue(), "tar.xz with PAX long member name", "containers", "critical")
+try:
+    import joblib
+
+    class _Evil:
+        def __reduce__(self):
+            return (os.system, ("true",))
+    for nm, comp in (("c32_joblib_lzma.joblib", ("lzma", 3)), ("c33_joblib_bz2.joblib", ("bz2", 3)),
+                     ("c34_joblib_gzip.joblib", ("gzip", 3))):
+        joblib.dump({"m": _Evil()}, os.path.join(OUT, nm), compress=comp)
+        MANIFEST.append((nm, "joblib.dump compress=%s" % comp[0], "modelscan", "critical", "WT-PICKLE"))
+except ImportError:
+    pass
+
+# ------------------------------------------------------------------ other formats
+code = marshal.dumps(compile("__import__('os').system('true')", "<lambda>", "eval"))
+lam = {"class_name": "Lambda", "config": {"name": "l", "function": {
+    "class_name": "__lambda__", "config": {"code": base64.b64encode(code).decode(),
+                                           "defaults": None, "closure": None}}}}
+cfg = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"class_name": "InputLayer", "config": {"batch_shape": [None, 2]}}, lam]}}
+
+
+def keras_zip(cfg):
+    zb = io.BytesIO()
+    with zipfile.ZipFile(zb, "w") as zz:
+        zz.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+        zz.writestr("config.json", json.dumps(cfg))
+    return zb.getvalue()
+
+
+case("k01_lambda.keras", keras_zip(cfg), "Keras v3 Lambda bytecode (safe_mode bypass)",
+     "CVE-2024-3660", "critical", "WT-KERAS")
+case("k04_pickle_keras_polyglot.keras", pickle.dumps({"ok": 1}, protocol=2) + keras_zip(cfg),
+     "benign pickle + .keras zip polyglot (zipfile.is_zipfile accepts a prefix)", "fickling polyglot",
+     "critical", "WT-KERAS")
+cfg2 = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "Dense", "config": {
+        "units": 2, "activation": {"module": "subprocess", "class_name": "function",
+                                   "config": "Popen", "registered_name": "function"}}}]}}
+case("k02_module_function.keras", keras_zip(cfg2),
+     "Keras config module/function outside keras (subprocess.Popen)", "CVE-2025-1550",
+     "critical", "WT-KERAS")
+cfg3 = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "Dense", "config": {
+        "units": 2, "activation": {"module": "builtins", "class_name": "function",
+                                   "config": "exec", "registered_name": "function"}}}]}}
+case("k03_builtins_exec.keras", keras_zip(cfg3),
+     "Keras config function builtins.exec", "CVE-2025-1550", "critical", "WT-KERAS")
+
+
+def gguf(kv):
+    out = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kv))
+    for k, v in kv:
+        kb = k.encode()
+        vb = v.encode()
+        out += struct.pack("<Q", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<Q", len(vb)) + vb
+    return out
+
+
+ssti = ("{% for c in ().__class__.__base__.__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
+        "{{ c()._module.__builtins__['__import__']('os').system('true') }}{% endif %}{% endfor %}")
+case("g01_chat_template.gguf", gguf([("general.architecture", "llama"),
+                                     ("tokenizer.chat_template", ssti)]),
+     "GGUF chat_template Jinja SSTI", "CVE-2024-34359", "critical", "WT-GGUF")
+try:
+    import onnx
+    from onnx import helper, TensorProto
+    t = helper.make_tensor("w", TensorProto.FLOAT, [1], [0.0])
+    t.ClearField("float_data")
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "../../../../etc/passwd"), ("offset", "0"), ("length", "4")):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    gr = helper.make_graph([helper.make_node("Identity", ["w"], ["y"])], "g", [],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])], [t])
+    m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
+    case("o01_external_traversal.onnx", m.SerializeToString(),
+         "ONNX external_data path traversal", "CVE-2024-27318", "high", "WT-ONNX")
+except ImportError:
+    pass
+
+for nm, mod, fn, src in (("k05_get_file.keras", "keras.utils", "get_file", "CVE-2025-8747"),
+                         ("k06_enable_unsafe.keras", "keras.config", "enable_unsafe_deserialization",
+                          "CVE-2025-9906")):
+    c = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"module": "keras.layers", "class_name": "Dense", "config": {
+            "units": 2, "activation": {"module": mod, "class_name": "function", "config": fn,
+                                       "registered_name": "function"}}}]}}
+    case(nm, keras_zip(c), "Keras safe_mode bypass through a Keras-internal gadget %s.%s" % (mod, fn),
+         src, "high", "WT-KERAS")
+nested = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
+    {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Bidirectional", "config": {
+        "layer": lam}}}}]}}
+case("k07_nested_lambda.keras", keras_zip(nested), "Lambda hidden in TimeDistributed(Bidirectional(...))",
+     "CVE-2024-3660", "critical", "WT-KERAS")
+try:
+    import h5py
+    h5p = os.path.join(OUT, "k08_lambda.h5")
+    with h5py.File(h5p, "w", track_order=False) as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["backend"] = "tensorflow"
+        hf.attrs["model_config"] = json.dumps(cfg)
+    MANIFEST.append(("k08_lambda.h5", "Keras HDF5 Lambda bytecode", "CVE-2024-3660", "critical",
+                     "WT-KERAS"))
+except ImportError:
+    pass
+case("t01_torchscript_code.pt",
+     torch_zip([("data.pkl", SD), ("constants.pkl", pickle.dumps((), protocol=2)),
+                ("code/__torch__/m.py",
+                 b"class M(Module):\n  def forward(self, x):\n    __import__('os').system('true')\n"
+                 b"    return x\n")] + TENS),
+     "TorchScript code calling os.system", "ModelAudit", "critical", "WT-TORCHSCRIPT")
+for nm, tpl, src in (
+        ("g02_attr_hex.gguf", "{{ ()|attr('\\x5f\\x5fclass\\x5f\\x5f') }}", "SSTI filter bypass (hex escapes)"),
+        ("g03_concat.gguf", "{{ ()|attr('__cla' ~ 'ss__')|attr('__base__') }}", "SSTI string concatenation"),
+        ("g04_join.gguf", "{% set a = ['_','_','class','_','_']|join %}{{ ()|attr(a) }}",
+         "SSTI name built with join"),
+        ("g05_lipsum.gguf", "{{ lipsum.__globals__['os'].popen('true').read() }}", "SSTI lipsum globals"),
+        ("g06_cycler.gguf", "{{ cycler.__init__.__globals__.os.popen('true') }}", "SSTI cycler globals")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+for nm, tpl, src in (
+        ("g07_format_chr.gguf", "{{ ()|attr('%c%cclass%c%c'|format(95,95,95,95)) }}",
+         "SSTI dunder built with format(95)"),
+        ("g08_mul_underscore.gguf", "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2)|attr('_'*2 ~ 'base' ~ '_'*2) }}",
+         "SSTI dunder built with '_'*2"),
+        ("g09_unicode_escape.gguf", "{{ ()['\\u005f\\u005fclass\\u005f\\u005f'] }}",
+         "SSTI subscript with \\u escapes")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+case("g10_named_template.gguf",
+     gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
+           ("tokenizer.chat_template.tool_use", ssti)]),
+     "SSTI in a named template (tokenizer.chat_template.tool_use)", "CVE-2024-34359 variants",
+     "critical", "WT-GGUF")
+try:
+    import onnx
+    from onnx import helper, TensorProto
+    gr = helper.make_graph([helper.make_node("Evil", ["x"], ["y"], domain="com.attacker")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13),
+                                             helper.make_opsetid("com.attacker", 1)])
+    case("o02_custom_domain.onnx", m.SerializeToString(), "ONNX custom-domain operator (native code)",
+         "modelscan/ModelAudit", "medium", "WT-ONNX")
+    t = helper.make_tensor("w", TensorProto.FLOAT, [1], [0.0])
+    t.ClearField("float_data")
+    t.data_location = TensorProto.EXTERNAL
+    e = t.external_data.add()
+    e.key, e.value = "location", "/etc/passwd"
+    gr = helper.make_graph([helper.make_node("Identity", ["w"], ["y"])], "g", [],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])], [t])
+    m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
+    case("o03_external_absolute.onnx", m.SerializeToString(), "ONNX external_data absolute path",
+         "CVE-2024-27318", "high", "WT-ONNX")
+    for nm, loc in (("o04_external_dotdot_inner.onnx", "weights/../../../etc/passwd"),
+                    ("o05_external_backslash.onnx", "..\\..\\..\\etc\\passwd"),
+                    ("o06_external_windows_abs.onnx", "C:\\Windows\\win.ini")):
+        t = helper.make_tensor("w", TensorProto.FLOAT, [1], [0.0])
+        t.ClearField("float_data")
+        t.data_location = TensorProto.EXTERNAL
+        e = t.external_data.add()
+        e.key, e.value = "location", loc
+        gr = helper.make_graph([helper.make_node("Identity", ["w"], ["y"])], "g", [],
+                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])], [t])
+        m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
+        case(nm, m.SerializeToString(), "ONNX external_data " + loc, "CVE-2024-27318 variants", "high",
+             "WT-ONNX")
+except ImportError:
+    pass
+
+# ------------------------------------------------------------------ benign controls
+case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
+     "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
+try:
+    import numpy as np
+    case("b02_numpy.pkl", pickle.dumps({"a": np.arange(6, dtype=np.float32).reshape(2, 3),
+                                        "s": np.float64(1.5)}, protocol=4),
+         "benign numpy arrays (_reconstruct, scalar)", "control", "none", "-")
+    bio = io.BytesIO()
+    np.save(bio, np.zeros((3, 3), dtype=np.float32))
+    case("b03_array.npy", bio.getvalue(), "benign float .npy", "control", "none", "-")
+except ImportError:
+    pass
+sk = (proto(4) + sg("sklearn.linear_model._logistic", "LogisticRegression") + EMPTY_TUPLE
+      + REDUCE + EMPTY_DICT + su("C") + b"G" + struct.pack(">d", 1.0) + SETITEM
+      + su("_sklearn_version") + su("1.5.0") + SETITEM + BUILD + STOP)
+case("b04_sklearn.pkl", sk, "benign sklearn-like estimator", "control", "none", "-")
+case("b05_plain.pkl", pickle.dumps({"lr": 0.1, "layers": [1, 2], "name": "x", "t": (1, None)},
+                                   protocol=2),
+     "benign plain containers", "control", "none", "-")
+case("b06_proto0.pkl", pickle.dumps({"a": [1.5, "b"]}, protocol=0), "benign protocol 0",
+     "control", "none", "-")
+case("b07_model.joblib", zlib.compress(sk), "benign zlib joblib", "control", "none", "-")
+hdr = json.dumps({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                  "__metadata__": {"format": "pt"}}).encode()
+case("b08_model.safetensors", struct.pack("<Q", len(hdr)) + hdr + b"\x00" * 8,
+     "benign safetensors", "control", "none", "-")
+case("b09_chat.gguf", gguf([("general.architecture", "llama"), (
+    "tokenizer.chat_template",
+    "{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] }}"
+    "{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}")]),
+     "benign GGUF chat template", "control", "none", "-")
+case("b10_keras_dense.keras", keras_zip({"module": "keras", "class_name": "Sequential", "config": {
+    "name": "s", "layers": [{"module": "keras.layers", "class_name": "Dense",
+                             "config": {"units": 2, "activation": "relu"}}]}}),
+     "benign Keras Dense model", "control", "none", "-")
+
+# A training checkpoint as pickle.dumps writes it: stdlib value types that real
+# checkpoints carry (configs, paths, dates, RNG state, regexes, counters).
+import argparse
+import collections
+import datetime
+import decimal
+import fractions
+import pathlib
+import re
+import uuid
+ckpt = {"epoch": 3, "args": argparse.Namespace(lr=0.1, out=pathlib.PurePosixPath("/tmp/run")),
+        "when": datetime.datetime(2024, 1, 2, 3, 4, 5), "delta": datetime.timedelta(seconds=5),
+        "hist": collections.OrderedDict(loss=[0.5, 0.25]), "counts": collections.Counter("aab"),
+        "tags": {"a", "b"}, "frozen": frozenset([1]), "blob": b"\x00\x01", "buf": bytearray(b"xy"),
+        "c": complex(1, 2), "d": decimal.Decimal("1.5"), "f": fractions.Fraction(1, 3),
+        "id": uuid.UUID(int=1), "pat": re.compile("a+"), "dd": collections.defaultdict(list),
+        "sl": slice(1, 2), "rng": range(3)}
+for proto_ in (0, 2, 4, 5):
+    case("b11_checkpoint_p%d.pkl" % proto_, pickle.dumps(ckpt, protocol=proto_),
+         "benign checkpoint of stdlib values (protocol %d)" % proto_, "control", "none", "-")
+try:
+    import numpy as np
+    state = {"rng": np.random.RandomState(0), "w": np.ones((4, 4), dtype=np.float16),
+             "ints": np.arange(5, dtype=np.int64), "rec": np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")]),
+             "obj": np.array(["x", None], dtype=object), "m": np.ma.masked_array([1, 2], mask=[0, 1])}
+    case("b12_numpy_state.pkl", pickle.dumps(state, protocol=4),
+         "benign numpy RNG, float16, record, masked and object arrays", "control", "none", "-")
+    try:
+        import joblib
+        jp = os.path.join(OUT, "b13_numpy.joblib")
+        joblib.dump({"w": np.ones((64, 64)), "names": ["a", "b"]}, jp)
+        MANIFEST.append(("b13_numpy.joblib", "benign joblib.dump of numpy arrays", "control", "none", "-"))
+        jz = os.path.join(OUT, "b14_numpy_z.joblib")
+        joblib.dump({"w": np.ones((64, 64))}, jz, compress=3)
+        MANIFEST.append(("b14_numpy_z.joblib", "benign compressed joblib", "control", "none", "-"))
+        bio = io.BytesIO()
+        np.savez_compressed(bio, a=np.ones(3), b=np.arange(4))
+        case("b15_arrays.npz", bio.getvalue(), "benign compressed .npz", "control", "none", "-")
+    except ImportError:
+        pass
+except ImportError:
+    pass
+
+with open(os.path.join(OUT, "manifest.tsv"), "w") as f:
+    for row in MANIFEST:
+        f.write("\t".join(row) + "\n")
+print(len(MANIFEST))
