@@ -1107,6 +1107,26 @@ WT_TEST(probe_claims_pickles_of_every_protocol) {
     pa_free(&a);
 }
 
+WT_TEST(probe_claims_protocol_4_opcodes_without_proto_header) {
+    /* PROTO is optional: pickle.loads runs SHORT_BINUNICODE.. STACK_GLOBAL as is */
+    pasm a = {0};
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    CHECK(a.d[0] == 0x8c);
+    CHECK(wt_pickle_probe("x", a.d, a.n, a.n) > 0);
+    wt_scan_result *r = wt_t_scan_mem("photo.jpg", a.d, a.n);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    const char *texts[] = {"Copyright (c) 2024 The Authors\nAll rights reserved.\n", "BSD 3-Clause License\n",
+                           "CHANGELOG\n=========\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        CHECK_INT(wt_pickle_probe("x.txt", (const uint8_t *)texts[i], strlen(texts[i]), strlen(texts[i])), 0);
+}
+
 WT_TEST(probe_does_not_claim_ordinary_text) {
     const char *texts[] = {
         "(hello world)\n", "I am a text file\n", "cmake_minimum_required(VERSION 3.20)\n",
