@@ -365,6 +365,12 @@ case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1100000 + PAY,
 case("p77_memo_padding.pkl", proto(4) + (NONE + MEMOIZE) * 1100000 + binget(3) + b"0" + PAY,
      "1.1M memo entries before the payload (memo budget)", "budget exhaustion", "critical")
 
+case("p78_no_proto_header.jpg", sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP,
+     "protocol 4 opcodes without the PROTO header (no \\x80 magic), named .jpg", "CVE-2025-10155 family",
+     "critical")
+case("p79_frame_first.bin", frame(sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP),
+     "stream starting with FRAME (no PROTO), named .bin", "CVE-2025-10155 family", "critical")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
