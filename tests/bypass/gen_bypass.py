@@ -596,6 +596,8 @@ try:
 except ImportError:
     pass
 
+
+
 # ------------------------------------------------------------------ other formats
 code = marshal.dumps(compile("__import__('os').system('true')", "<lambda>", "eval"))
 lam = {"class_name": "Lambda", "config": {"name": "l", "function": {
@@ -687,6 +689,16 @@ try:
         hf.attrs["model_config"] = json.dumps(cfg)
     MANIFEST.append(("k08_lambda.h5", "Keras HDF5 Lambda bytecode", "CVE-2024-3660", "critical",
                      "WT-KERAS"))
+    k2 = {"class_name": "Model", "config": {"name": "m", "layers": [
+        {"class_name": "Lambda", "config": {"name": "l", "function": [base64.b64encode(code).decode() + "\n",
+                                                                       None, None],
+                                            "function_type": "lambda", "module": "__main__"}}]}}
+    h5p = os.path.join(OUT, "k09_lambda_keras2.hdf5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = b"2.4.0"
+        hf.attrs["model_config"] = json.dumps(k2).encode()
+    MANIFEST.append(("k09_lambda_keras2.hdf5", "Keras 2 HDF5 Lambda (function tuple, bytes attribute)",
+                     "CVE-2024-3660", "critical", "WT-KERAS"))
 except ImportError:
     pass
 case("t01_torchscript_code.pt",
