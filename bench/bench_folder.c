@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
     /* a realistic mix: python sources, configs, small pickles, notebooks */
     static const char py[] = "import torch\nfrom model import Net\n\ndef train(x):\n    return Net()(x)\n";
     static const char cfg[] = "learning_rate: 0.001\nbatch_size: 32\nmodel: resnet50\n";
-    static const char pkl[] = "\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01a\x94K\x01s.";
+    static const char pkl[] = "\x80\x04\x95\x0a\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01" "a\x94K\x01" "s.";
     static const char nb[] = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"print(1)\\n\"], \"outputs\": [], "
                              "\"metadata\": {}, \"execution_count\": 1}], \"metadata\": {}, \"nbformat\": 4, "
                              "\"nbformat_minor\": 5}\n";

@@ -155,6 +155,10 @@ extern const size_t wt_registry_ntext_detectors;
 void wt_text_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o);
 /* Location (line, column, cell, cell line) of byte offset off in text. */
 wt_location wt_text_location(const char *text, size_t len, size_t off, const wt_text_origin *o);
+/* Forget wt_text_location's per-thread resume point (wt_text_detect calls it
+ * for every buffer; call it before locating offsets in a buffer that may
+ * reuse a freed buffer's address outside wt_text_detect). */
+void wt_text_location_reset(void);
 /* True if the line containing off (or the line above it) carries an inline
  * ignore marker: "watchtower:ignore", "pragma: allowlist secret",
  * "gitleaks:allow", "noqa: secret" (optionally "watchtower:ignore RULE-ID"). */

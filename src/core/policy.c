@@ -148,7 +148,7 @@ static int cmp_str(const void *a, const void *b) {
 
 static void sort_fps(wt_policy *p) {
     if (p->fps_sorted) return;
-    qsort(p->fps, p->nfps, sizeof *p->fps, cmp_str);
+    if (p->nfps > 1) qsort(p->fps, p->nfps, sizeof *p->fps, cmp_str); /* fps is NULL when empty */
     size_t u = 0;
     for (size_t i = 0; i < p->nfps; i++) {
         if (u && strcmp(p->fps[u - 1], p->fps[i]) == 0) free(p->fps[i]);

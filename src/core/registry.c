@@ -22,6 +22,7 @@
 const wt_analyzer *const wt_registry_analyzers[] = {
     /* containers and the pickle family */
     &wt_zip_analyzer,
+    &wt_zip_tail_analyzer, /* non-exclusive: zips appended to other formats */
     &wt_torch_legacy_analyzer,
     &wt_numpy_analyzer,
     &wt_joblib_analyzer,

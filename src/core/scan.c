@@ -174,7 +174,7 @@ static int cmp_entry_name(const void *key, const void *e) {
 
 bool wt_ctx_source_has(wt_ctx *ctx, const char *relpath) {
     wt_source *s = ctx->st->src;
-    if (!s || !relpath) return false;
+    if (!s || !relpath || !s->nentries) return false; /* entries is NULL when empty */
     return bsearch(relpath, s->entries, s->nentries, sizeof *s->entries, cmp_entry_name) != NULL;
 }
 
@@ -428,8 +428,10 @@ void wt_check_pip_install(wt_ctx *ctx, const char *args, size_t len, const wt_lo
 void wt_text_detect(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o) {
     for (size_t i = 0; i < wt_registry_ntext_detectors; i++) {
         const wt_text_detector *d = wt_registry_text_detectors[i];
+        wt_text_location_reset(); /* a new buffer may reuse a freed one's address */
         if (d && d->scan) d->scan(ctx, text, len, o);
     }
+    wt_text_location_reset();
 }
 
 /* ---- top-level artifacts ---- */

@@ -149,8 +149,9 @@ static void load_popular(void) {
         }
         p = le + 1;
     }
-    qsort(names.items, names.len, sizeof(char *), cmp_strp);
-    qsort(allow.items, allow.len, sizeof(char *), cmp_strp);
+    /* qsort with a NULL base is UB even for 0 elements (empty table, --rules-dir) */
+    if (names.len > 1) qsort(names.items, names.len, sizeof(char *), cmp_strp);
+    if (allow.len > 1) qsort(allow.items, allow.len, sizeof(char *), cmp_strp);
     pop_names = (char **)names.items;
     npop = names.len;
     pop_allow = (char **)allow.items;

@@ -323,7 +323,7 @@ static int write_universe(builder *b, char **err) {
         int rc = sqlite3_step(sel);
         const char *pkg = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 0) : NULL;
         if (cur && (!pkg || strcmp(pkg, cur) != 0)) {
-            qsort(vers.items, vers.len, sizeof(void *), cmp_ver_ptr);
+            if (vers.len > 1) qsort(vers.items, vers.len, sizeof(void *), cmp_ver_ptr);
             wt_buf txt;
             wt_buf_init(&txt);
             for (size_t i = 0; i < vers.len; i++) {

@@ -20,8 +20,14 @@ static const char *gbdt_kind(const char *name, const uint8_t *h, size_t n)
     size_t i = 0;
     while (i < n && (h[i] == ' ' || h[i] == '\n' || h[i] == '\r' || h[i] == '\t'))
         i++;
-    if (i < n && h[i] == '{' && has(h, n, "\"learner\"") && (has(h, n, "\"gradient_booster\"") || has(h, n, "\"version\"")))
-        return "xgboost-json";
+    /* XGBoost's save_model JSON starts with the learner object */
+    if (i < n && h[i] == '{') {
+        size_t k = i + 1;
+        while (k < n && (h[k] == ' ' || h[k] == '\n' || h[k] == '\r' || h[k] == '\t'))
+            k++;
+        if (n - k >= 10 && memcmp(h + k, "\"learner\"", 9) == 0)
+            return "xgboost-json";
+    }
     if (i + 1 < n && h[i] == '{' && h[i + 1] != '"' && has(h, n, "learner") && has(h, n, "gradient_booster"))
         return "xgboost-ubjson";
     if (n >= 4 && memcmp(h, "binf", 4) == 0)

@@ -240,8 +240,6 @@ static const struct { uint32_t blk, bytes; } ggml_types[] = {
 static void read_tensors(gg *g, uint64_t ntensors)
 {
     gcur *c = g->c;
-    uint64_t *offs = NULL; /* not stored: check each against the file as we go */
-    (void)offs;
     typedef struct { uint64_t off, bytes; char name[64]; } tinfo;
     size_t keep = ntensors < 100000 ? (size_t)ntensors : 100000;
     tinfo *ts = wt_xcalloc(keep ? keep : 1, sizeof *ts);

@@ -214,6 +214,22 @@ static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
         }
         return;
     }
+    if ((strcmp(cn, "TFOpLambda") == 0 || strcmp(cn, "SlicingOpLambda") == 0) && json_is_object(cfg) &&
+        jstr(cfg, "function")) {
+        /* Keras 2 TF-op layers call tf.<function> by name when the model runs */
+        char *full = wt_xasprintf("tensorflow.%s", jstr(cfg, "function"));
+        const char *reason = NULL;
+        if (module_verdict(w, full, &reason) == 'd') {
+            w->st->external++;
+            wt_location loc;
+            bool has = raw_loc(w, layer, &loc);
+            if (may_emit(w, E_DANGER))
+                wt_emit(w->ctx, "WT-KERAS-004", WT_SEV_NONE, has ? &loc : NULL, full,
+                        "TF-op layer '%s' calls %s: %s%s", layer, full, reason, where_sfx(w, ws, sizeof ws));
+        }
+        free(full);
+        return;
+    }
     if (strcmp(cn, "__lambda__") == 0 && !w->in_lambda && json_is_object(cfg) && jstr(cfg, "code")) {
         /* Keras 3 serializes any Python lambda this way (activation, loss...) */
         report_bytecode(w, layer, jstr(cfg, "code"), "lambda");

@@ -4,15 +4,18 @@
  *
  * libhdf5 is not hardened against hostile files, so it never runs in the
  * scanner process: a forked child with RLIMIT_AS/RLIMIT_CPU, an alarm and a
- * parent-side deadline opens the bytes as an in-memory file image (no copy:
- * the file-image callbacks hand HDF5 the mapped bytes) and sends back, over
- * a pipe, the root attributes Keras reads (model_config, training_config,
- * keras_version, backend) and every small attribute/dataset whose bytes may
- * be a pickle. The parent walks the layer tree (keras_config.c) and hands
- * pickle candidates to the pickle analyzer, which decides by structure.
+ * parent-side deadline opens the file through a tiny virtual file driver
+ * whose reads the parent serves from the artifact's reader over a socket
+ * (HDF5 1.10; other versions get an in-memory file image without copies),
+ * and sends back over a pipe the root attributes Keras reads (model_config,
+ * training_config, keras_version, backend) and every small attribute or
+ * dataset whose bytes may be a pickle. The parent walks the layer tree
+ * (keras_config.c) and hands pickle candidates to the pickle analyzer,
+ * which decides by structure.
  * A child crash or timeout is a finding, never a scanner crash.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,9 +54,20 @@ static int h5_probe(const char *name, const uint8_t *head, size_t headlen, uint6
 
 #ifdef WT_HAVE_HDF5
 #include <hdf5.h>
+#include <sys/socket.h>
+
+/* With HDF5 1.10 the child reads through a tiny virtual file driver whose
+ * reads are served by the parent from the artifact's reader (so only the
+ * bytes libhdf5 asks for are read, and counted, by the scanner); other
+ * versions get the whole file as an in-memory image. */
+#if H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10
+#define WT_H5_RPC 1
+#endif
 
 typedef struct h5child {
     int fd;
+    int data_fd;       /* parent -> child read replies (RPC mode) */
+    uint64_t file_size;
     size_t sent;
     size_t objects;
     const void *image;
@@ -77,7 +91,7 @@ static void put_all(int fd, const void *p, size_t n)
 static void send_rec(h5child *c, char type, const char *name, const void *data, size_t len)
 {
     size_t nl = name ? strlen(name) : 0;
-    if (c->sent + nl + len + 9 > H5_MAX_RESULT) {
+    if (type != 'Q' && c->sent + nl + len + 9 > H5_MAX_RESULT) {
         if (type != 'X') {
             const char *msg = "result too large";
             send_rec(c, 'X', NULL, msg, strlen(msg));
@@ -94,8 +108,85 @@ static void send_rec(h5child *c, char type, const char *name, const void *data, 
         put_all(c->fd, name, nl);
     if (len)
         put_all(c->fd, data, len);
-    c->sent += nl + len + 9;
+    if (type != 'Q')
+        c->sent += nl + len + 9;
 }
+
+#ifdef WT_H5_RPC
+static h5child *g_child; /* the child process has exactly one */
+
+static bool get_all(int fd, void *p, size_t n)
+{
+    uint8_t *b = p;
+    while (n) {
+        ssize_t r = read(fd, b, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        b += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+typedef struct wt_h5fd {
+    H5FD_t pub;
+    haddr_t eoa;
+} wt_h5fd;
+
+static H5FD_t *vfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr)
+{
+    (void)name; (void)fapl; (void)maxaddr;
+    if (flags & (H5F_ACC_RDWR | H5F_ACC_TRUNC | H5F_ACC_CREAT))
+        return NULL;
+    wt_h5fd *f = calloc(1, sizeof *f);
+    return f ? &f->pub : NULL;
+}
+static herr_t vfd_close(H5FD_t *f) { free(f); return 0; }
+static haddr_t vfd_get_eoa(const H5FD_t *f, H5FD_mem_t t) { (void)t; return ((const wt_h5fd *)f)->eoa; }
+static herr_t vfd_set_eoa(H5FD_t *f, H5FD_mem_t t, haddr_t a) { (void)t; ((wt_h5fd *)f)->eoa = a; return 0; }
+static haddr_t vfd_get_eof(const H5FD_t *f, H5FD_mem_t t) { (void)f; (void)t; return (haddr_t)g_child->file_size; }
+
+/* Ask the parent for [addr, addr+size); bytes past the end read as zeros. */
+static herr_t vfd_read(H5FD_t *f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, void *buf)
+{
+    (void)f; (void)type; (void)dxpl;
+    uint8_t *out = buf;
+    while (size) {
+        uint32_t chunk = size > (16u << 20) ? (16u << 20) : (uint32_t)size;
+        uint8_t req[12];
+        uint64_t a = (uint64_t)addr;
+        memcpy(req, &a, 8);
+        memcpy(req + 8, &chunk, 4);
+        send_rec(g_child, 'Q', NULL, req, sizeof req);
+        uint32_t got;
+        if (!get_all(g_child->data_fd, &got, 4) || got > chunk || !get_all(g_child->data_fd, out, got))
+            return -1;
+        memset(out + got, 0, chunk - got);
+        out += chunk;
+        addr += chunk;
+        size -= chunk;
+    }
+    return 0;
+}
+static herr_t vfd_write(H5FD_t *f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void *buf)
+{
+    (void)f; (void)type; (void)dxpl; (void)addr; (void)size; (void)buf;
+    return -1;
+}
+
+static const H5FD_class_t wt_vfd_class = {
+    "watchtower-rpc", ((haddr_t)1 << 62), H5F_CLOSE_WEAK,
+    NULL, NULL, NULL, NULL,         /* terminate, sb_size, sb_encode, sb_decode */
+    0, NULL, NULL, NULL,            /* fapl */
+    0, NULL, NULL,                  /* dxpl */
+    vfd_open, vfd_close, NULL, NULL, NULL, NULL, NULL,
+    vfd_get_eoa, vfd_set_eoa, vfd_get_eof, NULL,
+    vfd_read, vfd_write, NULL, NULL, NULL, NULL,
+    H5FD_FLMAP_DICHOTOMY,
+};
+#endif
 
 /* file image without copies: every "allocation" is the caller's buffer */
 static void *img_malloc(size_t size, H5FD_file_image_op_t op, void *ud)
@@ -344,7 +435,7 @@ static void set_limits(void)
 #endif
 }
 
-static void child_main(int fd, const void *image, size_t len)
+static void child_main(int fd, int data_fd, const void *image, size_t len)
 {
     /* default crash handling: a crash must end the child with its signal
      * (the front end or a fuzzer may have installed handlers) */
@@ -354,15 +445,25 @@ static void child_main(int fd, const void *image, size_t len)
     signal(SIGPIPE, SIG_IGN);
     set_limits();
     alarm(H5_CPU_SECONDS + 2);
-    h5child c = {fd, 0, 0, image, len};
+    h5child c = {fd, data_fd, len, 0, 0, image, len};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0)
         _exit(2);
-    H5Pset_fapl_core(fapl, 1 << 20, 0);
-    H5FD_file_image_callbacks_t cb = {img_malloc, img_memcpy, img_realloc, img_free, udata_copy, udata_free, &c};
-    if (H5Pset_file_image_callbacks(fapl, &cb) < 0 || H5Pset_file_image(fapl, (void *)image, len) < 0)
-        _exit(2);
+#ifdef WT_H5_RPC
+    if (!image) {
+        g_child = &c;
+        hid_t drv = H5FDregister(&wt_vfd_class);
+        if (drv < 0 || H5Pset_driver(fapl, drv, NULL) < 0)
+            _exit(2);
+    } else
+#endif
+    {
+        H5Pset_fapl_core(fapl, 1 << 20, 0);
+        H5FD_file_image_callbacks_t cb = {img_malloc, img_memcpy, img_realloc, img_free, udata_copy, udata_free, &c};
+        if (H5Pset_file_image_callbacks(fapl, &cb) < 0 || H5Pset_file_image(fapl, (void *)image, len) < 0)
+            _exit(2);
+    }
     hid_t f = H5Fopen("watchtower-image.h5", H5F_ACC_RDONLY, fapl);
     if (f < 0)
         _exit(2);
@@ -400,12 +501,67 @@ typedef struct h5res {
     int status;
 } h5res;
 
-static void run_child(const void *image, size_t len, h5res *res)
+#ifdef WT_HAVE_HDF5
+/* Serve one read request of the child: u32 count, then the bytes. */
+static bool serve_read(wt_reader *r, int fd, const uint8_t *req, uint64_t deadline)
+{
+    uint64_t off;
+    uint32_t want;
+    memcpy(&off, req, 8);
+    memcpy(&want, req + 8, 4);
+    uint64_t size = wt_reader_size(r);
+    uint32_t n = off >= size ? 0 : (size - off < want ? (uint32_t)(size - off) : want);
+    uint8_t *buf = wt_xmalloc((size_t)n + 4);
+    memcpy(buf, &n, 4);
+    bool ok = n == 0 || wt_reader_read_exact(r, off, buf + 4, n) == 0;
+    if (!ok) {
+        n = 0; /* the child sees zeros; libhdf5 reports the damage */
+        memcpy(buf, &n, 4);
+    }
+    size_t total = (size_t)n + 4, done = 0;
+    while (done < total) {
+        uint64_t now = wt_now_ns();
+        if (now >= deadline) {
+            free(buf);
+            return false;
+        }
+        struct pollfd p = {fd, POLLOUT, 0};
+        int pr = poll(&p, 1, (int)((deadline - now) / 1000000ull) + 1);
+        if (pr <= 0) {
+            if (pr < 0 && errno != EINTR) {
+                free(buf);
+                return false;
+            }
+            continue;
+        }
+        ssize_t w = send(fd, buf + done, total - done, MSG_NOSIGNAL);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (w <= 0) {
+            free(buf);
+            return false;
+        }
+        done += (size_t)w;
+    }
+    free(buf);
+    return true;
+}
+#endif
+
+/* Run the HDF5 walk in a child. With r != NULL (RPC mode) the child's reads
+ * are served from r; otherwise it gets image/len as an in-memory file. */
+static void run_child(wt_reader *r, const void *image, size_t len, h5res *res)
 {
     memset(res, 0, sizeof *res);
 #ifdef WT_HAVE_HDF5
-    int fds[2];
+    int fds[2], sv[2] = {-1, -1};
     if (pipe(fds) != 0) {
+        res->status = -1;
+        return;
+    }
+    if (r && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        close(fds[0]);
+        close(fds[1]);
         res->status = -1;
         return;
     }
@@ -413,30 +569,37 @@ static void run_child(const void *image, size_t len, h5res *res)
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        if (sv[0] >= 0) {
+            close(sv[0]);
+            close(sv[1]);
+        }
         res->status = -1;
         return;
     }
     if (pid == 0) {
-        /* drop every inherited descriptor, including pipe ends of sibling
-         * scans running in other threads (they wait for EOF on them) */
-        int keep = fds[1];
-        if (keep != 3) {
-            if (dup2(keep, 3) < 0)
-                _exit(4);
-            keep = 3;
-        }
-        if (close_range(4, ~0u, 0) != 0) {
-            for (int fd = 4; fd < 4096; fd++)
+        /* keep only the result pipe (fd 3) and the data socket (fd 4): the
+         * pipe ends of sibling scans in other threads must not stay open */
+        int out = fcntl(fds[1], F_DUPFD, 10), data = sv[1] >= 0 ? fcntl(sv[1], F_DUPFD, 10) : -1;
+        if (out < 0 || dup2(out, 3) < 0 || (data >= 0 && dup2(data, 4) < 0))
+            _exit(4);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+        if (close_range(5, ~0u, 0) != 0)
+#endif
+        {
+            for (int fd = 5; fd < 4096; fd++)
                 close(fd);
         }
-        child_main(keep, image, len);
+        child_main(3, data >= 0 ? 4 : -1, image, r ? (size_t)wt_reader_size(r) : len);
         _exit(0);
     }
     close(fds[1]);
+    if (sv[1] >= 0)
+        close(sv[1]);
     wt_buf b;
     wt_buf_init(&b);
     uint64_t deadline = wt_now_ns() + (uint64_t)h5_timeout_ms() * 1000000ull;
     char chunk[65536];
+    size_t scan = 0; /* next record to look at for read requests */
     for (;;) {
         uint64_t now = wt_now_ns();
         if (now >= deadline) {
@@ -449,27 +612,58 @@ static void run_child(const void *image, size_t len, h5res *res)
             continue;
         if (pr == 0)
             continue;
-        ssize_t r = read(fds[0], chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR)
+        ssize_t n = read(fds[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (n <= 0)
             break;
-        if (b.len + (size_t)r > H5_MAX_RESULT + 1024) {
-            res->timed_out = false;
+        if (b.len + (size_t)n > H5_MAX_RESULT + (64u << 20))
+            break;
+        wt_buf_append(&b, chunk, (size_t)n);
+        bool failed = false;
+        while (r && scan + 9 <= b.len) {
+            uint32_t nl, dl;
+            memcpy(&nl, b.data + scan + 1, 4);
+            memcpy(&dl, b.data + scan + 5, 4);
+            if ((uint64_t)nl + dl > b.len - scan - 9)
+                break;
+            if (b.data[scan] == 'Q' && dl == 12 &&
+                !serve_read(r, sv[0], (const uint8_t *)b.data + scan + 9 + nl, deadline)) {
+                failed = true;
+                break;
+            }
+            scan += 9 + (size_t)nl + dl;
+        }
+        if (failed) {
+            res->timed_out = wt_now_ns() >= deadline;
             break;
         }
-        wt_buf_append(&b, chunk, (size_t)r);
     }
     close(fds[0]);
-    if (res->timed_out)
+    if (sv[0] >= 0)
+        close(sv[0]);
+    /* the child may be blocked on a reply that will never come */
+    if (res->timed_out || wt_now_ns() >= deadline)
         kill(pid, SIGKILL);
     int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    uint64_t wait_until = wt_now_ns() + 2000000000ull;
+    for (;;) {
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR))
+            break;
+        if (wt_now_ns() > wait_until) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+            }
+            break;
+        }
+        usleep(1000);
     }
     res->status = st;
     res->len = b.len;
     res->buf = (uint8_t *)wt_buf_steal(&b);
 #else
+    (void)r;
     (void)image;
     (void)len;
     res->status = -2;
@@ -488,6 +682,10 @@ static int h5_analyze(wt_ctx *ctx, wt_reader *r)
         wt_emit_limit(ctx, "HDF5 file size", size, max);
         return WT_OK;
     }
+#ifdef WT_H5_RPC
+    h5res res;
+    run_child(r, NULL, 0, &res);
+#else
     const uint8_t *img = wt_reader_view(r, 0, (size_t)size);
     uint8_t *owned = NULL;
     if (!img) {
@@ -501,8 +699,9 @@ static int h5_analyze(wt_ctx *ctx, wt_reader *r)
         size = n;
     }
     h5res res;
-    run_child(img, (size_t)size, &res);
+    run_child(NULL, img, (size_t)size, &res);
     free(owned);
+#endif
     if (res.status == -2) {
         wt_emit_error(ctx, "HDF5 support not compiled in; Keras HDF5 model not inspected");
         return WT_OK;

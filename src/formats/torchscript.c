@@ -25,7 +25,9 @@ static int ts_probe(const char *name, const uint8_t *head, size_t headlen, uint6
     const char *m = bang + 1;
     if (!wt_str_endswith_ci(m, ".py"))
         return 0;
-    if (strstr(m, "code/__torch__/") || strncmp(m, "code/", 5) == 0 || strstr(m, "/code/"))
+    /* TorchScript keeps serialized modules under <archive>/code/__torch__/;
+     * any other code/ folder in a zip is ordinary source */
+    if (strncmp(m, "code/__torch__", 14) == 0 || strstr(m, "/code/__torch__"))
         return 90;
     return 0;
 }

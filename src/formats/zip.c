@@ -59,8 +59,8 @@ const wt_rule wt_zip_rules[] = {
      "CWE-20", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-009", "ZipPrependedData", WT_CAT_MODEL, WT_SEV_LOW,
      "Data precedes the first ZIP entry",
-     "zipfile and torch accept a zip after arbitrary leading bytes (self-extracting style); harmless by "
-     "itself but a polyglot hint, so it is only low.",
+     "zipfile accepts a zip after arbitrary leading bytes (self-extracting style) while torch.load and np.load "
+     "need it at offset 0; harmless by itself but a polyglot hint, so it is only low.",
      "CWE-20", OWASP_ML06, ATLAS_SC, NIST_M},
     {"WT-ZIP-010", "ZipMemberUnscannable", WT_CAT_SCAN, WT_SEV_MEDIUM,
      "A ZIP member could not be decompressed and was not scanned",
@@ -76,6 +76,12 @@ const wt_rule wt_zip_rules[] = {
      "A ZIP member name is absolute or climbs out of the extraction folder",
      "Loaders that extract archives (Keras, some hubs) would write outside the target folder (zip slip).",
      "CWE-22", OWASP_ML06, ATLAS_SC, NIST_M},
+    {"WT-ZIP-013", "ZipAppendedToOtherFormat", WT_CAT_MODEL, WT_SEV_MEDIUM,
+     "A zip archive is hidden at the end of a file that starts as another format (polyglot)",
+     "zipfile-based loaders (Keras .keras, zipfile.is_zipfile) open the zip while tools that look at the first "
+     "bytes see a pickle or an image: two files in one, a way to slip content past one of them. The zip's "
+     "members are scanned.",
+     "CWE-434", OWASP_ML06, ATLAS_SC, NIST_M},
 };
 const size_t wt_zip_nrules = sizeof wt_zip_rules / sizeof wt_zip_rules[0];
 
@@ -120,6 +126,7 @@ typedef struct zscan {
     size_t hidden;
     size_t members_done;
     bool limit_reported;
+    bool appended;             /* zip found at the end of another format */
 } zscan;
 
 long wt_zip_find_eocd(const uint8_t *tail, size_t n) {
@@ -565,6 +572,10 @@ static void walk_locals(zscan *z) {
     }
 }
 
+static void set_kind(zscan *z, const char *kind) {
+    if (!z->appended) wt_ctx_set_kind(z->ctx, kind); /* the format at the start names the artifact */
+}
+
 static void detect_kind(zscan *z) {
     const char **names = wt_xcalloc(z->n ? z->n : 1, sizeof *names);
     size_t npy = 0, files = 0;
@@ -580,17 +591,17 @@ static void detect_kind(zscan *z) {
     wt_torch_zip_layout(names, z->n, &z->torch);
     free(names);
     if (z->torch.is_torch) {
-        wt_ctx_set_kind(z->ctx, z->torch.is_torchscript ? "torchscript-zip" : "pytorch-zip");
+        set_kind(z, z->torch.is_torchscript ? "torchscript-zip" : "pytorch-zip");
         wt_ctx_set_class(z->ctx, WT_CLASS_MODEL);
         wt_torch_zip_report(z->ctx, &z->torch);
     } else if (files && npy == files) {
-        wt_ctx_set_kind(z->ctx, "numpy-npz");
+        set_kind(z, "numpy-npz");
         wt_ctx_set_class(z->ctx, WT_CLASS_MODEL);
     } else if (keras_cfg && keras_meta) {
-        wt_ctx_set_kind(z->ctx, "keras-v3");
+        set_kind(z, "keras-v3");
         wt_ctx_set_class(z->ctx, WT_CLASS_MODEL);
     } else {
-        wt_ctx_set_kind(z->ctx, "zip");
+        set_kind(z, "zip");
         if (wt_is_model_extension(wt_ctx_name(z->ctx))) wt_ctx_set_class(z->ctx, WT_CLASS_MODEL);
     }
 }
@@ -649,8 +660,8 @@ static bool find_cd(zscan *z, uint64_t *cd_off, uint64_t *cd_size, uint64_t *cou
     return true;
 }
 
-static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
-    zscan z = {.ctx = ctx, .r = r, .size = wt_reader_size(r)};
+static int zip_scan(wt_ctx *ctx, wt_reader *r, bool appended) {
+    zscan z = {.ctx = ctx, .r = r, .size = wt_reader_size(r), .appended = appended};
     const wt_limits *lim = wt_ctx_limits(ctx);
     uint64_t cd_off = 0, cd_size = 0, count = 0, concat = 0;
     if (z.size < 22 || !find_cd(&z, &cd_off, &cd_size, &count, &concat)) {
@@ -717,7 +728,7 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
     zent **order = wt_xcalloc(z.n ? z.n : 1, sizeof *order);
     for (size_t i = 0; i < z.n; i++) order[i] = &z.e[i];
     qsort(order, z.n, sizeof *order, cmp_loff);
-    if (concat > 0 || (z.n && order[0]->loff > 0 && order[0]->loff < z.size)) {
+    if (!appended && (concat > 0 || (z.n && order[0]->loff > 0 && order[0]->loff < z.size))) {
         uint64_t first = z.n ? order[0]->loff : concat;
         char *m = wt_xasprintf("%llu bytes precede the first zip entry", (unsigned long long)first);
         emit_at(&z, "WT-ZIP-009", WT_SEV_NONE, 0, NULL, m);
@@ -776,6 +787,57 @@ static int zip_analyze(wt_ctx *ctx, wt_reader *r) {
     free_entries(&z);
     return WT_OK;
 }
+
+static int zip_analyze(wt_ctx *ctx, wt_reader *r) { return zip_scan(ctx, r, false); }
+
+/* ---- a zip at the end of another format (polyglot) ----
+ * zipfile (and so Keras, zipfile.is_zipfile) finds a zip by its end record,
+ * whatever precedes it; torch and numpy look at the first bytes. When the
+ * start of a file is something else (a pickle, an image), the zip behind it
+ * is a second view that must be scanned too. */
+static int tail_probe(const char *name, const uint8_t *h, size_t n, uint64_t size) {
+    if (size < EOCD_LEN + 30) return 0;
+    if (n >= 4 && (rd32(h) == SIG_LOCAL || rd32(h) == SIG_EOCD)) return 0;
+    if (size <= n) {
+        /* all bytes are in the head: only if an end record is there */
+        long at = wt_zip_find_eocd(h, n);
+        if (at < 0 || (size_t)at + EOCD_LEN + rd16(h + at + 20) != n) return 0;
+    }
+    /* the zip analyzer itself handles what it wins */
+    return wt_classify(name, h, n, size) == &wt_zip_analyzer ? 0 : 1;
+}
+
+static int tail_analyze(wt_ctx *ctx, wt_reader *r) {
+    /* top-level artifacts only: for members the end may sit behind a
+     * decompressor, and reading it would inflate the whole member */
+    if (wt_ctx_depth(ctx) > 0) return WT_OK;
+    zscan z = {.ctx = ctx, .r = r, .size = wt_reader_size(r)};
+    uint64_t cd_off, cd_size, count, concat;
+    if (!find_cd(&z, &cd_off, &cd_size, &count, &concat)) return WT_OK;
+    /* require a real central directory where the end record says */
+    uint8_t sig[4];
+    if (count == 0 || cd_size < 46 || wt_reader_read_exact(r, cd_off + concat, sig, 4) != 0 || rd32(sig) != SIG_CENTRAL)
+        return WT_OK;
+    uint8_t c[46];
+    if (wt_reader_read_exact(r, cd_off + concat, c, 46) != 0) return WT_OK;
+    uint64_t first = (uint64_t)rd32(c + 42) + concat;
+    char *m = wt_xasprintf("a zip archive starts at offset %llu, after content of another format; zipfile-based "
+                           "loaders open it, tools that read the start do not (its members are scanned)",
+                           (unsigned long long)first);
+    emit_at(&z, "WT-ZIP-013", WT_SEV_NONE, first, NULL, m);
+    free(m);
+    return zip_scan(ctx, r, true);
+}
+
+const wt_analyzer wt_zip_tail_analyzer = {
+    .name = "zip-appended",
+    .klass = WT_CLASS_OTHER,
+    .exclusive = false,
+    .probe = tail_probe,
+    .analyze = tail_analyze,
+    .rules = NULL,
+    .nrules = 0,
+};
 
 static int zip_probe(const char *name, const uint8_t *h, size_t n, uint64_t size) {
     if (n >= 4 && rd32(h) == SIG_LOCAL) return 90;

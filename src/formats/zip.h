@@ -2,7 +2,8 @@
  * zip.h - a hand-written, lenient ZIP reader and the "zip" analyzer.
  *
  * Owns: finding the end of central directory (and its ZIP64 variant, and
- * zips with prepended data the way Python's zipfile and torch accept them),
+ * zips with prepended data the way Python's zipfile accepts them; zips appended
+ * to other formats through a non-exclusive tail check),
  * reading the central directory AND every local header, and scanning each
  * member the way a lenient reader would see it: when local and central
  * headers disagree every variant is scanned; a wrong CRC, a flag claiming
@@ -20,6 +21,9 @@
 #include "core/analyzer.h"
 
 extern const wt_analyzer wt_zip_analyzer;
+/* Non-exclusive: a zip behind another format (polyglot), found by its end
+ * record when the start of the file is not a zip. */
+extern const wt_analyzer wt_zip_tail_analyzer;
 extern const wt_rule wt_zip_rules[];
 extern const size_t wt_zip_nrules;
 

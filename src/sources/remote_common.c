@@ -105,7 +105,7 @@ static int cmp_name(const void *key, const void *elem) {
 }
 
 static wt_reader *remote_open_path(wt_source *s, const char *relpath) {
-    if (!relpath) return NULL;
+    if (!relpath || !s->nentries) return NULL; /* entries is NULL when empty */
     const wt_source_entry *e = bsearch(relpath, s->entries, s->nentries, sizeof *s->entries, cmp_name);
     if (!e) return NULL;
     /* a sibling lookup: no window prefetch (it is not the scan order) */

@@ -622,10 +622,13 @@ static bool op_is(const scanner *s, int i, char c)
     return i >= 0 && i < s->nt && s->t[i].type == T_OP && s->t[i].len == 1 && s->text[s->t[i].off] == c;
 }
 
-static bool name_is(const scanner *s, int i, const char *lit)
+static inline bool name_is_n(const scanner *s, int i, const char *lit, size_t n)
 {
-    return i >= 0 && i < s->nt && s->t[i].type == T_NAME && tok_is(s, i, lit);
+    return i >= 0 && i < s->nt && s->t[i].type == T_NAME && s->t[i].len == n &&
+           memcmp(s->text + s->t[i].off, lit, n) == 0;
 }
+/* literal names only: the length is a compile-time constant */
+#define name_is(s, i, lit) name_is_n((s), (i), (lit), sizeof("" lit) - 1)
 
 
 static void hit(scanner *s, const wt_code_hit *h)
@@ -1180,8 +1183,15 @@ static void end_statement(scanner *s, int *bstack, int *bdepth)
     (void)bstack;
 }
 
-static bool ident_start(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-static bool ident_char(unsigned char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+/* byte classes for the tokenizer's hot loop */
+enum { CC_IDS = 1, CC_IDC = 2, CC_SP = 4 };
+static const uint8_t cc_tab[256] = {
+    ['a' ... 'z'] = CC_IDS | CC_IDC, ['A' ... 'Z'] = CC_IDS | CC_IDC, ['_'] = CC_IDS | CC_IDC,
+    ['0' ... '9'] = CC_IDC,          [0x80 ... 0xff] = CC_IDS | CC_IDC,
+    [' '] = CC_SP,                   ['\t'] = CC_SP,                   ['\r'] = CC_SP, ['\f'] = CC_SP,
+};
+static inline bool ident_start(unsigned char c) { return cc_tab[c] & CC_IDS; }
+static inline bool ident_char(unsigned char c) { return cc_tab[c] & CC_IDC; }
 
 static bool string_prefix(const char *p, size_t n, bool *raw, bool *fstr)
 {
@@ -1585,8 +1595,10 @@ static void scan_python(scanner *s, size_t from)
             i++;
             continue;
         }
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+        if (cc_tab[c] & CC_SP) {
             i++;
+            while (i < len && (cc_tab[(unsigned char)x[i]] & CC_SP))
+                i++;
             continue;
         }
         if (c == '#') {
@@ -1637,7 +1649,8 @@ static void scan_python(scanner *s, size_t from)
         size_t ol = 1;
         if (i + 1 < len) {
             char d = x[i + 1];
-            if (d == '=' && strchr("=!<>:+-*/%&|^@", c))
+            if (d == '=' && (c == '=' || c == '!' || c == '<' || c == '>' || c == ':' || c == '+' || c == '-' ||
+                             c == '*' || c == '/' || c == '%' || c == '&' || c == '|' || c == '^' || c == '@'))
                 ol = 2;
             else if ((c == '*' && d == '*') || (c == '/' && d == '/') || (c == '-' && d == '>') ||
                      (c == '<' && d == '<') || (c == '>' && d == '>'))

@@ -11,11 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/analyzer.h"
 #include "core/embedded.h"
 #include "core/util.h"
 
-#define MAX_HITS (1u << 20)    /* Hyperscan hits kept per buffer */
-#define MAX_CANDS 100000u      /* confirmed candidates per buffer */
+#define MAX_HITS WT_HS_MAX_HITS   /* Hyperscan hits kept per buffer */
+#define MAX_CANDS WT_HS_MAX_CANDS /* confirmed candidates per buffer */
 
 static const char *const table_file[WT_HS_NTABLES] = {"secrets.tsv", "pii.tsv"};
 
@@ -355,6 +356,7 @@ typedef struct tls_state {
     uint64_t sample;
     unsigned consumed;
     bool config;
+    int markers; /* inline-ignore markers in this buffer: -1 unknown, 0, 1 */
     bool valid;
 } tls_state;
 
@@ -435,8 +437,10 @@ static int cand_cmp(const void *a, const void *b)
 
 static void add_cand(tls_state *s, const wt_hs_cand *c)
 {
-    if (s->ncands >= MAX_CANDS)
+    if (s->ncands >= MAX_CANDS) {
+        s->hits_full = true;
         return;
+    }
     if (s->ncands == s->capcands) {
         s->capcands = s->capcands ? s->capcands * 2 : 64;
         s->cands = wt_xrealloc(s->cands, s->capcands * sizeof *s->cands);
@@ -594,6 +598,7 @@ size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int tab
         s->len = len;
         s->sample = sample;
         s->config = config;
+        s->markers = -1;
         s->consumed = 0;
     }
     s->consumed |= bit;
@@ -636,4 +641,49 @@ bool wt_hs_has_ctx(const wt_hs_row *r, const char *text, size_t from, size_t to)
         if (ci_find(text, from, to, r->ctx[i], strlen(r->ctx[i])))
             return true;
     return false;
+}
+
+bool wt_hs_line_ignored(const char *text, size_t len, size_t off, const char *rule_id)
+{
+    if (off > len)
+        off = len;
+    size_t lo = off > WT_HS_IGNORE_SPAN ? off - WT_HS_IGNORE_SPAN : 0;
+    size_t hi = off + WT_HS_IGNORE_SPAN < len ? off + WT_HS_IGNORE_SPAN : len;
+    return wt_text_line_ignored(text + lo, hi - lo, off - lo, rule_id);
+}
+
+static bool has_markers_uncached(const char *text, size_t len)
+{
+    /* every marker has a ':' right after a fixed word; ':' is the rare byte */
+    static const struct { const char *w; size_t n; } m[] = {
+        {"watchtower", 10}, {"pragma", 6}, {"gitleaks", 8}, {"noqa", 4}};
+    const char *p = text, *end = text + len;
+    while (p < end && (p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+        size_t before = (size_t)(p - text);
+        for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+            if (before >= m[i].n && memcmp(p - m[i].n, m[i].w, m[i].n) == 0)
+                return true;
+        p++;
+    }
+    return false;
+}
+
+bool wt_hsdb_last_truncated(void)
+{
+    pthread_once(&tls_once, tls_init);
+    tls_state *s = pthread_getspecific(tls_key);
+    return s && s->hits_full;
+}
+
+bool wt_hs_has_markers(const char *text, size_t len)
+{
+    /* Both detectors ask about the buffer they just got candidates for; the
+     * answer is cached with those candidates (reset by every new scan). */
+    pthread_once(&tls_once, tls_init);
+    tls_state *s = pthread_getspecific(tls_key);
+    if (!s || s->text != text || s->len != len)
+        return has_markers_uncached(text, len);
+    if (s->markers < 0)
+        s->markers = has_markers_uncached(text, len);
+    return s->markers > 0;
 }

@@ -120,8 +120,23 @@ size_t wt_hsdb_errors(const char **first);
 size_t wt_hsdb_candidates(const void *key, const char *text, size_t len, int table, bool config,
                           const wt_hs_cand **out);
 
+/* Inline-ignore check (wt_text_line_ignored) looking at most
+ * WT_HS_IGNORE_SPAN bytes either side of off, so a huge single-line buffer
+ * full of candidates stays linear. */
+#define WT_HS_IGNORE_SPAN 1024
+bool wt_hs_line_ignored(const char *text, size_t len, size_t off, const char *rule_id);
+/* Whether the buffer holds any inline-ignore marker at all (checked once
+ * per buffer so marker-free buffers skip the per-match check). */
+bool wt_hs_has_markers(const char *text, size_t len);
+
 /* Cache key used by the detectors' test entries (they share one pass). */
 extern const char wt_hsdb_test_key;
+
+/* True if the last scan on this thread stopped early (more than
+ * WT_HS_MAX_HITS anchor hits or WT_HS_MAX_CANDS candidates). */
+#define WT_HS_MAX_HITS (1u << 20)
+#define WT_HS_MAX_CANDS 100000u
+bool wt_hsdb_last_truncated(void);
 
 /* Parse a rule table text (for tests / user tables): number of rows parsed,
  * errors into *err (malloc'd) or NULL. Exposed for the fuzzer. */

@@ -87,26 +87,14 @@ static void skip_ws(jp *p)
 static bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 /* special bytes inside strings: '"', '\\' and control characters */
-static const uint8_t *str_special(void)
-{
-    static uint8_t t[256];
-    static volatile int init;
-    if (!init) {
-        for (int c = 0; c < 0x20; c++)
-            t[c] = 1;
-        t['"'] = 1;
-        t['\\'] = 1;
-        init = 1;
-    }
-    return t;
-}
+static const uint8_t str_special_tab[256] = {[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1};
 
 static int parse_string(jp *p)
 {
     int k = new_node(p, WT_J_STR);
     if (k < 0)
         return -1;
-    const uint8_t *sp = str_special();
+    const uint8_t *sp = str_special_tab;
     const char *s = p->s;
     size_t i = p->i + 1, len = p->len;
     bool esc = false;

@@ -575,6 +575,7 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
     const char *header_end = nl ? nl : NULL;
     size_t table_done = 0;
+    bool markers = nc && wt_hs_has_markers(text, len);
     size_t last_end = 0;
     const wt_hs_row *last_row = NULL;
     for (size_t i = 0; i < nc; i++) {
@@ -599,9 +600,9 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             } else {
                 cnt = table_names(text, len, c[i].ss, &first, &end);
             }
+            table_done = end; /* this header line (and its rows) is done either way */
             if (cnt == 0)
                 continue;
-            table_done = end;
             off = ms = first;
             vlen = 0;
             while (first + vlen < len && text[first + vlen] != '\n' && vlen < 60 &&
@@ -613,14 +614,14 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
                 score = 0.85;
         } else {
             bool ctx;
-            if (last_row && last_row->meta.id == r->meta.id && c[i].ss < last_end)
+            if (last_row && strcmp(last_row->meta.id, r->meta.id) == 0 && c[i].ss < last_end)
                 continue; /* two rows of one rule on the same item */
             if (!validate(r, text, len, &c[i], header_end, &score, &ctx))
                 continue;
             last_row = r;
             last_end = c[i].se;
         }
-        if (wt_text_line_ignored(text, len, off, r->meta.id))
+        if (markers && wt_hs_line_ignored(text, len, off, r->meta.id))
             continue;
         size_t j = 0;
         while (j < na && strcmp(a[j].r->meta.id, r->meta.id) != 0)

@@ -317,10 +317,11 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
         }
     }
     size_t w = 0;
+    bool markers = nk && wt_hs_has_markers(text, len);
     for (size_t i = 0; i < nk; i++) {
         if (k[i].dead)
             continue;
-        if (wt_text_line_ignored(text, len, k[i].m.off, k[i].m.rule_id))
+        if (markers && wt_hs_line_ignored(text, len, k[i].m.off, k[i].m.rule_id))
             continue;
         k[w++] = k[i];
     }
@@ -355,6 +356,8 @@ static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin
 {
     kept *k = NULL;
     size_t n = collect(text, len, o, ctx, &k);
+    if (wt_hsdb_last_truncated())
+        wt_emit_limit(ctx, "secret/PII pattern matches in one text buffer", WT_HS_MAX_CANDS, WT_HS_MAX_CANDS);
     for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
         const wt_text_match *m = &k[i].m;
         size_t fs, fn;

@@ -216,27 +216,44 @@ WT_TEST(prepended_junk_is_accepted_like_zipfile) {
     free(zip);
 }
 
-WT_TEST(zip_appended_to_pickle_is_scanned) {
-    /* pickle + zip polyglot: pickle.load runs the head, zipfile readers the tail */
-    if (!have_pickle_analyzer()) return;
+WT_TEST(zip_appended_to_a_pickle_or_an_image_is_scanned) {
+    size_t nl, zl;
+    uint8_t *npy = obj_npy(&nl);
     zw z;
     zw_init(&z);
-    zw_add(&z, "archive/data.pkl", PK_EVIL, sizeof PK_EVIL - 1, NULL);
-    size_t zl;
+    zw_add(&z, "config.json", "{}", 2, NULL);
+    zw_add(&z, "payload.npy", npy, nl, NULL);
     uint8_t *zip = zw_finish(&z, &zl);
-    uint8_t *cat = malloc(zl + sizeof PK_BENIGN);
-    memcpy(cat, PK_BENIGN, sizeof PK_BENIGN);
-    memcpy(cat + sizeof PK_BENIGN, zip, zl);
-    wt_scan_result *r = wt_t_scan_mem("poly.pkl", cat, zl + sizeof PK_BENIGN);
-    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    /* a benign pickle in front (what torch.load and pickle see) */
+    uint8_t *poly = malloc(zl + 8192);
+    memcpy(poly, PK_BENIGN, sizeof PK_BENIGN);
+    memcpy(poly + sizeof PK_BENIGN, zip, zl);
+    wt_scan_result *r = wt_t_scan_mem("model.pkl", poly, zl + sizeof PK_BENIGN);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-013"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
     wt_scan_result_free(r);
-    /* a plain pickle is not re-read as a zip */
-    r = wt_t_scan_mem("plain.pkl", PK_BENIGN, sizeof PK_BENIGN);
+    /* 8 KB of "image" in front: past what classification sees */
+    memset(poly, 0xd8, 8192);
+    memcpy(poly, "\xff\xd8\xff\xe0", 4);
+    memcpy(poly + 8192, zip, zl);
+    r = wt_t_scan_mem("cat.jpg", poly, zl + 8192);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-013"), 1);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-009"), 0);
+    wt_scan_result_free(r);
+    /* a plain zip is not reported twice, plain data not at all */
+    r = wt_t_scan_mem("x.zip", zip, zl);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-013"), 0);
+    CHECK_INT(wt_t_count(r, "WT-NPY-001"), 1);
+    wt_scan_result_free(r);
+    memset(poly, 0x41, 8192);
+    memcpy(poly + 8000, "PK\x05\x06", 4); /* a stray end-record signature */
+    r = wt_t_scan_mem("blob.raw", poly, 8192);
     CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
-    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
     wt_scan_result_free(r);
-    free(cat);
+    free(poly);
     free(zip);
+    free(npy);
 }
 
 WT_TEST(overlapping_and_duplicate_entries_are_reported) {

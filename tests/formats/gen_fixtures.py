@@ -184,6 +184,13 @@ keras_h5("keras/model_config_not_json.h5", benign_seq)
 import h5py  # noqa: E402
 with h5py.File(path("keras/model_config_not_json.h5"), "a") as f:
     f.attrs["model_config"] = b"{not json"
+# 1 GB of weights (sparse on disk: only the last element of each dataset is written)
+with h5py.File(path("keras/big_weights.h5"), "w") as f:
+    f.attrs["model_config"] = json.dumps(benign_seq).encode()
+    f.attrs["keras_version"] = b"2.13.1"
+    for i in range(10):
+        d = f.create_dataset(f"model_weights/w{i}", shape=(25_000_000,), dtype="float32")
+        d[-1] = 1.0
 with h5py.File(path("keras/plain_data.h5"), "w") as f:
     import numpy as np
     f.create_dataset("x", data=np.arange(10))
@@ -474,6 +481,17 @@ for _ in range(5):
 nested += struct.pack("<IQ", 4, 1) + struct.pack("<I", 7)
 write("gguf/nested_arrays.gguf", gguf([nested]))
 write("gguf/tensor_oob.gguf", gguf(base_kvs, tensors=((b"big", [1 << 20, 1 << 10], 0),), pad_data=False))
+# GGUF v1: 32-bit counts and lengths
+def gguf_v1(kvs_v1):
+    body = b"GGUF" + struct.pack("<III", 1, 0, len(kvs_v1))
+    for k, v in kvs_v1:
+        kb, vb = k.encode(), v.encode()
+        body += struct.pack("<I", len(kb)) + kb + struct.pack("<I", 8) + struct.pack("<I", len(vb)) + vb
+    return body
+
+
+write("gguf/v1_benign.gguf", gguf_v1([("general.architecture", "llama"), ("tokenizer.chat_template", CHAT_OK)]))
+write("gguf/v1_evil.gguf", gguf_v1([("general.architecture", "llama"), ("tokenizer.chat_template", CHAT_EVIL)]))
 write("gguf/truncated.gguf", gguf(base_kvs + [gkv("tokenizer.chat_template", 8, CHAT_OK)])[:150])
 
 # ----------------------------------------------------------- safetensors ---

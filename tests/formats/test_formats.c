@@ -70,6 +70,15 @@ WT_TEST(keras_h5_dense_model_is_clean_and_kind_names_keras)
     wt_scan_result_free(r);
 }
 
+WT_TEST(keras_h5_with_1gb_of_weights_reads_only_metadata)
+{
+    wt_scan_result *r = scan_fx("keras/big_weights.h5");
+    CHECK(clean(r));
+    CHECK(r->bytes_total >= 1000000000ull);
+    CHECK(r->bytes_read < (1u << 20)); /* HDF5 1.10: reads go through the parent's reader */
+    wt_scan_result_free(r);
+}
+
 WT_TEST(keras_h5_conv_model_with_vlen_string_attributes_is_clean) { CLEAN("keras/benign_conv.h5"); }
 WT_TEST(plain_hdf5_dataset_file_is_clean) { CLEAN("keras/plain_data.h5"); }
 
@@ -337,6 +346,12 @@ WT_TEST(gguf_ssti_chat_template_is_critical)
     CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.has_offset);
     wt_scan_result_free(r);
     EXPECT("gguf/template_obfuscated.gguf", "WT-GGUF-001", 1);
+}
+
+WT_TEST(gguf_version_1_headers_are_parsed)
+{
+    CLEAN("gguf/v1_benign.gguf");
+    EXPECT("gguf/v1_evil.gguf", "WT-GGUF-001", 1);
 }
 
 WT_TEST(gguf_absurd_counts_lengths_and_offsets_are_reported)
@@ -633,4 +648,32 @@ WT_TEST(large_frozen_graph_constants_are_not_read)
     CHECK(r->bytes_read < (1u << 20));
     wt_scan_result_free(r);
     free(p);
+}
+
+WT_TEST(ordinary_python_in_a_zip_code_folder_is_not_torchscript)
+{
+    const char *py = "import os\nos.system('make')\n";
+    wt_scan_result *r = wt_t_scan_mem("repo.zip!project/code/train.py", py, strlen(py));
+    CHECK_INT(wt_t_count(r, "WT-TORCHSCRIPT-*"), 0);
+    wt_scan_result_free(r);
+    const char *js = "{\"version\": [1, 2], \"learner_rate\": 0.1}";
+    r = wt_t_scan_mem("config.json", js, strlen(js));
+    for (size_t i = 0; i < r->ninfos; i++)
+        CHECK(!r->infos[i].kind || !strstr(r->infos[i].kind, "xgboost"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_tf_op_layers_calling_file_or_python_ops_are_dangerous)
+{
+    const char *bad = "{\"class_name\": \"Functional\", \"config\": {\"layers\": [{\"class_name\": \"TFOpLambda\", "
+                      "\"config\": {\"name\": \"tf.io.write_file\", \"function\": \"io.write_file\"}}]}}";
+    wt_scan_result *r = wt_t_scan_mem("model.keras!config.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-004");
+    CHECK(f && strstr(f->message, "tensorflow.io.write_file"));
+    wt_scan_result_free(r);
+    const char *ok = "{\"class_name\": \"Functional\", \"config\": {\"layers\": [{\"class_name\": \"TFOpLambda\", "
+                     "\"config\": {\"name\": \"tf.math.add\", \"function\": \"math.add\"}}]}}";
+    r = wt_t_scan_mem("model.keras!config.json", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-*"), 0);
+    wt_scan_result_free(r);
 }

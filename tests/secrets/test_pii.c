@@ -249,3 +249,29 @@ WT_TEST(inline_ignore)
     coll c = scan_part("mail jane.doe@acme-corp.io  # watchtower:ignore\n", "python", "source");
     CHECK(find(&c, "WT-PII-001") == NULL);
 }
+
+/* One huge line packed with matches must stay linear (inline-ignore and
+ * table checks are bounded); a quadratic path would time this test out. */
+WT_TEST(dense_single_line_buffers_stay_linear)
+{
+    static const char *const units[] = {"a@b.co ", "eyJhbGciOiJIUzI1NiJ9.", "name  ", "536-22-8147 ",
+                                        "password = \"Vq8kLz2mWp3xT\" "};
+    size_t n = 1 << 20;
+    char *buf = malloc(n + 1);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        size_t ul = strlen(units[u]);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = units[u][i % ul];
+        buf[n] = 0;
+        coll c = scan_part(buf, "output", "output");
+        CHECK(c.n <= 16);
+    }
+    free(buf);
+}
+
+WT_TEST(one_item_matched_by_two_rows_counts_once)
+{
+    coll c = scan_part("x\nssn: 536-22-8147\n", "text", NULL);
+    const wt_text_match *m = find(&c, "WT-PII-005");
+    CHECK(m && m->count == 1);
+}

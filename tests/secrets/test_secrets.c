@@ -443,3 +443,15 @@ WT_TEST(every_rule_is_documented)
                          rows[i].meta.name);
     }
 }
+
+WT_TEST(network_webhook_observability_and_api_client_tokens)
+{
+    expect_hit("WT-SECRET-050", "TS_AUTHKEY=", cat3(cat("tskey-auth-", rnd(B62, 12, 80)), "-", rnd(B62, 30, 81)), "", "env", 0);
+    expect_miss("WT-SECRET-050", cat3(cat("TS_AUTHKEY=tskey-auth-", rnd(B62, 12, 80)), "-", rnd(B62, 10, 81)), "env");
+    expect_hit("WT-SECRET-051", "STRIPE_WEBHOOK_SECRET=", cat("whsec_", rnd(B62, 32, 82)), "", "env", 0);
+    expect_miss("WT-SECRET-051", cat("STRIPE_WEBHOOK_SECRET=whsec_", rnd(B62, 20, 82)), "env");
+    expect_hit("WT-SECRET-052", "GRAFANA_TOKEN=", cat3(cat("glsa_", rnd(B62, 32, 83)), "_", rnd(HEX, 8, 84)), "", "env", 0);
+    expect_miss("WT-SECRET-052", cat3(cat("GRAFANA_TOKEN=glsa_", rnd(B62, 31, 83)), "_", rnd(HEX, 8, 84)), "env");
+    expect_hit("WT-SECRET-053", "POSTMAN_API_KEY=", cat3(cat("PMAK-", rnd(HEX, 24, 85)), "-", rnd(HEX, 34, 86)), "", "env", 0);
+    expect_miss("WT-SECRET-053", cat3(cat("POSTMAN_API_KEY=PMAK-", rnd(HEX, 24, 85)), "-", rnd(HEX, 30, 86)), "env");
+}
