@@ -571,6 +571,14 @@ hdr2 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
 hdr2 += " " * (63 - (12 + len(hdr2)) % 64) + "\n"
 npy2 = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(hdr2)) + hdr2.encode() + mal
 case("c29_object_v2.npy", npy2, "object .npy with a version 2.0 header", "modelscan", "critical")
+hdr3 = "{'descr': [('a', '<f4'), ('b', '|O')], 'fortran_order': False, 'shape': (1,), }"
+hdr3 += " " * (63 - (10 + len(hdr3)) % 64) + "\n"
+case("c36_structured_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr3)) + hdr3.encode() + mal,
+     "object field inside a structured dtype", "numpy", "critical")
+hdr4 = "{'descr': '|O', 'fortran_order': True, 'shape': (1, 1), }"
+hdr4 += " " * (63 - (10 + len(hdr4)) % 64) + "\n"
+case("c37_fortran_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr4)) + hdr4.encode() + mal,
+     "Fortran-ordered object array", "numpy", "critical")
 zb = io.BytesIO()
 with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as zz:
     zz.writestr("weights", npy)
