@@ -729,6 +729,10 @@ for nm, tpl, src in (
          "SSTI dunder built with format(95)"),
         ("g08_mul_underscore.gguf", "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2)|attr('_'*2 ~ 'base' ~ '_'*2) }}",
          "SSTI dunder built with '_'*2"),
+        ("g11_subscript_vars.gguf", "{% set u = '_' %}{{ ()[u+u+'class'+u+u] }}",
+         "SSTI subscript key built from variables"),
+        ("g12_subscript_format.gguf", "{{ ()[('%c'|format(95))*2 ~ 'class' ~ ('%c'|format(95))*2] }}",
+         "SSTI subscript key built with format(95)"),
         ("g09_unicode_escape.gguf", "{{ ()['\\u005f\\u005fclass\\u005f\\u005f'] }}",
          "SSTI subscript with \\u escapes")):
     case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
