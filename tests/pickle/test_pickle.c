@@ -562,6 +562,21 @@ WT_TEST(module_alias_reached_through_allowlisted_module) {
     expect_critical_call("argparse", "_sys.modules.os.system", "_sys.modules");
 }
 
+WT_TEST(allowlisted_wildcard_module_does_not_vouch_for_attribute_walks) {
+    /* pandas.core.frame is allowlisted for its classes, not for DataFrame.to_csv */
+    pasm a = {0};
+    evil_p4(&a, "pandas.core.frame", "DataFrame.to_csv", "/tmp/x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "pandas.core.frame", "DataFrame", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(frame_past_end_still_decodes_payload) {
     /* pickle.py's _Unframer runs a short trailing frame; the C unpickler refuses it */
     pasm a = {0};
