@@ -371,6 +371,15 @@ case("p78_no_proto_header.jpg", sg("os", "system") + TRUE + TUPLE1 + REDUCE + ST
 case("p79_frame_first.bin", frame(sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP),
      "stream starting with FRAME (no PROTO), named .bin", "CVE-2025-10155 family", "critical")
 
+case("p80_allowlisted_method_walk.pkl",
+     p4(sg("pandas.core.frame", "DataFrame.to_csv") + sg("pandas.core.frame", "DataFrame") + EMPTY_TUPLE
+        + REDUCE + su("/tmp/wt-bypass.csv") + TUPLE2 + REDUCE),
+     "method walk through an allowlisted module (DataFrame.to_csv writes a file)", "allowlist abuse",
+     "medium")
+case("p81_scipy_save_npz.pkl",
+     p4(sg("scipy.sparse", "save_npz") + su("/tmp/wt-bypass.npz") + NONE + TUPLE2 + REDUCE),
+     "scipy.sparse.save_npz under the scipy.sparse allowlist (file write)", "allowlist abuse", "high")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
