@@ -5,6 +5,10 @@
 #include "text/hsdb.h"
 
 #include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <pthread.h>
@@ -254,6 +258,92 @@ size_t wt_hsdb_parse_check(const char *text, size_t len, int table, char **err)
     return n;
 }
 
+/* ---- compiled-database cache ----
+ * Compiling ~90 patterns takes Hyperscan a few hundred milliseconds, which
+ * dominates a short CLI run. The compiled database is cached, serialized, in
+ * $XDG_CACHE_HOME/watchtower/hs/ (mode 0700) under a SHA-256 of the Hyperscan
+ * version, the platform and every expression with its id and flags, so a
+ * changed rule table or library can never pick up a stale database.
+ * WATCHTOWER_NO_CACHE=1 disables it. */
+static char *cache_path(const char *const *ex, const unsigned *ids, const unsigned *fl, unsigned k)
+{
+    const char *off = getenv("WATCHTOWER_NO_CACHE");
+    if (off && *off && strcmp(off, "0") != 0)
+        return NULL;
+    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char *dir = x && *x ? wt_xasprintf("%s/watchtower/hs", x)
+                        : home && *home ? wt_xasprintf("%s/.cache/watchtower/hs", home) : NULL;
+    if (!dir)
+        return NULL;
+    wt_buf b;
+    wt_buf_init(&b);
+    wt_buf_printf(&b, "%s|%d|", hs_version(), (int)sizeof(void *));
+    for (unsigned i = 0; i < k; i++) {
+        wt_buf_printf(&b, "%u|%u|", ids[i], fl[i]);
+        wt_buf_append(&b, ex[i], strlen(ex[i]) + 1);
+    }
+    char hex[65];
+    wt_sha256_hex(b.data, b.len, hex);
+    wt_buf_free(&b);
+    char *path = wt_xasprintf("%s/%s.hsdb", dir, hex);
+    free(dir);
+    return path;
+}
+
+static hs_database_t *cache_load(const char *path)
+{
+    if (!path)
+        return NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    wt_buf b;
+    wt_buf_init(&b);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < (64u << 20))
+        wt_buf_append(&b, tmp, n);
+    fclose(f);
+    hs_database_t *db = NULL;
+    if (b.len == 0 || hs_deserialize_database(b.data, b.len, &db) != HS_SUCCESS)
+        db = NULL;
+    wt_buf_free(&b);
+    return db;
+}
+
+static void mkdirs_0700(const char *path)
+{
+    char *p = wt_xstrdup(path);
+    for (char *c = p + 1; *c; c++)
+        if (*c == '/') {
+            *c = 0;
+            mkdir(p, 0700);
+            *c = '/';
+        }
+    free(p);
+}
+
+static void cache_store(const char *path, const hs_database_t *db)
+{
+    if (!path || !db)
+        return;
+    char *bytes = NULL;
+    size_t len = 0;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+        return;
+    mkdirs_0700(path);
+    char *tmp = wt_xasprintf("%s.%d.tmp", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        bool ok = write(fd, bytes, len) == (ssize_t)len;
+        ok = close(fd) == 0 && ok;
+        if (!ok || rename(tmp, path) != 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    free(bytes);
+}
+
 static void init_once(void)
 {
     char *err = NULL;
@@ -291,7 +381,14 @@ static void init_once(void)
             k++;
         }
         hs_compile_error_t *ce = NULL;
-        hs_error_t rc = k ? hs_compile_multi(ex, fl, ids, k, HS_MODE_BLOCK, NULL, &G.db, &ce) : HS_SUCCESS;
+        char *cpath = k ? cache_path(ex, ids, fl, k) : NULL;
+        hs_error_t rc = HS_SUCCESS;
+        if (k && !(G.db = cache_load(cpath))) {
+            rc = hs_compile_multi(ex, fl, ids, k, HS_MODE_BLOCK, NULL, &G.db, &ce);
+            if (rc == HS_SUCCESS)
+                cache_store(cpath, G.db);
+        }
+        free(cpath);
         bool retry = false;
         if (rc != HS_SUCCESS) {
             if (ce && ce->expression >= 0 && (unsigned)ce->expression < k) {

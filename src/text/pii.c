@@ -107,6 +107,22 @@ static bool mac_ok(const char *s, size_t n)
     return !zero && !ff;
 }
 
+/* "scheme://user:pass@host" and "scheme://user@host": the part before '@'
+ * is URL userinfo (a credential, reported by the secrets rules), not an
+ * e-mail address. */
+static bool url_userinfo(const char *text, size_t ss)
+{
+    size_t lim = ss > 256 ? ss - 256 : 0;
+    for (size_t i = ss; i > lim; i--) {
+        char ch = text[i - 1];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '"' || ch == '\'' || ch == '<' || ch == '>' || ch == '@')
+            return false;
+        if (ch == '/' && i >= 3 && text[i - 2] == '/' && text[i - 3] == ':')
+            return true;
+    }
+    return false;
+}
+
 static bool email_ok(const char *s, size_t n)
 {
     const char *at = memchr(s, '@', n);
@@ -285,7 +301,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         return false;
     if ((k & WT_CK_MAC) && !mac_ok(s, n))
         return false;
-    if ((k & WT_CK_EMAIL) && !email_ok(s, n))
+    if ((k & WT_CK_EMAIL) && (!email_ok(s, n) || url_userinfo(text, c->ss)))
         return false;
     if (k & WT_CK_PHONE) {
         int d = ndigits(s, n);

@@ -208,6 +208,10 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
         return false;
     if (!(r->checks & WT_CK_NOPLACE) && (wt_is_placeholder(s, n) || wt_is_env_lookup(s, n)))
         return false;
+    /* weak passwords: sample code in an assignment, a real credential in a URL */
+    bool weak = wt_is_weak_password(s, n);
+    if (weak && !(r->checks & WT_CK_URL))
+        return false;
     const char *b;
     size_t bn;
     token_body(s, n, &b, &bn);
@@ -247,6 +251,10 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
             m->confidence = 0.5;
             snprintf(m->note, sizeof m->note, " (checksum mismatch: possibly fake or truncated)");
         }
+    }
+    if ((r->checks & WT_CK_URL) && weak) {
+        m->confidence = m->confidence > 0.5 ? 0.5 : m->confidence;
+        snprintf(m->note, sizeof m->note, " (a commonly used weak password)");
     }
     if ((r->checks & WT_CK_URL) && !judge_url(text, c, m))
         return false;

@@ -472,6 +472,7 @@ static bool ci_contains(const char *s, size_t n, const char *needle)
 
 bool wt_is_placeholder(const char *s, size_t n)
 {
+    /* Structural placeholders: text that stands for a secret, never is one. */
     static const char *words[] = {
         "example", "sample", "placeholder", "changeme", "change_me", "change-me", "dummy", "fake",
         "redacted", "xxxx", "****", "....", "your_", "your-", "yourapi", "yourkey", "yoursecret",
@@ -480,11 +481,11 @@ bool wt_is_placeholder(const char *s, size_t n)
         "mysecret", "my_secret", "mypassword", "my_password", "secret_here", "key_here",
         "token_here", "here_", "_here", "foobar", "notreal", "not_real", "not-a-real", "testkey",
         "test_key", "test-key", "testtoken", "test_token", "test-token", "testsecret",
-        "test_secret", "testpass", "test_pass", "test123", "fortest", "test_only", "testonly",
-        "password123", "hunter2", "lorem", "ipsum", "0000000", "1234567", "abcdefg", "secret123",
-        "api_key_", "apikey_", "s3cr3t", "p@ssw0rd", "p4ssw0rd", "passw0rd", "none", "null",
-        "undefined", "string", "pass1234", "admin123", "qwerty",
+        "test_secret", "testpass", "test_pass", "fortest", "test_only", "testonly",
+        "lorem", "ipsum", "0000000", "1234567", "abcdefg", "api_key_", "apikey_",
     };
+    /* Whole values that are words, not secrets. */
+    static const char *exact[] = {"none", "null", "nil", "undefined", "string", "str", "true", "false"};
     if (n == 0)
         return true;
     char low[257];
@@ -494,10 +495,31 @@ bool wt_is_placeholder(const char *s, size_t n)
     low[m] = 0;
     if (s[0] == '$' || s[0] == '%' || s[0] == '@' || s[0] == '&' || s[0] == '*')
         return true; /* $VAR, %VAR%, @secret-ref, &anchor, *alias */
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(low, exact[i]) == 0)
+            return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (memchr(low, words[i][0], m) && strstr(low, words[i]))
             return true;
     /* AWS documentation keys end in EXAMPLE / EXAMPLEKEY (covered by "example"). */
+    return false;
+}
+
+bool wt_is_weak_password(const char *s, size_t n)
+{
+    /* Passwords from every tutorial and breach list. In a generic
+     * `password = "..."` assignment they are almost always sample code; in a
+     * connection string to a real host they are a real (and bad) credential. */
+    static const char *words[] = {"password", "hunter2", "s3cr3t", "p@ssw0rd", "p4ssw0rd", "passw0rd",
+                                  "secret123", "pass1234", "admin123", "qwerty", "test123", "letmein"};
+    char low[257];
+    size_t m = n < sizeof low - 1 ? n : sizeof low - 1;
+    for (size_t i = 0; i < m; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[m] = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(low, words[i]))
+            return true;
     return false;
 }
 

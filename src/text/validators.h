@@ -64,6 +64,8 @@ bool wt_is_sequential(const char *s, size_t n);
  * ${VAR}, {{ var }}, %(var)s, $VAR, xxxx, ****, changeme, dummy, example,
  * "...", AWS "EXAMPLE" keys and the like. */
 bool wt_is_placeholder(const char *s, size_t n);
+/* A commonly used weak password ("password123", "hunter2", "s3cr3t"...). */
+bool wt_is_weak_password(const char *s, size_t n);
 /* Value is an environment or secret-manager lookup (os.environ[...],
  * os.getenv(...), getenv(...), process.env.X, ENV[...], secrets.get...). */
 bool wt_is_env_lookup(const char *s, size_t n);

@@ -256,6 +256,29 @@ WT_TEST(zip_appended_to_a_pickle_or_an_image_is_scanned) {
     free(npy);
 }
 
+WT_TEST(zip_appended_to_pickle_is_scanned) {
+    /* pickle + zip polyglot: pickle.load runs the head, zipfile readers the tail */
+    if (!have_pickle_analyzer()) return;
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", PK_EVIL, sizeof PK_EVIL - 1, NULL);
+    size_t zl;
+    uint8_t *zip = zw_finish(&z, &zl);
+    uint8_t *cat = malloc(zl + sizeof PK_BENIGN);
+    memcpy(cat, PK_BENIGN, sizeof PK_BENIGN);
+    memcpy(cat + sizeof PK_BENIGN, zip, zl);
+    wt_scan_result *r = wt_t_scan_mem("poly.pkl", cat, zl + sizeof PK_BENIGN);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    /* a plain pickle is not re-read as a zip */
+    r = wt_t_scan_mem("plain.pkl", PK_BENIGN, sizeof PK_BENIGN);
+    CHECK_INT(wt_t_count(r, "WT-ZIP-*"), 0);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    free(cat);
+    free(zip);
+}
+
 WT_TEST(overlapping_and_duplicate_entries_are_reported) {
     size_t nl, zl;
     uint8_t *npy = obj_npy(&nl);

@@ -203,7 +203,23 @@ int wt_pickle_scan_one(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t *consum
 static int pickle_analyze(wt_ctx *ctx, wt_reader *r) {
     wt_ctx_set_kind(ctx, "pickle");
     wt_ctx_set_class(ctx, WT_CLASS_MODEL);
-    scan(ctx, r, 0, NULL, true);
+    uint64_t used = 0, size = wt_reader_size(r);
+    int rc = scan(ctx, r, 0, &used, true);
+    /* pickle + zip polyglot: pickle.load / legacy torch.load run the pickle, zipfile-based
+     * loaders (Keras .keras, zipfile.is_zipfile) read the zip at the end. Scan both views.
+     * Top-level files get this from the zip-appended analyzer; this covers nested members. */
+    if (rc == WT_OK && wt_ctx_depth(ctx) > 0 && used > 0 && used < size && size - used >= 22) {
+        size_t tl = size - used < 1024 ? (size_t)(size - used) : 1024;
+        const uint8_t *t = wt_reader_view(r, size - tl, tl);
+        bool eocd = false;
+        for (size_t i = 0; t && i + 22 <= tl && !eocd; i++)
+            eocd = t[i] == 'P' && t[i + 1] == 'K' && t[i + 2] == 5 && t[i + 3] == 6;
+        if (eocd && wt_analyzer_by_name("zip")) {
+            wt_reader *whole = wt_reader_new_sub(r, 0, size);
+            wt_scan_child_as(ctx, "<appended zip>", whole, "zip");
+            wt_reader_unref(whole);
+        }
+    }
     return WT_OK; /* malformed streams and limits are findings already */
 }
 
