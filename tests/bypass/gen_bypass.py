@@ -692,6 +692,18 @@ for nm, mod, fn, src in (("k05_get_file.keras", "keras.utils", "get_file", "CVE-
                                        "registered_name": "function"}}}]}}
     case(nm, keras_zip(c), "Keras safe_mode bypass through a Keras-internal gadget %s.%s" % (mod, fn),
          src, "high", "WT-KERAS")
+dense = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2}}]}}
+for nm, key, val in (("k10_compile_config.keras", "compile_config",
+                      {"loss": {"module": "builtins", "class_name": "function", "config": "exec",
+                                "registered_name": "function"}, "optimizer": "adam"}),
+                     ("k11_build_config.keras", "build_config",
+                      {"input_shape": {"module": "subprocess", "class_name": "function",
+                                       "config": "getoutput", "registered_name": "function"}})):
+    c = dict(dense)
+    c[key] = val
+    case(nm, keras_zip(c), "function reference hidden in %s (outside the layer tree)" % key,
+         "CVE-2025-1550 variants", "critical", "WT-KERAS")
 nested = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
     {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Bidirectional", "config": {
         "layer": lam}}}}]}}
