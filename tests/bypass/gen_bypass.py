@@ -584,6 +584,12 @@ hdr3 = "{'descr': [('a', '<f4'), ('b', '|O')], 'fortran_order': False, 'shape': 
 hdr3 += " " * (63 - (10 + len(hdr3)) % 64) + "\n"
 case("c36_structured_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr3)) + hdr3.encode() + mal,
      "object field inside a structured dtype", "numpy", "critical")
+for nm, d in (("c38_descr_object_name.npy", "'object'"), ("c39_descr_subarray.npy", "('O', (2,))"),
+              ("c40_descr_field_subarray.npy", "[('a', ('O', (2,)))]")):
+    h_ = "{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % d
+    h_ += " " * (63 - (10 + len(h_)) % 64) + "\n"
+    case(nm, b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h_)) + h_.encode() + mal,
+         "object dtype spelled %s (np.dtype accepts it)" % d, "numpy descr_to_dtype", "critical")
 hdr4 = "{'descr': '|O', 'fortran_order': True, 'shape': (1, 1), }"
 hdr4 += " " * (63 - (10 + len(hdr4)) % 64) + "\n"
 case("c37_fortran_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr4)) + hdr4.encode() + mal,
