@@ -802,6 +802,31 @@ try:
         m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
         case(nm, m.SerializeToString(), "ONNX external_data " + loc, "CVE-2024-27318 variants", "high",
              "WT-ONNX")
+
+    def ext_t(name, loc):
+        t_ = helper.make_tensor(name, TensorProto.FLOAT, [1], [0.0])
+        t_.ClearField("float_data")
+        t_.data_location = TensorProto.EXTERNAL
+        e_ = t_.external_data.add()
+        e_.key, e_.value = "location", loc
+        return t_
+    yv = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])]
+    g_ = helper.make_graph([helper.make_node("Constant", [], ["y"], value=ext_t("c", "../../../etc/passwd"))],
+                           "g", [], yv)
+    case("o07_external_in_attribute.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on a Constant node's attribute tensor", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    then_g = helper.make_graph([helper.make_node("Identity", ["w"], ["o"])], "then", [],
+                               [helper.make_tensor_value_info("o", TensorProto.FLOAT, [1])],
+                               [ext_t("w", "../../../etc/shadow")])
+    else_g = helper.make_graph([helper.make_node("Identity", ["w2"], ["o"])], "else", [],
+                               [helper.make_tensor_value_info("o", TensorProto.FLOAT, [1])],
+                               [helper.make_tensor("w2", TensorProto.FLOAT, [1], [0.0])])
+    g_ = helper.make_graph([helper.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)], "g",
+                           [helper.make_tensor_value_info("cond", TensorProto.BOOL, [])], yv)
+    case("o08_external_in_subgraph.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on an If-branch initializer", "CVE-2024-27318 variants", "high", "WT-ONNX")
 except ImportError:
     pass
 
