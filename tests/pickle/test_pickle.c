@@ -1089,6 +1089,38 @@ WT_TEST(padding_past_structural_bounds_does_not_hide_payload) {
     }
 }
 
+WT_TEST(redecoding_one_blob_in_a_loop_is_bounded) {
+    /* memo GET + base64.b64decode 200 times over a 1 MiB blob: 200 MiB of work from a
+     * 1 MiB file; the decode budget stops following the blob, the payload is still seen */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "base64", "b64decode");
+    pa_memoize(&a); /* memo 0 */
+    pa_op(&a, 0x8e);
+    pa_u64(&a, 1u << 20);
+    for (size_t i = 0; i < (1u << 20); i++) pa_op(&a, 'A');
+    pa_memoize(&a); /* memo 1 */
+    pa_op(&a, '0');
+    pa_op(&a, '0');
+    for (int i = 0; i < 200; i++) {
+        pa_op(&a, 'h'); pa_op(&a, 0);
+        pa_op(&a, 'h'); pa_op(&a, 1);
+        pa_tuple1(&a);
+        pa_reduce(&a);
+        pa_op(&a, '0');
+    }
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = wt_t_scan_mem("loop.pkl", a.d, a.n);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(opcode_budget_is_a_scan_limit_finding) {
     pasm a = {0};
     pa_proto(&a, 4);
