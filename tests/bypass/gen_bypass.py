@@ -380,6 +380,13 @@ case("p81_scipy_save_npz.pkl",
      p4(sg("scipy.sparse", "save_npz") + su("/tmp/wt-bypass.npz") + NONE + TUPLE2 + REDUCE),
      "scipy.sparse.save_npz under the scipy.sparse allowlist (file write)", "allowlist abuse", "high")
 
+blob = base64.b64encode(b"\x00" * (3 << 19))
+case("p82_redecode_loop.pkl",
+     proto(4) + sg("base64", "b64decode") + MEMOIZE + b"\x8d" + struct.pack("<Q", len(blob)) + blob + MEMOIZE
+     + b"00" + (binget(0) + binget(1) + TUPLE1 + REDUCE + b"0") * 400 + PAY,
+     "one 2 MiB blob base64-decoded 400 times before the payload (scanner time budget)",
+     "budget exhaustion", "critical")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
