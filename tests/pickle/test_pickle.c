@@ -1255,7 +1255,7 @@ WT_TEST(policy_table_loads_and_matches_by_prefix) {
 /* ---------------- joblib inline arrays ---------------- */
 
 /* joblib NumpyArrayWrapper + BUILD, followed by `n` raw array bytes. */
-static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
+static void joblib_wrapper_dt(pasm *a, const char *dtype, const void *raw, size_t n, bool align) {
     pa_global(a, "joblib.numpy_pickle", "NumpyArrayWrapper");
     pa_op(a, ')');
     pa_op(a, 0x81);
@@ -1264,7 +1264,7 @@ static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
     pa_str(a, "subclass"); pa_global(a, "numpy", "ndarray");
     pa_str(a, "shape"); pa_int(a, (int32_t)n); pa_tuple1(a);
     pa_str(a, "order"); pa_str(a, "C");
-    pa_str(a, "dtype"); pa_global(a, "numpy", "dtype"); pa_str(a, "u1"); pa_op(a, 0x89); pa_op(a, 0x88); pa_op(a, 0x87); pa_reduce(a);
+    pa_str(a, "dtype"); pa_global(a, "numpy", "dtype"); pa_str(a, dtype); pa_op(a, 0x89); pa_op(a, 0x88); pa_op(a, 0x87); pa_reduce(a);
     pa_str(a, "allow_mmap"); pa_op(a, 0x89);
     pa_str(a, "numpy_array_alignment_bytes");
     if (align) pa_int(a, 16); else pa_op(a, 'N');
@@ -1275,6 +1275,24 @@ static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
         pa_raw(a, "\xff\xff\xff", 3);
     }
     pa_raw(a, raw, n);
+}
+
+static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
+    joblib_wrapper_dt(a, "u1", raw, n, align);
+}
+
+WT_TEST(joblib_object_array_spelled_object_is_followed) {
+    /* np.dtype('object') is 'O': joblib.load unpickles the array pickle that follows */
+    const char inner[] = "\x80\x02" "cos\nsystem\nX\x04\x00\x00\x00" "true\x85R.";
+    pasm a = {0};
+    pa_proto(&a, 2);
+    joblib_wrapper_dt(&a, "object", inner, sizeof inner - 1, false);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK(wt_t_count(r, "WT-PICKLE-001") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
 }
 
 WT_TEST(joblib_array_bytes_are_stepped_over_like_joblib_load) {

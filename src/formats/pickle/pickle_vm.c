@@ -1486,6 +1486,7 @@ static size_t np_itemsize(const pv *dt) {
     const char *s = str_of(kid(dt->kids[1], 0));
     if (!s || !*s) return 0;
     if (*s == '<' || *s == '>' || *s == '|' || *s == '=') s++;
+    if (strncmp(s, "object", 6) == 0) return SIZE_MAX; /* np.dtype('object') */
     char kind = *s++;
     if (kind == 'O') return SIZE_MAX;
     char *end = NULL;
