@@ -2,8 +2,9 @@
 """Regression fixtures for published bypasses of other ML model scanners.
 
 Writes one artifact per technique into OUTDIR plus OUTDIR/manifest.tsv with the columns:
-  file  technique  source  min_severity  rule_prefix
-min_severity "none" marks a benign control: nothing above low may fire on it.
+  file  technique  source  min_severity  rule_prefix  [forbidden_rule_prefix]
+min_severity "none" marks a benign control: nothing above low may fire on it; a sixth column
+names a rule that must not fire (e.g. a malformed-stream finding on a valid file).
 
 Every payload is harmless if loaded (os.system('true'), builtins.print ...), and nothing is
 ever loaded here: pickles are built with pickle.dumps of plain data or assembled by hand.
@@ -28,10 +29,10 @@ os.makedirs(OUT, exist_ok=True)
 MANIFEST = []
 
 
-def case(name, data, technique, source, sev, prefix="WT-PICKLE"):
+def case(name, data, technique, source, sev, prefix="WT-PICKLE", forbid=""):
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
-    MANIFEST.append((name, technique, source, sev, prefix))
+    MANIFEST.append((name, technique, source, sev, prefix) + ((forbid,) if forbid else ()))
 
 
 # ------------------------------------------------------------------ opcode assembler
@@ -623,6 +624,19 @@ try:
                      ("c34_joblib_gzip.joblib", ("gzip", 3))):
         joblib.dump({"m": _Evil()}, os.path.join(OUT, nm), compress=comp)
         MANIFEST.append((nm, "joblib.dump compress=%s" % comp[0], "modelscan", "critical", "WT-PICKLE"))
+    # np.dtype('object') spelled out in a joblib array wrapper: joblib.load unpickles the array
+    jb = io.BytesIO()
+    import numpy as np
+    joblib.dump({"a": np.array([_Evil()], dtype=object)}, jb)
+    jd = bytearray(jb.getvalue())
+    at = jd.find(b"\x8c\x02O8")
+    fr = jd.rfind(b"\x95", 0, at)
+    if at > 0 and fr >= 0:
+        flen = struct.unpack_from("<Q", jd, fr + 1)[0]
+        jd[at:at + 4] = b"\x8c\x06object"
+        struct.pack_into("<Q", jd, fr + 1, flen + 4)
+        case("c41_joblib_dtype_object.joblib", bytes(jd), "joblib object array with dtype spelled 'object'",
+             "joblib", "critical", "WT-PICKLE", "WT-PICKLE-004")
 except ImportError:
     pass
 
