@@ -785,6 +785,11 @@ for nm, tpl, src in (
          "SSTI subscript with \\u escapes")):
     case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
          "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+case("g13_duplicate_key.gguf",
+     gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
+           ("tokenizer.chat_template", ssti)]),
+     "duplicate tokenizer.chat_template key, benign first (dict readers keep the last)",
+     "CVE-2024-34359 variants", "critical", "WT-GGUF")
 case("g10_named_template.gguf",
      gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
            ("tokenizer.chat_template.tool_use", ssti)]),
