@@ -731,6 +731,12 @@ for nm, key, val in (("k10_compile_config.keras", "compile_config",
     c[key] = val
     case(nm, keras_zip(c), "function reference hidden in %s (outside the layer tree)" % key,
          "CVE-2025-1550 variants", "critical", "WT-KERAS")
+tmw = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "TorchModuleWrapper", "registered_name": "TorchModuleWrapper",
+     "config": {"name": "t", "module": base64.b64encode(torch_zip([("data.pkl", mal), ("version", b"3\n")])).decode()}}]}}
+case("k12_torch_module_wrapper.keras", keras_zip(tmw),
+     "TorchModuleWrapper config.module is torch.load()ed (base64 torch.save payload)",
+     "https://github.com/keras-team/keras/pull/21575", "critical", "WT-PICKLE")
 nested = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
     {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Bidirectional", "config": {
         "layer": lam}}}}]}}
