@@ -137,9 +137,30 @@ static void scan_tag(jscan *j, const char *b, size_t n, size_t base, bool stmt)
     bool first_ident = true;
     char prev = 0;        /* previous significant char */
     bool prev_attr_call = false; /* previous tokens were attr( */
+    /* open subscripts: a string built inside [ ] ('_'+'_'+'class', '%c'|format(95))
+     * is a computed attribute name; messages[i + 1] (no string) is not */
+    struct jsub { size_t off; bool str, op, filt; } sub[8];
+    size_t depth = 0;
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)b[i];
+        if (depth && depth <= 8) {
+            if (c == '+' || c == '~' || c == '*' || c == '%')
+                sub[depth - 1].op = true;
+            else if (c == '|')
+                sub[depth - 1].filt = true;
+            else if (c == '\'' || c == '"')
+                sub[depth - 1].str = true;
+        }
+        if (c == '[') {
+            if (depth < 8)
+                sub[depth] = (struct jsub){base + i, false, false, false};
+            depth++;
+        } else if (c == ']' && depth) {
+            depth--;
+            if (depth < 8 && sub[depth].str && (sub[depth].op || sub[depth].filt))
+                add_hit(j, sub[depth].off, find_kind(j->tbl, "computed", "subscript", 9));
+        }
         if (isspace(c) || c == '-' || c == '+') {
             if (!isspace(c))
                 prev = (char)c;

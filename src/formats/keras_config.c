@@ -230,6 +230,31 @@ static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
         free(full);
         return;
     }
+    if (strcmp(cn, "TorchModuleWrapper") == 0 && json_is_object(cfg)) {
+        /* Keras 3 rebuilds the wrapped torch module with torch.load() of the base64
+         * bytes in config.module (a pickle; safe_mode only blocks it since keras
+         * PR 21575): report the call and scan the payload like any file */
+        json_t *mv = json_object_get(cfg, "module");
+        const char *b64 = json_is_string(mv) ? json_string_value(mv) : NULL;
+        if (!b64 && json_is_object(mv) && json_is_object(json_object_get(mv, "config")))
+            b64 = jstr(json_object_get(mv, "config"), "value"); /* {"class_name": "__bytes__", ...} */
+        size_t n = 0;
+        uint8_t *blob = b64 ? wt_fmt_b64_decode(b64, strlen(b64), &n) : NULL;
+        if (blob) {
+            w->st->external++;
+            wt_location loc;
+            bool has = raw_loc(w, layer, &loc);
+            if (may_emit(w, E_DANGER))
+                wt_emit(w->ctx, "WT-KERAS-004", WT_SEV_NONE, has ? &loc : NULL, "torch.load",
+                        "TorchModuleWrapper layer '%s' is rebuilt with torch.load of %zu embedded bytes (a pickle "
+                        "that runs at load time; scanned below)%s", layer, n, where_sfx(w, ws, sizeof ws));
+            char *member = wt_xasprintf("%s.module", layer);
+            wt_reader *r = wt_reader_new_mem(blob, n, true);
+            wt_scan_child(w->ctx, member, r);
+            wt_reader_unref(r);
+            free(member);
+        }
+    }
     if (strcmp(cn, "__lambda__") == 0 && !w->in_lambda && json_is_object(cfg) && jstr(cfg, "code")) {
         /* Keras 3 serializes any Python lambda this way (activation, loss...) */
         report_bytecode(w, layer, jstr(cfg, "code"), "lambda");

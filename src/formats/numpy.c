@@ -158,6 +158,8 @@ static bool typestr_info(const char *s, size_t n, uint64_t *size, bool *object) 
     size_t i = 0;
     if (i < n && strchr("<>|=", s[i])) i++;
     if (i >= n) return false;
+    /* np.dtype names: 'object', 'object_' are 'O' too */
+    if (n - i >= 6 && memcmp(s + i, "object", 6) == 0) { *object = true; *size = 8; return true; }
     char kind = s[i++];
     if (kind == 'O') { *object = true; *size = 8; return true; }
     uint64_t num = 0;
@@ -192,6 +194,17 @@ static bool dtype_info(lit *L, int d, int depth, uint64_t *size, bool *object) {
     if (depth > MAX_DEPTH) return false;
     node *n = &L->nodes[d];
     if (n->type == N_STR) return typestr_info(n->s, n->slen, size, object);
+    if (n->type == N_TUPLE) {
+        /* subarray (base, shape): descr_to_dtype accepts it at the top and in fields */
+        int base = n->first;
+        if (base < 0) return false;
+        uint64_t bs = 0, cnt = 1;
+        bool ok = dtype_info(L, base, depth + 1, &bs, object);
+        int shp = L->nodes[base].next;
+        if (shp >= 0 && !shape_count(L, shp, &cnt)) ok = false;
+        if (!wt_mul_ok(bs, cnt, size)) ok = false;
+        return ok;
+    }
     if (n->type != N_LIST) return false;
     bool ok = true;
     uint64_t total = 0;

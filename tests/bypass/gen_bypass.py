@@ -2,8 +2,9 @@
 """Regression fixtures for published bypasses of other ML model scanners.
 
 Writes one artifact per technique into OUTDIR plus OUTDIR/manifest.tsv with the columns:
-  file  technique  source  min_severity  rule_prefix
-min_severity "none" marks a benign control: nothing above low may fire on it.
+  file  technique  source  min_severity  rule_prefix  [forbidden_rule_prefix]
+min_severity "none" marks a benign control: nothing above low may fire on it; a sixth column
+names a rule that must not fire (e.g. a malformed-stream finding on a valid file).
 
 Every payload is harmless if loaded (os.system('true'), builtins.print ...), and nothing is
 ever loaded here: pickles are built with pickle.dumps of plain data or assembled by hand.
@@ -28,10 +29,10 @@ os.makedirs(OUT, exist_ok=True)
 MANIFEST = []
 
 
-def case(name, data, technique, source, sev, prefix="WT-PICKLE"):
+def case(name, data, technique, source, sev, prefix="WT-PICKLE", forbid=""):
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
-    MANIFEST.append((name, technique, source, sev, prefix))
+    MANIFEST.append((name, technique, source, sev, prefix) + ((forbid,) if forbid else ()))
 
 
 # ------------------------------------------------------------------ opcode assembler
@@ -365,6 +366,28 @@ case("p76_stack_padding.pkl", proto(4) + NONE * 1100000 + b"0" * 1100000 + PAY,
 case("p77_memo_padding.pkl", proto(4) + (NONE + MEMOIZE) * 1100000 + binget(3) + b"0" + PAY,
      "1.1M memo entries before the payload (memo budget)", "budget exhaustion", "critical")
 
+case("p78_no_proto_header.jpg", sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP,
+     "protocol 4 opcodes without the PROTO header (no \\x80 magic), named .jpg", "CVE-2025-10155 family",
+     "critical")
+case("p79_frame_first.bin", frame(sg("os", "system") + TRUE + TUPLE1 + REDUCE + STOP),
+     "stream starting with FRAME (no PROTO), named .bin", "CVE-2025-10155 family", "critical")
+
+case("p80_allowlisted_method_walk.pkl",
+     p4(sg("pandas.core.frame", "DataFrame.to_csv") + sg("pandas.core.frame", "DataFrame") + EMPTY_TUPLE
+        + REDUCE + su("/tmp/wt-bypass.csv") + TUPLE2 + REDUCE),
+     "method walk through an allowlisted module (DataFrame.to_csv writes a file)", "allowlist abuse",
+     "medium")
+case("p81_scipy_save_npz.pkl",
+     p4(sg("scipy.sparse", "save_npz") + su("/tmp/wt-bypass.npz") + NONE + TUPLE2 + REDUCE),
+     "scipy.sparse.save_npz under the scipy.sparse allowlist (file write)", "allowlist abuse", "high")
+
+blob = base64.b64encode(b"\x00" * (3 << 19))
+case("p82_redecode_loop.pkl",
+     proto(4) + sg("base64", "b64decode") + MEMOIZE + b"\x8d" + struct.pack("<Q", len(blob)) + blob + MEMOIZE
+     + b"00" + (binget(0) + binget(1) + TUPLE1 + REDUCE + b"0") * 400 + PAY,
+     "one 2 MiB blob base64-decoded 400 times before the payload (scanner time budget)",
+     "budget exhaustion", "critical")
+
 # ------------------------------------------------------------------ containers / routing
 mal = proto(2) + g("os", "system") + b"X\x04\x00\x00\x00true" + TUPLE1 + REDUCE + STOP
 mal0 = b"cos\nsystem\n(S'true'\ntR."
@@ -565,6 +588,20 @@ hdr2 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
 hdr2 += " " * (63 - (12 + len(hdr2)) % 64) + "\n"
 npy2 = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(hdr2)) + hdr2.encode() + mal
 case("c29_object_v2.npy", npy2, "object .npy with a version 2.0 header", "modelscan", "critical")
+hdr3 = "{'descr': [('a', '<f4'), ('b', '|O')], 'fortran_order': False, 'shape': (1,), }"
+hdr3 += " " * (63 - (10 + len(hdr3)) % 64) + "\n"
+case("c36_structured_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr3)) + hdr3.encode() + mal,
+     "object field inside a structured dtype", "numpy", "critical")
+for nm, d in (("c38_descr_object_name.npy", "'object'"), ("c39_descr_subarray.npy", "('O', (2,))"),
+              ("c40_descr_field_subarray.npy", "[('a', ('O', (2,)))]")):
+    h_ = "{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % d
+    h_ += " " * (63 - (10 + len(h_)) % 64) + "\n"
+    case(nm, b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h_)) + h_.encode() + mal,
+         "object dtype spelled %s (np.dtype accepts it)" % d, "numpy descr_to_dtype", "critical")
+hdr4 = "{'descr': '|O', 'fortran_order': True, 'shape': (1, 1), }"
+hdr4 += " " * (63 - (10 + len(hdr4)) % 64) + "\n"
+case("c37_fortran_object.npy", b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr4)) + hdr4.encode() + mal,
+     "Fortran-ordered object array", "numpy", "critical")
 zb = io.BytesIO()
 with zipfile.ZipFile(zb, "w", zipfile.ZIP_DEFLATED) as zz:
     zz.writestr("weights", npy)
@@ -587,8 +624,23 @@ try:
                      ("c34_joblib_gzip.joblib", ("gzip", 3))):
         joblib.dump({"m": _Evil()}, os.path.join(OUT, nm), compress=comp)
         MANIFEST.append((nm, "joblib.dump compress=%s" % comp[0], "modelscan", "critical", "WT-PICKLE"))
+    # np.dtype('object') spelled out in a joblib array wrapper: joblib.load unpickles the array
+    jb = io.BytesIO()
+    import numpy as np
+    joblib.dump({"a": np.array([_Evil()], dtype=object)}, jb)
+    jd = bytearray(jb.getvalue())
+    at = jd.find(b"\x8c\x02O8")
+    fr = jd.rfind(b"\x95", 0, at)
+    if at > 0 and fr >= 0:
+        flen = struct.unpack_from("<Q", jd, fr + 1)[0]
+        jd[at:at + 4] = b"\x8c\x06object"
+        struct.pack_into("<Q", jd, fr + 1, flen + 4)
+        case("c41_joblib_dtype_object.joblib", bytes(jd), "joblib object array with dtype spelled 'object'",
+             "joblib", "critical", "WT-PICKLE", "WT-PICKLE-004")
 except ImportError:
     pass
+
+
 
 # ------------------------------------------------------------------ other formats
 code = marshal.dumps(compile("__import__('os').system('true')", "<lambda>", "eval"))
@@ -667,6 +719,24 @@ for nm, mod, fn, src in (("k05_get_file.keras", "keras.utils", "get_file", "CVE-
                                        "registered_name": "function"}}}]}}
     case(nm, keras_zip(c), "Keras safe_mode bypass through a Keras-internal gadget %s.%s" % (mod, fn),
          src, "high", "WT-KERAS")
+dense = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2}}]}}
+for nm, key, val in (("k10_compile_config.keras", "compile_config",
+                      {"loss": {"module": "builtins", "class_name": "function", "config": "exec",
+                                "registered_name": "function"}, "optimizer": "adam"}),
+                     ("k11_build_config.keras", "build_config",
+                      {"input_shape": {"module": "subprocess", "class_name": "function",
+                                       "config": "getoutput", "registered_name": "function"}})):
+    c = dict(dense)
+    c[key] = val
+    case(nm, keras_zip(c), "function reference hidden in %s (outside the layer tree)" % key,
+         "CVE-2025-1550 variants", "critical", "WT-KERAS")
+tmw = {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"module": "keras.layers", "class_name": "TorchModuleWrapper", "registered_name": "TorchModuleWrapper",
+     "config": {"name": "t", "module": base64.b64encode(torch_zip([("data.pkl", mal), ("version", b"3\n")])).decode()}}]}}
+case("k12_torch_module_wrapper.keras", keras_zip(tmw),
+     "TorchModuleWrapper config.module is torch.load()ed (base64 torch.save payload)",
+     "https://github.com/keras-team/keras/pull/21575", "critical", "WT-PICKLE")
 nested = {"class_name": "Sequential", "config": {"name": "outer", "layers": [
     {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Bidirectional", "config": {
         "layer": lam}}}}]}}
@@ -681,6 +751,16 @@ try:
         hf.attrs["model_config"] = json.dumps(cfg)
     MANIFEST.append(("k08_lambda.h5", "Keras HDF5 Lambda bytecode", "CVE-2024-3660", "critical",
                      "WT-KERAS"))
+    k2 = {"class_name": "Model", "config": {"name": "m", "layers": [
+        {"class_name": "Lambda", "config": {"name": "l", "function": [base64.b64encode(code).decode() + "\n",
+                                                                       None, None],
+                                            "function_type": "lambda", "module": "__main__"}}]}}
+    h5p = os.path.join(OUT, "k09_lambda_keras2.hdf5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = b"2.4.0"
+        hf.attrs["model_config"] = json.dumps(k2).encode()
+    MANIFEST.append(("k09_lambda_keras2.hdf5", "Keras 2 HDF5 Lambda (function tuple, bytes attribute)",
+                     "CVE-2024-3660", "critical", "WT-KERAS"))
 except ImportError:
     pass
 case("t01_torchscript_code.pt",
@@ -703,10 +783,19 @@ for nm, tpl, src in (
          "SSTI dunder built with format(95)"),
         ("g08_mul_underscore.gguf", "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2)|attr('_'*2 ~ 'base' ~ '_'*2) }}",
          "SSTI dunder built with '_'*2"),
+        ("g11_subscript_vars.gguf", "{% set u = '_' %}{{ ()[u+u+'class'+u+u] }}",
+         "SSTI subscript key built from variables"),
+        ("g12_subscript_format.gguf", "{{ ()[('%c'|format(95))*2 ~ 'class' ~ ('%c'|format(95))*2] }}",
+         "SSTI subscript key built with format(95)"),
         ("g09_unicode_escape.gguf", "{{ ()['\\u005f\\u005fclass\\u005f\\u005f'] }}",
          "SSTI subscript with \\u escapes")):
     case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
          "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+case("g13_duplicate_key.gguf",
+     gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
+           ("tokenizer.chat_template", ssti)]),
+     "duplicate tokenizer.chat_template key, benign first (dict readers keep the last)",
+     "CVE-2024-34359 variants", "critical", "WT-GGUF")
 case("g10_named_template.gguf",
      gguf([("general.architecture", "llama"), ("tokenizer.chat_template", "{{ messages }}"),
            ("tokenizer.chat_template.tool_use", ssti)]),
@@ -745,6 +834,31 @@ try:
         m = helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13)])
         case(nm, m.SerializeToString(), "ONNX external_data " + loc, "CVE-2024-27318 variants", "high",
              "WT-ONNX")
+
+    def ext_t(name, loc):
+        t_ = helper.make_tensor(name, TensorProto.FLOAT, [1], [0.0])
+        t_.ClearField("float_data")
+        t_.data_location = TensorProto.EXTERNAL
+        e_ = t_.external_data.add()
+        e_.key, e_.value = "location", loc
+        return t_
+    yv = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])]
+    g_ = helper.make_graph([helper.make_node("Constant", [], ["y"], value=ext_t("c", "../../../etc/passwd"))],
+                           "g", [], yv)
+    case("o07_external_in_attribute.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on a Constant node's attribute tensor", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    then_g = helper.make_graph([helper.make_node("Identity", ["w"], ["o"])], "then", [],
+                               [helper.make_tensor_value_info("o", TensorProto.FLOAT, [1])],
+                               [ext_t("w", "../../../etc/shadow")])
+    else_g = helper.make_graph([helper.make_node("Identity", ["w2"], ["o"])], "else", [],
+                               [helper.make_tensor_value_info("o", TensorProto.FLOAT, [1])],
+                               [helper.make_tensor("w2", TensorProto.FLOAT, [1], [0.0])])
+    g_ = helper.make_graph([helper.make_node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)], "g",
+                           [helper.make_tensor_value_info("cond", TensorProto.BOOL, [])], yv)
+    case("o08_external_in_subgraph.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on an If-branch initializer", "CVE-2024-27318 variants", "high", "WT-ONNX")
 except ImportError:
     pass
 

@@ -18,13 +18,13 @@ if [ $rc -ne 0 ]; then echo "scan exited $rc"; cat "$TMP/err.txt"; exit 1; fi
 "$PY" - "$TMP/fx/manifest.tsv" "$TMP/out.json" <<'EOF'
 import json, sys
 RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+rows = [(l.rstrip("\n").split("\t") + [""])[:6] for l in open(sys.argv[1]) if l.strip()]
 doc = json.load(open(sys.argv[2]))
 by_file = {}
 for f in doc["findings"]:
     by_file.setdefault(f["file"], []).append(f)
 passed = failed = 0
-for name, tech, src, sev, prefix in rows:
+for name, tech, src, sev, prefix, forbid in rows:
     fs = by_file.get(name, [])
     top = max((RANK.get(f["severity"], 0) for f in fs), default=-1)
     if sev == "none":
@@ -35,10 +35,11 @@ for name, tech, src, sev, prefix in rows:
     else:
         hits = [f for f in fs if f["rule_id"].startswith(prefix)
                 and RANK.get(f["severity"], 0) >= RANK[sev]]
-        ok = bool(hits)
+        bad = [f for f in fs if forbid and f["rule_id"].startswith(forbid)]
+        ok = bool(hits) and not bad
         got = ", ".join(sorted({"%s/%s" % (f["rule_id"], f["severity"]) for f in fs})) or "nothing"
         detail = ("%s %s" % (hits[0]["rule_id"], (hits[0].get("evidence") or "")[:60]) if ok
-                  else "want %s>=%s, got %s" % (prefix, sev, got))
+                  else "want %s>=%s%s, got %s" % (prefix, sev, " and no " + forbid if forbid else "", got))
     print("%s  %-36s %-58s %s" % ("PASS" if ok else "FAIL", name, tech[:58], detail))
     passed += ok
     failed += not ok

@@ -58,6 +58,29 @@ WT_TEST(structured_dtype_with_object_field_is_object) {
     free(b);
 }
 
+WT_TEST(object_spelled_as_name_or_subarray_is_object) {
+    /* np.lib.format.descr_to_dtype accepts all of these; each has objects */
+    const char *descrs[] = {"'object'", "'|object_'", "('O', (2,))", "[('a', ('O', (2,)))]", "[('a', [('b', '|O')])]"};
+    for (size_t i = 0; i < sizeof descrs / sizeof descrs[0]; i++) {
+        char hdr[160];
+        snprintf(hdr, sizeof hdr, "{'descr': %s, 'fortran_order': False, 'shape': (1,), }", descrs[i]);
+        size_t n;
+        uint8_t *b = npy_with_header(hdr, PK_EVIL_LEN, &n);
+        wt_npy_header h;
+        char err[128];
+        CHECK_INT(wt_npy_parse_header(b, n, &h, err, sizeof err), 0);
+        if (!h.object) wt_test_fail(__FILE__, __LINE__, "descr %s not seen as object", descrs[i]);
+        free(b);
+    }
+    /* a numeric subarray is sized, not object */
+    size_t n;
+    uint8_t *b = npy_with_header("{'descr': ('<f4', (2, 3)), 'fortran_order': False, 'shape': (2,), }", 48, &n);
+    wt_scan_result *r = wt_t_scan_mem("sub.npy", b, n);
+    CHECK_INT(r->nfindings, 0);
+    wt_scan_result_free(r);
+    free(b);
+}
+
 WT_TEST(structured_numeric_dtype_size_is_checked) {
     size_t n;
     uint8_t *b = npy_with_header("{'descr': [('a', '<i4'), ('b', '<f8')], 'fortran_order': True, 'shape': (3, 2), }",

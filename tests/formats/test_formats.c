@@ -194,6 +194,18 @@ WT_TEST(keras3_lambda_code_is_critical)
     wt_scan_result_free(r);
 }
 
+WT_TEST(keras3_torch_module_wrapper_payload_is_scanned)
+{
+    /* TorchModuleWrapper.from_config torch.load()s config.module (keras PR 21575) */
+    const char *cfg = "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+                      "{\"module\": \"keras.layers\", \"class_name\": \"TorchModuleWrapper\", \"config\": "
+                      "{\"name\": \"t\", \"module\": \"Y29zCnN5c3RlbQooUyd0cnVlJwp0Ui4=\"}}]}}";
+    wt_scan_result *r = wt_t_scan_mem("model.keras!config.json", cfg, strlen(cfg));
+    CHECK(wt_t_count(r, "WT-KERAS-004") == 1);
+    CHECK(wt_t_count(r, "WT-PICKLE-001") == 1);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(keras3_lambda_anywhere_is_reported_once)
 {
     wt_scan_result *r = scan_fx_as("keras3/activation_lambda_config.json", "model.keras!config.json");

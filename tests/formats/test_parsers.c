@@ -248,6 +248,8 @@ WT_TEST(jinja_ssti_gadgets_are_critical)
         "{{ ()|attr('%c%cclass%c%c'|format(95,95,95,95)) }}",
         "{{ ()|attr('_'*2 ~ 'class' ~ '_'*2) }}",
         "{% set a = x %}{{ ()|attr(a) }}",
+        "{% set u = '_' %}{{ ()[u+u+'class'+u+u] }}",
+        "{{ ()[('%c'|format(95))*2 ~ 'class' ~ ('%c'|format(95))*2] }}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         wt_severity m;
@@ -260,6 +262,8 @@ WT_TEST(jinja_ssti_gadgets_are_critical)
     CHECK(jhits("{% import 'macros.j2' as m %}", &m) == 1 && m == WT_SEV_HIGH);
     /* the attr filter with one plain, harmless literal is not reported */
     CHECK(jhits("{{ message|attr('content') }}", &m) == 0);
+    /* subscripts with arithmetic but no string, or a plain literal key, are normal */
+    CHECK(jhits("{{ messages[loop.index0 + 1]['content'] }}{{ messages[i % 2] }}", &m) == 0);
 }
 
 WT_TEST(jinja_unterminated_tags_and_huge_inputs_are_safe)

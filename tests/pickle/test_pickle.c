@@ -562,6 +562,21 @@ WT_TEST(module_alias_reached_through_allowlisted_module) {
     expect_critical_call("argparse", "_sys.modules.os.system", "_sys.modules");
 }
 
+WT_TEST(allowlisted_wildcard_module_does_not_vouch_for_attribute_walks) {
+    /* pandas.core.frame is allowlisted for its classes, not for DataFrame.to_csv */
+    pasm a = {0};
+    evil_p4(&a, "pandas.core.frame", "DataFrame.to_csv", "/tmp/x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "pandas.core.frame", "DataFrame", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(frame_past_end_still_decodes_payload) {
     /* pickle.py's _Unframer runs a short trailing frame; the C unpickler refuses it */
     pasm a = {0};
@@ -1074,6 +1089,38 @@ WT_TEST(padding_past_structural_bounds_does_not_hide_payload) {
     }
 }
 
+WT_TEST(redecoding_one_blob_in_a_loop_is_bounded) {
+    /* memo GET + base64.b64decode 200 times over a 1 MiB blob: 200 MiB of work from a
+     * 1 MiB file; the decode budget stops following the blob, the payload is still seen */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "base64", "b64decode");
+    pa_memoize(&a); /* memo 0 */
+    pa_op(&a, 0x8e);
+    pa_u64(&a, 1u << 20);
+    for (size_t i = 0; i < (1u << 20); i++) pa_op(&a, 'A');
+    pa_memoize(&a); /* memo 1 */
+    pa_op(&a, '0');
+    pa_op(&a, '0');
+    for (int i = 0; i < 200; i++) {
+        pa_op(&a, 'h'); pa_op(&a, 0);
+        pa_op(&a, 'h'); pa_op(&a, 1);
+        pa_tuple1(&a);
+        pa_reduce(&a);
+        pa_op(&a, '0');
+    }
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = wt_t_scan_mem("loop.pkl", a.d, a.n);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(opcode_budget_is_a_scan_limit_finding) {
     pasm a = {0};
     pa_proto(&a, 4);
@@ -1105,6 +1152,26 @@ WT_TEST(probe_claims_pickles_of_every_protocol) {
     pa_op(&a, '}'); pa_stop(&a); /* protocol 1: empty dict */
     CHECK(wt_pickle_probe("x", a.d, a.n, a.n) > 0);
     pa_free(&a);
+}
+
+WT_TEST(probe_claims_protocol_4_opcodes_without_proto_header) {
+    /* PROTO is optional: pickle.loads runs SHORT_BINUNICODE.. STACK_GLOBAL as is */
+    pasm a = {0};
+    pa_sglobal(&a, "os", "system");
+    pa_str(&a, "true");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    CHECK(a.d[0] == 0x8c);
+    CHECK(wt_pickle_probe("x", a.d, a.n, a.n) > 0);
+    wt_scan_result *r = wt_t_scan_mem("photo.jpg", a.d, a.n);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    const char *texts[] = {"Copyright (c) 2024 The Authors\nAll rights reserved.\n", "BSD 3-Clause License\n",
+                           "CHANGELOG\n=========\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        CHECK_INT(wt_pickle_probe("x.txt", (const uint8_t *)texts[i], strlen(texts[i]), strlen(texts[i])), 0);
 }
 
 WT_TEST(probe_does_not_claim_ordinary_text) {
@@ -1188,7 +1255,7 @@ WT_TEST(policy_table_loads_and_matches_by_prefix) {
 /* ---------------- joblib inline arrays ---------------- */
 
 /* joblib NumpyArrayWrapper + BUILD, followed by `n` raw array bytes. */
-static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
+static void joblib_wrapper_dt(pasm *a, const char *dtype, const void *raw, size_t n, bool align) {
     pa_global(a, "joblib.numpy_pickle", "NumpyArrayWrapper");
     pa_op(a, ')');
     pa_op(a, 0x81);
@@ -1197,7 +1264,7 @@ static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
     pa_str(a, "subclass"); pa_global(a, "numpy", "ndarray");
     pa_str(a, "shape"); pa_int(a, (int32_t)n); pa_tuple1(a);
     pa_str(a, "order"); pa_str(a, "C");
-    pa_str(a, "dtype"); pa_global(a, "numpy", "dtype"); pa_str(a, "u1"); pa_op(a, 0x89); pa_op(a, 0x88); pa_op(a, 0x87); pa_reduce(a);
+    pa_str(a, "dtype"); pa_global(a, "numpy", "dtype"); pa_str(a, dtype); pa_op(a, 0x89); pa_op(a, 0x88); pa_op(a, 0x87); pa_reduce(a);
     pa_str(a, "allow_mmap"); pa_op(a, 0x89);
     pa_str(a, "numpy_array_alignment_bytes");
     if (align) pa_int(a, 16); else pa_op(a, 'N');
@@ -1208,6 +1275,24 @@ static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
         pa_raw(a, "\xff\xff\xff", 3);
     }
     pa_raw(a, raw, n);
+}
+
+static void joblib_wrapper(pasm *a, const void *raw, size_t n, bool align) {
+    joblib_wrapper_dt(a, "u1", raw, n, align);
+}
+
+WT_TEST(joblib_object_array_spelled_object_is_followed) {
+    /* np.dtype('object') is 'O': joblib.load unpickles the array pickle that follows */
+    const char inner[] = "\x80\x02" "cos\nsystem\nX\x04\x00\x00\x00" "true\x85R.";
+    pasm a = {0};
+    pa_proto(&a, 2);
+    joblib_wrapper_dt(&a, "object", inner, sizeof inner - 1, false);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK(wt_t_count(r, "WT-PICKLE-001") >= 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-004"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
 }
 
 WT_TEST(joblib_array_bytes_are_stepped_over_like_joblib_load) {

@@ -58,6 +58,20 @@ static bool opener_p0(uint8_t b) {
     return b && strchr("(]})cNILFSVXUTJKMGi", b) != NULL;
 }
 
+/* Opcodes of protocols 2-5 that can also start a stream: PROTO is optional and
+ * pickle.loads runs b"\x8c\x02os\x8c\x06system\x93..." as is. */
+static bool opener_nohdr(uint8_t b) {
+    switch (b) {
+    case 'B': case 'C':                        /* BINBYTES, SHORT_BINBYTES */
+    case 0x82: case 0x83: case 0x84:           /* EXT1/2/4 */
+    case 0x88: case 0x89: case 0x8a: case 0x8b: /* NEWTRUE/NEWFALSE, LONG1/LONG4 */
+    case 0x8c: case 0x8d: case 0x8e: case 0x8f: /* SHORT_BINUNICODE, BINUNICODE8, BINBYTES8, EMPTY_SET */
+    case 0x95: case 0x96:                      /* FRAME, BYTEARRAY8 */
+        return true;
+    default: return false;
+    }
+}
+
 /* Openers of a bare scalar: short text often decodes as one ("G" + 8 bytes
  * + "."), so such a stream must be the whole input or be long. */
 static bool scalar_opener(uint8_t b) {
@@ -75,7 +89,7 @@ bool wt_pickle_looks_like(const uint8_t *buf, size_t len, uint64_t size) {
     if (proto) {
         if (buf[1] > 5) return false;
         if (buf[1] >= 2) return len < 3 || valid_opcode(buf[2]);
-    } else if (!opener_p0(buf[0])) {
+    } else if (!opener_p0(buf[0]) && !opener_nohdr(buf[0])) {
         return false;
     }
     /* protocol 0/1 (or an explicit PROTO 0/1): decode the head strictly */
@@ -92,7 +106,7 @@ bool wt_pickle_looks_like(const uint8_t *buf, size_t len, uint64_t size) {
     wt_reader_unref(r);
     if (run.result == PK_END_STOP) {
         if (run.ops < 2) return false;
-        if (!proto && scalar_opener(buf[0]) && run.pos != size && run.ops < 8) return false;
+        if (!proto && (scalar_opener(buf[0]) || opener_nohdr(buf[0])) && run.pos != size && run.ops < 8) return false;
         return true;
     }
     /* cut by the end of the head: plausible if it decoded a while */

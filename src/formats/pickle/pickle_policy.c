@@ -190,6 +190,10 @@ void pk_policy_eval(const char *module, const char *name, pk_verdict *out) {
     for (size_t bi = 0; bi < g_nbucket[b]; bi++) {
         const pk_row *r = &g_rows[g_bucket[b][bi]];
         if (!module_matches(r, module)) continue;
+        /* a module allowlisted with `*` vouches for what it defines (its classes and
+         * functions), not for attribute walks through them: pandas.core.frame +
+         * DataFrame.to_csv writes files, sklearn... + np.load loads pickles */
+        if (!r->names && r->level == PK_LVL_ALLOW && strchr(name, '.')) continue;
         bool named = false;
         if (r->names) {
             for (size_t j = 0; j < r->nnames && !named; j++) named = name_matches(r->names[j], name, r->level >= PK_LVL_HIGH);

@@ -28,6 +28,7 @@
 #define PK_PFX_BIG (64u * 1024u)    /* prefix kept of escaped (protocol 0) strings */
 #define PK_PFX_BUDGET (32u << 20)   /* live prefix bytes before falling back to PK_PFX */
 #define PK_FULL_MAX (16u << 20)     /* largest embedded blob decoded (nested pickle, base64) */
+#define PK_DECODE_BUDGET (64u << 20) /* embedded bytes decoded per stream beyond twice its size */
 #define PK_KEEP 16u                 /* container items kept for evidence */
 #define PK_SEEN_CAP 8192u           /* distinct globals tracked per stream */
 #define PK_EV_MAX 240u              /* evidence length */
@@ -128,6 +129,8 @@ typedef struct vm {
     seen *seen;
     uint32_t nseen, seencap;
     bool ext_reported, build_reported;
+    uint64_t decoded;      /* embedded bytes decoded so far (PK_DECODE_BUDGET) */
+    bool decode_reported;
     uint32_t nminor;                /* unknown/low globals reported or counted */
     uint32_t nemitted[PK_NRULES], nsuppressed[PK_NRULES];
     wt_severity supp_sev[PK_NRULES];
@@ -929,8 +932,30 @@ static pk_sem sem_of(vm *m, const pv *callee) {
 
 /* Full bytes of a str/bytes value (malloc'd), reading raw ones from the
  * stream; NULL if not recoverable or larger than PK_FULL_MAX. */
+/* The same big blob decoded again and again (memo GET + b64decode in a loop) must not
+ * turn a small file into minutes of work: past the budget, blobs are not followed.
+ * Well-formed streams decode each blob once (protocol 2 writes every bytes object as
+ * _codecs.encode), so the budget grows with the stream. */
+static bool decode_budget(vm *m, uint64_t n) {
+    uint64_t span = m->end > m->run->off ? m->end - m->run->off : 0;
+    uint64_t budget = PK_DECODE_BUDGET + (span < (UINT64_MAX - PK_DECODE_BUDGET) / 2 ? 2 * span : UINT64_MAX / 2);
+    if (m->decoded + n <= budget) {
+        m->decoded += n;
+        return true;
+    }
+    if (!m->decode_reported && m->ctx) {
+        m->decode_reported = true;
+        wt_location loc = wt_loc_offset(rep_off(m, m->pos));
+        wt_emit(m->ctx, "WT-SCAN-002", WT_SEV_NONE, &loc, NULL,
+                "Scan budget exceeded (embedded bytes decoded, limit %llu bytes): further base64/encoded/nested blobs "
+                "of this stream were not followed (the opcodes still were)", (unsigned long long)budget);
+    }
+    return false;
+}
+
 static uint8_t *full_bytes(vm *m, const pv *v, size_t *len) {
     if (!v || (v->kind != V_STR && v->kind != V_BYTES)) return NULL;
+    if (!decode_budget(m, v_complete(v) ? v->tlen : v->n)) return NULL;
     if (v_complete(v)) {
         uint8_t *b = wt_xmalloc(v->tlen + 1);
         memcpy(b, v->text, v->tlen);
@@ -1200,6 +1225,13 @@ static void nested_loads(vm *m, const pv *call_ev, const pv *data, uint64_t off)
         free(ev);
         return;
     }
+    if (data && (data->kind == V_BYTES || data->kind == V_STR) &&
+        !decode_budget(m, v_complete(data) ? data->tlen : data->n)) {
+        emit(m, "WT-PICKLE-007", WT_SEV_HIGH, off, ev,
+             "pickle unpickles embedded bytes with %s (nested pickle; not decoded: decode budget spent)", fn);
+        free(ev);
+        return;
+    }
     wt_reader *sub = NULL;
     uint64_t base = rep_off(m, off);
     bool fixed = true;
@@ -1454,6 +1486,7 @@ static size_t np_itemsize(const pv *dt) {
     const char *s = str_of(kid(dt->kids[1], 0));
     if (!s || !*s) return 0;
     if (*s == '<' || *s == '>' || *s == '|' || *s == '=') s++;
+    if (strncmp(s, "object", 6) == 0) return SIZE_MAX; /* np.dtype('object') */
     char kind = *s++;
     if (kind == 'O') return SIZE_MAX;
     char *end = NULL;
