@@ -56,6 +56,7 @@ typedef struct scan_state {
 typedef struct top_info {
     uint64_t deadline_ns;
     uint64_t unpacked;
+    uint64_t size; /* bytes of the top-level artifact */
     wt_artifact_class klass;
     const char *first_kind; /* kind chosen for the top-level artifact */
     char *kind;
@@ -105,13 +106,28 @@ void wt_ctx_set_class(wt_ctx *ctx, wt_artifact_class c) {
     if (c > ctx->top->klass) ctx->top->klass = c;
 }
 
+/* Everything decompressed below one top-level artifact, at every nesting
+ * level, is charged here: against the absolute budget, and against the
+ * compression ratio of the whole (so a nested bomb whose every level stays
+ * under the per-member ratio is still stopped early). */
+#define WT_RATIO_FLOOR (64ull << 20)
 bool wt_ctx_charge_unpacked(wt_ctx *ctx, uint64_t n) {
     top_info *t = ctx->top;
-    uint64_t limit = ctx->st->opt->limits.max_total_unpacked;
+    const wt_limits *lim = &ctx->st->opt->limits;
+    uint64_t limit = lim->max_total_unpacked;
+    const char *what = "total decompressed bytes";
+    uint64_t by_ratio;
+    if (lim->max_ratio && wt_mul_ok(t->size, lim->max_ratio, &by_ratio)) {
+        if (by_ratio < WT_RATIO_FLOOR) by_ratio = WT_RATIO_FLOOR;
+        if (!limit || by_ratio < limit) {
+            limit = by_ratio;
+            what = "total decompressed bytes (overall compression ratio of the artifact)";
+        }
+    }
     if (!wt_add_ok(t->unpacked, n, &t->unpacked) || (limit && t->unpacked > limit)) {
         if (!t->unpack_reported) {
             t->unpack_reported = true;
-            wt_emit_limit(ctx, "total decompressed bytes", t->unpacked, limit);
+            wt_emit_limit(ctx, what, t->unpacked, limit);
         }
         return false;
     }
@@ -481,6 +497,7 @@ static void scan_entry(scan_state *st, size_t i) {
     const wt_scan_options *o = st->opt;
     top_info top = {0};
     top.relpath = e->name;
+    top.size = e->size;
     if (o->limits.time_budget_ms) top.deadline_ns = wt_now_ns() + (uint64_t)o->limits.time_budget_ms * 1000000ull;
     wt_ctx ctx = {0};
     ctx.st = st;
