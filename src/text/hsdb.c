@@ -417,6 +417,38 @@ static void init_once(void)
     }
 }
 
+static wt_rule *g_table_rules[WT_HS_NTABLES];
+static size_t g_table_nrules[WT_HS_NTABLES];
+static pthread_once_t g_rules_once = PTHREAD_ONCE_INIT;
+
+static void table_rules_init(void)
+{
+    pthread_once(&G.once, init_once);
+    for (int t = 0; t < WT_HS_NTABLES; t++) {
+        g_table_rules[t] = wt_xcalloc(G.nrows ? G.nrows : 1, sizeof **g_table_rules);
+        for (size_t i = 0; i < G.nrows; i++) {
+            if (G.rows[i].table != t)
+                continue;
+            bool dup = false;
+            for (size_t j = 0; j < g_table_nrules[t] && !dup; j++)
+                dup = strcmp(g_table_rules[t][j].id, G.rows[i].meta.id) == 0;
+            if (!dup)
+                g_table_rules[t][g_table_nrules[t]++] = G.rows[i].meta;
+        }
+    }
+}
+
+size_t wt_hsdb_rules(int table, const wt_rule **out)
+{
+    pthread_once(&g_rules_once, table_rules_init);
+    if (table < 0 || table >= WT_HS_NTABLES) {
+        *out = NULL;
+        return 0;
+    }
+    *out = g_table_rules[table];
+    return g_table_nrules[table];
+}
+
 const wt_hs_row *wt_hsdb_rows(size_t *n)
 {
     pthread_once(&G.once, init_once);

@@ -109,6 +109,9 @@ typedef struct wt_hs_cand {
  * Rows that fail to compile are dropped and counted in *nerrors; the first
  * message is in *err (static storage). */
 const wt_hs_row *wt_hsdb_rows(size_t *n);
+/* The distinct rules (by id) of one table, for the rule catalog (SARIF,
+ * docs); built once, owned by the module. */
+size_t wt_hsdb_rules(int table, const wt_rule **out);
 size_t wt_hsdb_errors(const char **first);
 
 /* Scan a buffer once for both tables. The returned array lives until the

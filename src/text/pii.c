@@ -720,32 +720,7 @@ size_t wt_pii_scan_buffer_for_test(const char *text, size_t len, const char *kin
 }
 
 /* ---- rule table ---- */
-static wt_rule *g_rules;
-static size_t g_nrules;
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-
-static void rules_init(void)
-{
-    size_t n;
-    const wt_hs_row *rows = wt_hsdb_rows(&n);
-    g_rules = wt_xcalloc(n ? n : 1, sizeof *g_rules);
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].table != WT_HS_PII)
-            continue;
-        bool dup = false;
-        for (size_t j = 0; j < g_nrules && !dup; j++)
-            dup = strcmp(g_rules[j].id, rows[i].meta.id) == 0;
-        if (!dup)
-            g_rules[g_nrules++] = rows[i].meta;
-    }
-}
-
-static size_t rules_get(const wt_rule **out)
-{
-    pthread_once(&g_once, rules_init);
-    *out = g_rules;
-    return g_nrules;
-}
+static size_t rules_get(const wt_rule **out) { return wt_hsdb_rules(WT_HS_PII, out); }
 
 const wt_rule_table wt_pii_rule_table = {.name = "pii", .get = rules_get};
 const wt_text_detector wt_pii_detector = {.name = "pii", .scan = scan};
