@@ -498,6 +498,7 @@ typedef struct h5res {
     uint8_t *buf;
     size_t len;
     bool timed_out;
+    bool killed_late; /* reaped by our SIGKILL after its result was complete */
     int status;
 } h5res;
 
@@ -646,12 +647,13 @@ static void run_child(wt_reader *r, const void *image, size_t len, h5res *res)
     if (res->timed_out || wt_now_ns() >= deadline)
         kill(pid, SIGKILL);
     int st = 0;
-    uint64_t wait_until = wt_now_ns() + 2000000000ull;
+    uint64_t wait_until = wt_now_ns() + 5000000000ull;
     for (;;) {
         pid_t w = waitpid(pid, &st, WNOHANG);
         if (w == pid || (w < 0 && errno != EINTR))
             break;
         if (wt_now_ns() > wait_until) {
+            res->killed_late = true;
             kill(pid, SIGKILL);
             while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
             }
@@ -795,7 +797,9 @@ static int h5_analyze(wt_ctx *ctx, wt_reader *r)
     if (res.timed_out) {
         wt_emit(ctx, "WT-KERAS-006", WT_SEV_NONE, NULL, NULL,
                 "HDF5 parser timed out after %d ms (isolated child killed)", h5_timeout_ms());
-    } else if (WIFSIGNALED(res.status)) {
+    } else if (WIFSIGNALED(res.status) && !(done && res.killed_late)) {
+        /* a child that delivered its whole result but was slow to exit on
+         * a loaded machine (and was reaped by us) did not crash */
         int sig = WTERMSIG(res.status);
         wt_emit(ctx, "WT-KERAS-006", WT_SEV_NONE, NULL, NULL, "HDF5 parser crashed (signal %d: %s) in the isolated child",
                 sig, strsignal(sig));
