@@ -201,6 +201,28 @@ int wt_pipfile_lock_parse(const char *text, size_t len, const wt_marker_env *env
 /* ------------------------------------------------------------ setup.cfg */
 
 /* INI values: "key = first" then indented continuation lines. */
+/* One setup.cfg requirement value (after "key =" or on a continuation line):
+ * trailing " # comment" and surrounding blanks removed, then parsed as PEP 508.
+ * The line found by text search may be earlier for duplicates: use ours. */
+static void cfg_add_item(const char *text, size_t len, const char *v, size_t vn, const char *section,
+                         const char *key, uint32_t lineno, const wt_marker_env *env, wt_vec *deps, wt_vec *issues) {
+    char *item = wt_xstrndup(v, vn);
+    char *s = item;
+    while (isspace((unsigned char)*s)) s++;
+    char *c = strstr(s, " #");
+    if (c) *c = 0;
+    size_t sl = strlen(s);
+    while (sl && isspace((unsigned char)s[sl - 1])) s[--sl] = 0;
+    if (*s) {
+        char sec[300];
+        snprintf(sec, sizeof sec, "%s.%s", section, key);
+        size_t before = deps->len;
+        wt_dep_add_pep508(text, len, s, sec, lineno, env, deps, issues);
+        if (deps->len > before) ((wt_dep *)deps->items[deps->len - 1])->line = lineno;
+    }
+    free(item);
+}
+
 int wt_setup_cfg_parse(const char *text, size_t len, const wt_marker_env *env, wt_vec *deps, wt_vec *issues) {
     char section[128] = "";
     bool in_value = false;
@@ -237,41 +259,12 @@ int wt_setup_cfg_parse(const char *text, size_t len, const wt_marker_env *env, w
             if (!wanted) continue;
             in_value = true;
             /* a value on the same line */
-            const char *v = eq + 1;
-            size_t vn = (size_t)(l + n - v);
-            char *item = wt_xstrndup(v, vn);
-            char *s = item;
-            while (isspace((unsigned char)*s)) s++;
-            char *c = strstr(s, " #");
-            if (c) *c = 0;
-            size_t sl = strlen(s);
-            while (sl && isspace((unsigned char)s[sl - 1])) s[--sl] = 0;
-            if (*s) {
-                char sec[300];
-                snprintf(sec, sizeof sec, "%s.%s", section, key);
-                /* "a; b" on one line is one requirement with a marker: keep as is */
-                size_t before = deps->len;
-                wt_dep_add_pep508(text, len, s, sec, lineno, env, deps, issues);
-                if (deps->len > before) ((wt_dep *)deps->items[deps->len - 1])->line = lineno;
-            }
-            free(item);
+            /* "a; b" on one line is one requirement with a marker: keep as is */
+            cfg_add_item(text, len, eq + 1, (size_t)(l + n - (eq + 1)), section, key, lineno, env, deps, issues);
             continue;
         }
         if (!in_value) continue;
-        char *item = wt_xstrndup(l + a, n - a);
-        char *c = strstr(item, " #");
-        if (c) *c = 0;
-        size_t sl = strlen(item);
-        while (sl && isspace((unsigned char)item[sl - 1])) item[--sl] = 0;
-        if (*item) {
-            char sec[300];
-            snprintf(sec, sizeof sec, "%s.%s", section, key);
-            size_t before = deps->len;
-            wt_dep_add_pep508(text, len, item, sec, lineno, env, deps, issues);
-            /* the line found by text search may be earlier for duplicates: use ours */
-            if (deps->len > before) ((wt_dep *)deps->items[deps->len - 1])->line = lineno;
-        }
-        free(item);
+        cfg_add_item(text, len, l + a, n - a, section, key, lineno, env, deps, issues);
     }
     return 0;
 }
