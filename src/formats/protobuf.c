@@ -304,7 +304,8 @@ int wt_pbr_next(wt_pbr *pb, wt_pbr_field *f)
         return -1;
     if (pb->pos >= pb->end)
         return 0;
-    if (!pbr_field(pb, f, 0)) {
+    /* -1: a top-level group body is nesting level 0, as in skip_group() */
+    if (!pbr_field(pb, f, -1)) {
         pb->error = true;
         return -1;
     }
