@@ -1,12 +1,15 @@
 # Watchtower top-level entry points. See README.md.
 #   make demo   install build deps, build, scan examples/
 #   make check  install test deps, build (release + ASan/UBSan + fuzzers), run every test
+#   make fuzz   long exploratory fuzzing with random seeds (not part of check)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 20
+FUZZ_RUNS ?= 40000
+FUZZ_SEED ?= 1
 
-.PHONY: all deps test-deps build build-asan demo check test test-asan bench clean
+.PHONY: all deps test-deps build build-asan demo check test test-asan fuzz bench clean
 
 all: build
 
@@ -23,7 +26,7 @@ build: deps
 
 build-asan: deps
 	@CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DWT_SANITIZE=ON -DWT_FUZZ=ON \
-	  -DWT_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	  -DWT_FUZZ_SECONDS=$(FUZZ_SECONDS) -DWT_FUZZ_RUNS=$(FUZZ_RUNS) -DWT_FUZZ_SEED=$(FUZZ_SEED) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The examples are committed (examples/generate.py made them). The OSV test
@@ -45,6 +48,12 @@ test-asan: build-asan
 check: test-deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory test-asan
+
+# Exploratory fuzzing: every target (or FUZZERS="pickle zip"), random seeds,
+# EXPLORE_SECONDS each; findings land in $(ASAN_BUILD)/fuzz-findings/.
+EXPLORE_SECONDS ?= 300
+fuzz: build-asan
+	@bash scripts/fuzz.sh $(ASAN_BUILD) $(EXPLORE_SECONDS) $(FUZZERS)
 
 bench: build
 	@bash bench/run.sh $(BUILD)

@@ -1,17 +1,16 @@
 /*
  * protobuf.c - bounded protobuf wire-format walker (see protobuf.h).
+ *
+ * One field decoder serves both walkers: it reads bytes through a fetch
+ * callback, which for wt_pb is the caller's buffer and for wt_pbr a small
+ * window over a wt_reader. The two walkers therefore accept and reject
+ * exactly the same inputs (fuzz_protobuf checks this).
  */
 #include "protobuf.h"
 
 #include <string.h>
 
-void wt_pb_init(wt_pb *pb, const uint8_t *p, size_t len)
-{
-    pb->p = p;
-    pb->len = p ? len : 0;
-    pb->pos = 0;
-    pb->error = false;
-}
+#include "core/reader.h"
 
 bool wt_pb_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 {
@@ -29,51 +28,148 @@ bool wt_pb_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
     return false; /* more than 10 bytes */
 }
 
-/* Skip a group body up to its matching end tag (bounded nesting). */
-static bool skip_group(wt_pb *pb, uint32_t num, int depth)
+/* ---- the shared decoder ---- */
+
+/* Pointer to up to `want` bytes at off (fewer near the end of the source);
+ * *got = count; NULL when nothing can be read. */
+typedef const uint8_t *(*pb_fetch_fn)(void *ctx, uint64_t off, size_t want, size_t *got);
+
+typedef struct pb_raw {
+    uint32_t num;
+    int wire;
+    uint64_t v, off, len, tag_off;
+} pb_raw;
+
+enum { PB_MAX_GROUP_DEPTH = 32, PB_MAX_FIELD_HEAD = 24 };
+
+/* Fetch the head of a field at pos, clamped to the walk's end. */
+static const uint8_t *head(pb_fetch_fn fetch, void *ctx, uint64_t pos, uint64_t end, size_t want, size_t *got)
 {
-    if (depth > 32)
+    const uint8_t *p = fetch(ctx, pos, want, got);
+    if (!p)
+        return NULL;
+    if ((uint64_t)*got > end - pos)
+        *got = (size_t)(end - pos);
+    return p;
+}
+
+static bool valid_tag(uint64_t tag)
+{
+    return (tag >> 3) != 0 && (tag >> 3) <= 0x1fffffff;
+}
+
+static bool raw_skip_group(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t end, uint32_t num, int depth);
+
+/* Decode the field at *pos (< end) and advance past it. A group's payload is
+ * its body up to and including the matching end tag. depth is the nesting
+ * level of the group this field sits in (-1 at a message's top level). */
+static bool raw_field(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t end, int depth, pb_raw *f)
+{
+    size_t got = 0;
+    const uint8_t *p = head(fetch, ctx, *pos, end, PB_MAX_FIELD_HEAD, &got);
+    if (!p)
         return false;
-    while (pb->pos < pb->len) {
+    size_t q = 0;
+    uint64_t tag;
+    if (!wt_pb_varint(p, got, &q, &tag) || !valid_tag(tag))
+        return false;
+    f->tag_off = *pos;
+    f->num = (uint32_t)(tag >> 3);
+    f->wire = (int)(tag & 7);
+    f->v = 0;
+    f->off = 0;
+    f->len = 0;
+    switch (f->wire) {
+    case WT_PB_VARINT:
+        if (!wt_pb_varint(p, got, &q, &f->v))
+            return false;
+        *pos += q;
+        return true;
+    case WT_PB_I64:
+    case WT_PB_I32: {
+        size_t w = f->wire == WT_PB_I64 ? 8 : 4;
+        if (got - q < w)
+            return false;
+        for (size_t i = w; i-- > 0;)
+            f->v = (f->v << 8) | p[q + i];
+        *pos += q + w;
+        return true;
+    }
+    case WT_PB_LEN: {
+        uint64_t l;
+        if (!wt_pb_varint(p, got, &q, &l))
+            return false;
+        uint64_t start = *pos + q;
+        if (l > end - start)
+            return false;
+        f->off = start;
+        f->len = l;
+        *pos = start + l;
+        return true;
+    }
+    case WT_PB_SGROUP: {
+        *pos += q;
+        uint64_t start = *pos;
+        if (!raw_skip_group(fetch, ctx, pos, end, f->num, depth + 1))
+            return false;
+        f->off = start; /* the body, up to and including the end tag */
+        f->len = *pos - start;
+        return true;
+    }
+    default: /* a stray end-group tag, or wire types 6 and 7 */
+        return false;
+    }
+}
+
+static bool raw_skip_group(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t end, uint32_t num, int depth)
+{
+    if (depth > PB_MAX_GROUP_DEPTH)
+        return false;
+    while (*pos < end) {
+        size_t got = 0;
+        const uint8_t *p = head(fetch, ctx, *pos, end, 12, &got);
+        if (!p)
+            return false;
+        size_t q = 0;
         uint64_t tag;
-        if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &tag))
+        if (!wt_pb_varint(p, got, &q, &tag) || !valid_tag(tag))
             return false;
-        int wire = (int)(tag & 7);
-        uint32_t n = (uint32_t)(tag >> 3);
-        uint64_t v;
-        if (n == 0 || (tag >> 3) > 0x1fffffff)
-            return false; /* field 0 is invalid everywhere */
-        switch (wire) {
-        case WT_PB_VARINT:
-            if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &v))
-                return false;
-            break;
-        case WT_PB_I64:
-            if (pb->len - pb->pos < 8)
-                return false;
-            pb->pos += 8;
-            break;
-        case WT_PB_I32:
-            if (pb->len - pb->pos < 4)
-                return false;
-            pb->pos += 4;
-            break;
-        case WT_PB_LEN:
-            if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &v) || v > pb->len - pb->pos)
-                return false;
-            pb->pos += (size_t)v;
-            break;
-        case WT_PB_SGROUP:
-            if (!skip_group(pb, n, depth + 1))
-                return false;
-            break;
-        case WT_PB_EGROUP:
-            return n == num;
-        default:
-            return false;
+        if ((tag & 7) == WT_PB_EGROUP) {
+            *pos += q;
+            return (uint32_t)(tag >> 3) == num;
         }
+        pb_raw f;
+        if (!raw_field(fetch, ctx, pos, end, depth, &f))
+            return false;
     }
     return false;
+}
+
+/* ---- the pointer walker ---- */
+
+typedef struct mem_src {
+    const uint8_t *p;
+    size_t len;
+} mem_src;
+
+static const uint8_t *mem_fetch(void *ctx, uint64_t off, size_t want, size_t *got)
+{
+    const mem_src *m = ctx;
+    if (off >= m->len) {
+        *got = 0;
+        return NULL;
+    }
+    size_t avail = m->len - (size_t)off;
+    *got = avail < want ? avail : want;
+    return m->p + off;
+}
+
+void wt_pb_init(wt_pb *pb, const uint8_t *p, size_t len)
+{
+    pb->p = p;
+    pb->len = p ? len : 0;
+    pb->pos = 0;
+    pb->error = false;
 }
 
 int wt_pb_next(wt_pb *pb, wt_pb_field *f)
@@ -82,57 +178,21 @@ int wt_pb_next(wt_pb *pb, wt_pb_field *f)
         return -1;
     if (pb->pos >= pb->len)
         return 0;
-    f->off = pb->pos;
-    f->data = NULL;
-    f->len = 0;
-    f->v = 0;
-    uint64_t tag;
-    if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
-        goto bad;
-    f->num = (uint32_t)(tag >> 3);
-    f->wire = (int)(tag & 7);
-    switch (f->wire) {
-    case WT_PB_VARINT:
-        if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &f->v))
-            goto bad;
-        return 1;
-    case WT_PB_I64:
-        if (pb->len - pb->pos < 8)
-            goto bad;
-        for (int i = 7; i >= 0; i--)
-            f->v = (f->v << 8) | pb->p[pb->pos + (size_t)i];
-        pb->pos += 8;
-        return 1;
-    case WT_PB_I32:
-        if (pb->len - pb->pos < 4)
-            goto bad;
-        for (int i = 3; i >= 0; i--)
-            f->v = (f->v << 8) | pb->p[pb->pos + (size_t)i];
-        pb->pos += 4;
-        return 1;
-    case WT_PB_LEN: {
-        uint64_t l;
-        if (!wt_pb_varint(pb->p, pb->len, &pb->pos, &l) || l > pb->len - pb->pos)
-            goto bad;
-        f->data = pb->p + pb->pos;
-        f->len = (size_t)l;
-        pb->pos += (size_t)l;
-        return 1;
+    mem_src m = {pb->p, pb->len};
+    uint64_t pos = pb->pos;
+    pb_raw r;
+    if (!raw_field(mem_fetch, &m, &pos, pb->len, -1, &r)) {
+        pb->error = true;
+        return -1;
     }
-    case WT_PB_SGROUP: {
-        size_t start = pb->pos;
-        if (!skip_group(pb, f->num, 0))
-            goto bad;
-        f->data = pb->p + start;
-        f->len = pb->pos - start;
-        return 1;
-    }
-    default:
-        goto bad;
-    }
-bad:
-    pb->error = true;
-    return -1;
+    pb->pos = (size_t)pos;
+    f->num = r.num;
+    f->wire = r.wire;
+    f->v = r.v;
+    f->off = (size_t)r.tag_off;
+    f->data = (r.wire == WT_PB_LEN || r.wire == WT_PB_SGROUP) ? pb->p + r.off : NULL;
+    f->len = (size_t)r.len;
+    return 1;
 }
 
 bool wt_pb_looks_like_message(const uint8_t *p, size_t len, int max_fields, uint32_t max_num)
@@ -162,8 +222,7 @@ bool wt_pb_find(const uint8_t *p, size_t len, uint32_t num, wt_pb_field *out)
     return false;
 }
 
-/* ---- reader-backed walker ---- */
-#include "core/reader.h"
+/* ---- the reader-backed walker ---- */
 
 void wt_pbr_src_init(wt_pbr_src *s, struct wt_reader *r)
 {
@@ -212,90 +271,9 @@ static const uint8_t *win_get(wt_pbr_src *s, uint64_t off, size_t want, size_t *
     return s->win + (off - s->woff);
 }
 
-static bool pbr_skip_group(wt_pbr *pb, uint32_t num, int depth);
-
-static bool pbr_field(wt_pbr *pb, wt_pbr_field *f, int depth)
+static const uint8_t *win_fetch(void *ctx, uint64_t off, size_t want, size_t *got)
 {
-    size_t got = 0;
-    const uint8_t *p = win_get(pb->src, pb->pos, 24, &got);
-    if (!p)
-        return false;
-    if ((uint64_t)got > pb->end - pb->pos)
-        got = (size_t)(pb->end - pb->pos);
-    size_t q = 0;
-    uint64_t tag;
-    if (!wt_pb_varint(p, got, &q, &tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
-        return false;
-    f->tag_off = pb->pos;
-    f->num = (uint32_t)(tag >> 3);
-    f->wire = (int)(tag & 7);
-    f->v = 0;
-    f->off = 0;
-    f->len = 0;
-    switch (f->wire) {
-    case WT_PB_VARINT:
-        if (!wt_pb_varint(p, got, &q, &f->v))
-            return false;
-        pb->pos += q;
-        return true;
-    case WT_PB_I64:
-    case WT_PB_I32: {
-        size_t w = f->wire == WT_PB_I64 ? 8 : 4;
-        if (got - q < w)
-            return false;
-        for (size_t i = w; i-- > 0;)
-            f->v = (f->v << 8) | p[q + i];
-        pb->pos += q + w;
-        return true;
-    }
-    case WT_PB_LEN: {
-        uint64_t l;
-        if (!wt_pb_varint(p, got, &q, &l))
-            return false;
-        uint64_t start = pb->pos + q;
-        if (l > pb->end - start)
-            return false;
-        f->off = start;
-        f->len = l;
-        pb->pos = start + l;
-        return true;
-    }
-    case WT_PB_SGROUP: {
-        pb->pos += q;
-        uint64_t start = pb->pos;
-        if (!pbr_skip_group(pb, f->num, depth + 1))
-            return false;
-        f->off = start;
-        f->len = pb->pos - start;
-        return true;
-    }
-    default:
-        return false;
-    }
-}
-
-static bool pbr_skip_group(wt_pbr *pb, uint32_t num, int depth)
-{
-    if (depth > 32)
-        return false;
-    while (pb->pos < pb->end) {
-        size_t got = 0;
-        const uint8_t *p = win_get(pb->src, pb->pos, 12, &got);
-        if (!p)
-            return false;
-        size_t q = 0;
-        uint64_t tag;
-        if (!wt_pb_varint(p, got, &q, &tag))
-            return false;
-        if ((tag & 7) == WT_PB_EGROUP) {
-            pb->pos += q;
-            return (uint32_t)(tag >> 3) == num;
-        }
-        wt_pbr_field f;
-        if (!pbr_field(pb, &f, depth))
-            return false;
-    }
-    return false;
+    return win_get(ctx, off, want, got);
 }
 
 int wt_pbr_next(wt_pbr *pb, wt_pbr_field *f)
@@ -304,11 +282,17 @@ int wt_pbr_next(wt_pbr *pb, wt_pbr_field *f)
         return -1;
     if (pb->pos >= pb->end)
         return 0;
-    /* -1: a top-level group body is nesting level 0, as in skip_group() */
-    if (!pbr_field(pb, f, -1)) {
+    pb_raw r;
+    if (!raw_field(win_fetch, pb->src, &pb->pos, pb->end, -1, &r)) {
         pb->error = true;
         return -1;
     }
+    f->num = r.num;
+    f->wire = r.wire;
+    f->v = r.v;
+    f->off = r.off;
+    f->len = r.len;
+    f->tag_off = r.tag_off;
     return 1;
 }
 
