@@ -305,11 +305,13 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         out->pinned = true;
         out->version = pin;
         char *key = wt_ver_key(pin);
-        /* a local build (1.13.0+cu117) is the listed release's code */
+        /* a local build (1.13.0+cu117) is its release's code: affected
+         * when the release is (listed, or up to a last_affected 1.13.0) */
         char *pubkey = wt_ver_public_key(pin);
+        wt_ver *pub = pubkey ? wt_ver_parse_cstr(pubkey) : NULL;
         for (size_t i = 0; i < p->nadvs; i++) {
             const wt_osv_adv *a = &p->advs[i];
-            if (!wt_osv_affects(a, pin, key) && !(pubkey && wt_osv_affects(a, pin, pubkey))) continue;
+            if (!wt_osv_affects(a, pin, key) && !(pub && wt_osv_affects(a, pub, pubkey))) continue;
             wt_dep_match *m = &out->m[out->n++];
             m->adv = a;
             m->status = WT_MATCH_AFFECTED;
@@ -318,6 +320,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         }
         free(key);
         free(pubkey);
+        wt_ver_free(pub);
     } else {
         /* the versions the specifier allows, among those the data knows */
         const wt_ver **allowed = wt_xcalloc(p->nuniverse + 1, sizeof(wt_ver *));

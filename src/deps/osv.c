@@ -726,9 +726,11 @@ static int cmp_event(const void *a, const void *b) {
     }
     int c = wt_ver_cmp(x->ver, y->ver);
     if (c) return c;
-    /* at equal versions an introduced event comes first, so a range that
-     * is both introduced and fixed at V leaves V unaffected */
-    return (x->type != 'i') - (y->type != 'i');
+    /* equal versions keep the order written, as osv.dev's (stable) sort
+     * does: "fixed: 3.1.1" then "introduced: 3.1.1" (two adjacent ranges,
+     * PYSEC-2022-236) leaves 3.1.1 affected, "introduced: V, fixed: V" (an
+     * empty range) leaves V unaffected */
+    return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static void parse_ranges(wt_osv_adv *a, const char *text) {
@@ -751,7 +753,8 @@ static void parse_ranges(wt_osv_adv *a, const char *text) {
             const char *t = memchr(q, '\t', (size_t)(le - q));
             const char *te = t ? t : le;
             if (te - q >= 2) {
-                wt_osv_event *e = &r->ev[r->n++];
+                wt_osv_event *e = &r->ev[r->n];
+                e->pos = (unsigned)r->n++;
                 e->type = q[0];
                 e->zero = e->type == 'i' && te - q == 2 && q[1] == '0';
                 e->ver = wt_ver_parse(q + 1, (size_t)(te - q - 1));

@@ -58,6 +58,7 @@ const wt_osv_info *wt_osv_db_info(const wt_osv_db *db);
 typedef struct wt_osv_event {
     char type;      /* 'i' introduced, 'f' fixed, 'l' last_affected, 'x' limit */
     bool zero;      /* introduced "0" */
+    unsigned pos;   /* position in the record (ties keep the order written) */
     wt_ver *ver;
 } wt_osv_event;
 

@@ -1,0 +1,424 @@
+#!/usr/bin/python3
+"""Differential test: Watchtower's OSV verdicts against an independent
+implementation (Debian's python3-packaging + OSV's ECOSYSTEM range rules).
+
+Reads an OSV PyPI bulk export (all.zip), builds for every package a sample of
+versions (every `versions[]` entry, every range event and its neighbours:
+previous/next release, .post1, rc1, .dev0, +cpu local builds, epochs,
+zero-padded and alternative spellings), computes the advisories each
+(package, version) pin must match, writes them as `Name==version` lines
+(PEP 503 spelling variants of the names), scans them with the CLI
+(`--format json`) and compares advisory by advisory.
+
+Expected semantics (https://ossf.github.io/osv-schema/#evaluation):
+  * withdrawn records never match;
+  * per affected[] entry of a PyPI package (names compared after PEP 503
+    normalisation), the version is affected if it is listed in `versions`
+    (PEP 440 equality for valid versions, the local label ignored as `==V`
+    does; exact string for entries that are not PEP 440) or if an ECOSYSTEM
+    range says so (for a local version 1.2+cpu: for it or for 1.2): events sorted by version ("0" first, non-PEP 440 strings
+    before every valid version, as packaging's LegacyVersion orders them;
+    at equal versions in the order written, as osv.dev's stable sort
+    leaves them: `fixed: 3.1.1` then `introduced: 3.1.1` makes 3.1.1
+    affected, the reverse does not), then for each event in order:
+    introduced (v >= x) -> affected, fixed/limit (v >= x) -> not,
+    last_affected (v > x) -> not;
+  * records that are the same vulnerability may be merged by the scanner
+    into one entry: every expected id must appear as an entry id or in an
+    entry's aliases, every entry id must be expected, and an alias that is a
+    record id but not expected must be one of the entry record's own aliases.
+
+Usage: osv_differential.py [--bin WT_BIN] [--zip PyPI.zip] [--max-lines N]
+       [--keep DIR]
+Exit 0 when everything agrees, 1 on disagreements (listed), 77 (skip) when
+the zip or python3-packaging is missing.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zlib
+
+try:
+    from packaging.version import InvalidVersion, Version
+except ImportError:  # pragma: no cover
+    print("SKIP: python3-packaging is not installed")
+    sys.exit(77)
+
+
+# ------------------------------------------------------------ version order
+
+_LEGACY_RE = re.compile(r"(\d+ | [a-z]+ | \.| -)", re.VERBOSE)
+_LEGACY_MAP = {"pre": "c", "preview": "c", "-": "final-", "rc": "c", "dev": "@"}
+
+
+def _legacy_key(s):
+    """packaging<22's LegacyVersion key (what OSV's PyPI ordering uses)."""
+    parts = []
+    for part in _LEGACY_RE.split(s.lower()):
+        part = _LEGACY_MAP.get(part, part)
+        if not part or part == ".":
+            continue
+        if part[:1] in "0123456789":
+            part = part.zfill(8)
+        else:
+            part = "*" + part
+        if part.startswith("*"):
+            if part < "*final":
+                while parts and parts[-1] == "*final-":
+                    parts.pop()
+            while parts and parts[-1] == "00000000":
+                parts.pop()
+        parts.append(part)
+    parts.append("*final")
+    return tuple(parts)
+
+
+class V:
+    """A version: PEP 440 when valid, else legacy (sorts before all valid)."""
+
+    __slots__ = ("text", "ver", "legacy")
+
+    def __init__(self, text):
+        self.text = text
+        try:
+            self.ver = Version(text)
+            self.legacy = None
+        except InvalidVersion:
+            self.ver = None
+            self.legacy = _legacy_key(text.strip())
+
+    @property
+    def valid(self):
+        return self.ver is not None
+
+    def cmp(self, other):
+        if self.valid and other.valid:
+            return (self.ver > other.ver) - (self.ver < other.ver)
+        if not self.valid and not other.valid:
+            return (self.legacy > other.legacy) - (self.legacy < other.legacy)
+        return 1 if self.valid else -1
+
+
+def pep503(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# ------------------------------------------------------------ OSV semantics
+
+class Affected:
+    def __init__(self, rid, aliases, entry):
+        self.id = rid
+        self.aliases = aliases
+        self.ranges = []
+        for r in entry.get("ranges") or []:
+            if r.get("type") != "ECOSYSTEM":
+                continue
+            evs = []
+            for order, ev in enumerate(r.get("events") or []):
+                for kind in ("introduced", "fixed", "last_affected", "limit"):
+                    if kind in ev and isinstance(ev[kind], str):
+                        evs.append((kind, ev[kind], order))
+            self.ranges.append(self._sort(evs))
+        self.versions = [v for v in (entry.get("versions") or []) if isinstance(v, str)]
+        self.valid_versions = []
+        self.legacy_versions = set()
+        for s in self.versions:
+            v = V(s)
+            if v.valid:
+                self.valid_versions.append(v.ver)
+            else:
+                self.legacy_versions.add(s.strip().lower())
+        self.valid_set = set(self.valid_versions)
+
+    @staticmethod
+    def _sort(evs):
+        import functools
+
+        def key_cmp(a, b):
+            za = a[0] == "introduced" and a[1] == "0"
+            zb = b[0] == "introduced" and b[1] == "0"
+            if za or zb:
+                return 0 if za and zb else (-1 if za else 1)
+            c = V(a[1]).cmp(V(b[1]))
+            if c:
+                return c
+            return a[2] - b[2]   # equal versions: as written (a stable sort)
+
+        return [(k, s, None if (k == "introduced" and s == "0") else V(s))
+                for k, s, _ in sorted(evs, key=functools.cmp_to_key(key_cmp))]
+
+    def in_ranges(self, v):
+        for evs in self.ranges:
+            affected = False
+            for kind, _, ev in evs:
+                c = 1 if ev is None else v.cmp(ev)
+                if kind == "introduced":
+                    if c >= 0:
+                        affected = True
+                elif kind in ("fixed", "limit"):
+                    if c >= 0:
+                        affected = False
+                elif kind == "last_affected":
+                    if c > 0:
+                        affected = False
+            if affected:
+                return True
+        return False
+
+    def in_versions(self, v):
+        if v.valid:
+            if v.ver in self.valid_set:
+                return True
+            if v.ver.local is not None and Version(v.ver.public) in self.valid_set:
+                return True
+            return False
+        return v.text.strip().lower() in self.legacy_versions
+
+    def affects(self, v):
+        if self.in_versions(v) or self.in_ranges(v):
+            return True
+        # a local build (1.2+cpu) is its release's code: affected when the
+        # release is (e.g. up to `last_affected: 1.2`, which 1.2+cpu is above)
+        return v.valid and v.ver.local is not None and self.in_ranges(V(v.ver.public))
+
+
+def load(zip_path):
+    pkgs = {}        # pep503 -> list of Affected
+    names = {}       # pep503 -> a spelling used by the data
+    withdrawn = set()
+    record_aliases = {}
+    with zipfile.ZipFile(zip_path) as z:
+        for info in z.infolist():
+            if not info.filename.endswith(".json"):
+                continue
+            rec = json.loads(z.read(info))
+            rid = rec["id"]
+            if rec.get("withdrawn"):
+                withdrawn.add(rid)
+                continue
+            aliases = [a for a in rec.get("aliases") or [] if isinstance(a, str)]
+            record_aliases[rid] = set(aliases)
+            for entry in rec.get("affected") or []:
+                pkg = entry.get("package") or {}
+                if pkg.get("ecosystem") != "PyPI" or not pkg.get("name"):
+                    continue
+                n = pep503(pkg["name"])
+                names.setdefault(n, pkg["name"])
+                pkgs.setdefault(n, []).append(Affected(rid, aliases, entry))
+    return pkgs, names, withdrawn, record_aliases
+
+
+# ------------------------------------------------------------ sampling
+
+def neighbours(s):
+    """Versions next to s that exercise the comparison rules."""
+    out = {s}
+    try:
+        v = Version(s)
+    except InvalidVersion:
+        return out
+    rel = list(v.release)
+    base = ".".join(map(str, rel))
+    pub = str(v.public) if v.local is None else str(Version(v.public))
+    out.update({
+        pub + "+cpu", pub + "+cu117.x1",
+    })
+    if v.dev is None and v.post is None:
+        out.add(pub + ".post1")
+        out.add(pub + ".dev0")
+    if v.pre is None and v.dev is None and v.post is None:
+        out.add(base + "rc1")
+        out.add(base + "a0")
+        out.add(base + ".0")          # zero padding: 1.2 vs 1.2.0
+        if len(rel) > 1 and rel[-1] == 0:
+            out.add(".".join(map(str, rel[:-1])))
+        out.add(".".join(map(str, rel[:-1] + [rel[-1] + 1])))
+        if rel[-1] > 0:
+            out.add(".".join(map(str, rel[:-1] + [rel[-1] - 1])))
+            out.add(".".join(map(str, rel[:-1] + [rel[-1] - 1])) + ".999")
+        out.add("1!" + base)          # an epoch beats every release
+        out.add("v" + base)           # spelling variants of the same version
+        out.add(base + "-1")          # -N is .postN
+        out.add(base + "-RC1")
+    return out
+
+
+def name_variant(name, i):
+    """PEP 503 spelling variants: Foo_Bar == foo-bar == foo.bar."""
+    k = i % 4
+    if k == 0:
+        return name
+    if k == 1:
+        return name.upper().replace("-", "_")
+    if k == 2:
+        return name.replace("-", ".").replace("_", ".").title()
+    return re.sub(r"[-_.]", "-_", name).lower()   # runs of separators
+
+
+# ------------------------------------------------------------ main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("WT_BIN"))
+    ap.add_argument("--zip", default=os.path.join(os.environ.get("WT_SHARED", "/work/shared"), "data/osv/PyPI.zip"))
+    ap.add_argument("--keep", help="keep the generated project and scan output in DIR")
+    ap.add_argument("--max-per-file", type=int, default=4000)
+    ap.add_argument("--full", action="store_true", help="every sampled pair (about 420,000 on the 2024 snapshot; minutes)")
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("WT_OSVDIFF_SEED", "1")))
+    ap.add_argument("--min-per-pkg", type=int, default=24, help="pairs kept per package at least")
+    ap.add_argument("--max-per-pkg", type=int, default=100, help="pairs kept per package at most")
+    ap.add_argument("--match-budget", type=int, default=1000, help="about this many (pair, advisory) matches per package")
+    args = ap.parse_args()
+    if not args.bin:
+        print("FAIL: no --bin / WT_BIN")
+        return 1
+    if not os.path.exists(args.zip):
+        print("SKIP: %s not found" % args.zip)
+        return 77
+
+    pkgs, names, withdrawn, record_aliases = load(args.zip)
+
+    # ties: same version both opens and closes in one range (documented order)
+    ties = 0
+    for affs in pkgs.values():
+        for a in affs:
+            for evs in a.ranges:
+                seen = {}
+                for kind, s, ev in evs:
+                    if ev is None:
+                        continue
+                    key = str(ev.ver) if ev.valid else s
+                    seen.setdefault(key, set()).add(kind == "introduced")
+                ties += sum(1 for k in seen.values() if len(k) == 2)
+
+    lines = []   # (pep503, name as written, version text, spec op, expected ids)
+    for n in sorted(pkgs):
+        affs = pkgs[n]
+        events, listed = set(), set()
+        for a in affs:
+            listed.update(a.versions)
+            for evs in a.ranges:
+                for kind, s, _ in evs:
+                    if s != "0":
+                        events.add(s)
+        sample = set()
+        for t in events | listed:
+            sample.update(neighbours(t))
+        sample = {t for t in sample if not any(c in t for c in " ;#\\,")}
+        if not args.full:
+            # a deterministic (seeded) share: range boundaries first, then
+            # listed versions and neighbours, so that the pairs times the
+            # advisories they match stay bounded per package
+            budget = min(args.max_per_pkg, max(args.min_per_pkg, args.match_budget // max(1, len(affs))))
+            order = sorted(sample, key=lambda t: (t not in events,
+                                                  zlib.crc32(("%d %s %s" % (args.seed, n, t)).encode())))
+            sample = set(order[:budget])
+        for i, t in enumerate(sorted(sample)):
+            v = V(t)
+            exp = sorted({a.id for a in affs if a.affects(v)})
+            op = "==" if v.valid else "==="
+            lines.append((n, name_variant(names[n], i), t, op, exp))
+
+    tmp = tempfile.mkdtemp(prefix="wt-osvdiff-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        where = {}   # (relative file, line) -> index into lines
+        fileno = 0
+        by_pkg = {}
+        for idx, l in enumerate(lines):
+            by_pkg.setdefault(l[0], []).append(idx)
+        # one folder per package (a few thousand lines at most per file)
+        for n, idxs in sorted(by_pkg.items()):
+            for start in range(0, len(idxs), args.max_per_file):
+                fileno += 1
+                rel = "p%04d/requirements.txt" % fileno
+                os.makedirs(os.path.join(proj, os.path.dirname(rel)))
+                with open(os.path.join(proj, rel), "w") as f:
+                    f.write("# generated: %s\n" % n)
+                    for ln, idx in enumerate(idxs[start:start + args.max_per_file], start=2):
+                        _, name, t, op, _ = lines[idx]
+                        f.write("%s%s%s\n" % (name, op, t))
+                        where[(rel, ln)] = idx
+        db = os.path.join(tmp, "osv.sqlite")
+        out = os.path.join(tmp, "scan.json")
+        cmd = [args.bin, "scan", proj, "--osv-db", db, "--osv-db-from", args.zip, "--format", "json",
+               "-o", out, "--no-reports", "--fail-on", "none", "-q", "-j", "2"]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            print("FAIL: scan exited %d: %s" % (p.returncode, p.stderr[-2000:]))
+            return 1
+        with open(out) as f:
+            doc = json.load(f)
+        findings = doc["findings"] if isinstance(doc, dict) else doc
+
+        got = {}   # idx -> list of (id, aliases)
+        problems = []
+        for fd in findings:
+            rule = fd.get("rule_id", "")
+            if rule not in ("WT-DEP-001", "WT-DEP-002", "WT-DEP-003"):
+                if rule.startswith("WT-DEP-") and rule not in ("WT-DEP-005",):
+                    problems.append("unexpected %s at %s: %s" % (rule, fd.get("location"), fd.get("message")))
+                continue
+            loc = fd.get("location") or {}
+            rel = fd.get("file") or ""
+            line = loc.get("line")
+            idx = where.get((rel, line))
+            if idx is None:
+                problems.append("finding at an unknown place %s:%s (%s)" % (rel, line, fd.get("message")))
+                continue
+            props = fd.get("props") or fd.get("properties") or {}
+            if rule == "WT-DEP-002" or props.get("status") != "affected":
+                problems.append("%s %s: pin reported as %s/%s" % (lines[idx][1], lines[idx][2], rule,
+                                                                 props.get("status")))
+            got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []))
+                                           for a in props.get("advisories") or [])
+
+        disagreements = []
+        for idx, (n, name, t, op, exp) in enumerate(lines):
+            entries = got.get(idx, [])
+            ids = {e[0] for e in entries}
+            covered = set(ids)
+            for _, al in entries:
+                covered |= al
+            expset = set(exp)
+            extra = sorted(ids - expset)
+            missing = sorted(expset - covered)
+            bad_alias = sorted(
+                x for e_id, al in entries for x in al
+                if x in record_aliases and x not in expset and x not in record_aliases.get(e_id, set()))
+            wd = sorted((covered & withdrawn) - set().union(*(record_aliases.get(i, set()) for i in ids)))
+            if extra or missing or bad_alias or wd:
+                disagreements.append("%s%s%s: extra %s missing %s merged-unaffected %s withdrawn %s" % (
+                    name, op, t, extra, missing, bad_alias, wd))
+
+        npairs = len(lines)
+        naff = sum(1 for l in lines if l[4])
+        nexp = sum(len(l[4]) for l in lines)
+        print("osv differential: %d packages, %d (package, version) pairs, %d affected, %d expected "
+              "(pair, advisory) matches, %d same-version introduced/fixed ties in ranges" % (
+                  len(pkgs), npairs, naff, nexp, ties))
+        for x in problems[:50]:
+            print("PROBLEM:", x)
+        for x in disagreements[:100]:
+            print("DISAGREE:", x)
+        if problems or disagreements:
+            print("FAIL: %d disagreements, %d other problems" % (len(disagreements), len(problems)))
+            return 1
+        print("ok: scanner and packaging agree on every pair")
+        return 0
+    finally:
+        if args.keep:
+            if os.path.exists(args.keep):
+                shutil.rmtree(args.keep)
+            shutil.copytree(tmp, args.keep)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
