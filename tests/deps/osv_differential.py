@@ -7,8 +7,10 @@ versions (every `versions[]` entry, every range event and its neighbours:
 previous/next release, .post1, rc1, .dev0, +cpu local builds, epochs,
 zero-padded and alternative spellings), computes the advisories each
 (package, version) pin must match, writes them as `Name==version` lines
-(PEP 503 spelling variants of the names), scans them with the CLI
-(`--format json`) and compares advisory by advisory.
+(PEP 503 spelling variants of the names), plus for every package about 14
+specifiers that are not pins (see range_expect() for their documented
+semantics), scans them with the CLI (`--format json`) and compares advisory
+by advisory (and, for ranges, affected vs possibly affected).
 
 Expected semantics (https://ossf.github.io/osv-schema/#evaluation):
   * withdrawn records never match;
@@ -45,6 +47,7 @@ import zipfile
 import zlib
 
 try:
+    from packaging.specifiers import SpecifierSet
     from packaging.version import InvalidVersion, Version
 except ImportError:  # pragma: no cover
     print("SKIP: python3-packaging is not installed")
@@ -192,6 +195,7 @@ def load(zip_path):
     pkgs = {}        # pep503 -> list of Affected
     names = {}       # pep503 -> a spelling used by the data
     withdrawn = set()
+    wd_affected = {}  # pep503 -> withdrawn records' entries (versions to try)
     record_aliases = {}
     with zipfile.ZipFile(zip_path) as z:
         for info in z.infolist():
@@ -201,6 +205,12 @@ def load(zip_path):
             rid = rec["id"]
             if rec.get("withdrawn"):
                 withdrawn.add(rid)
+                for entry in rec.get("affected") or []:
+                    pkg = entry.get("package") or {}
+                    if pkg.get("ecosystem") == "PyPI" and pkg.get("name"):
+                        n = pep503(pkg["name"])
+                        names.setdefault(n, pkg["name"])
+                        wd_affected.setdefault(n, []).append(Affected(rid, [], entry))
                 continue
             aliases = [a for a in rec.get("aliases") or [] if isinstance(a, str)]
             record_aliases[rid] = set(aliases)
@@ -211,7 +221,9 @@ def load(zip_path):
                 n = pep503(pkg["name"])
                 names.setdefault(n, pkg["name"])
                 pkgs.setdefault(n, []).append(Affected(rid, aliases, entry))
-    return pkgs, names, withdrawn, record_aliases
+    for n in wd_affected:
+        pkgs.setdefault(n, [])
+    return pkgs, names, withdrawn, record_aliases, wd_affected
 
 
 # ------------------------------------------------------------ sampling
@@ -261,6 +273,88 @@ def name_variant(name, i):
     return re.sub(r"[-_.]", "-_", name).lower()   # runs of separators
 
 
+# ------------------------------------------------------------ ranges (not pins)
+
+def universe(affs):
+    """Every valid version the data names for a package (what the scanner
+    takes as the known releases)."""
+    u = set()
+    for a in affs:
+        for s in a.versions:
+            v = V(s)
+            if v.valid:
+                u.add(v.ver)
+        for evs in a.ranges:
+            for _, s, ev in evs:
+                if ev is not None and ev.valid:
+                    u.add(ev.ver)
+    return sorted(u)
+
+
+_UNIV = {}
+
+
+def range_expect(affs, spec):
+    """Documented semantics for a specifier that is not a pin: the versions
+    it allows among the known ones (pre-releases only when named or when
+    nothing else matches); an advisory is "affected" when
+    it affects the newest allowed version, "possibly-affected" when it
+    affects only older ones; when nothing is allowed, only ranges that never
+    close (introduced 0 and nothing else) apply."""
+    key = id(affs)
+    if key not in _UNIV:
+        u = universe(affs)
+        _UNIV[key] = (u, {ver: {a.id for a in affs if a.affects(V(str(ver)))} for ver in u})
+    u, hits = _UNIV[key]
+    ss = SpecifierSet(spec)
+    allowed = [v for v in u if ss.contains(v, prereleases=True)]
+    # PEP 440: pre-releases only when a clause names one (packaging's rule:
+    # ==, >=, <=, ~=, === with a pre-release) or when no final release
+    # qualifies. packaging 23's SpecifierSet.filter() drops that fallback for
+    # non-empty sets (it passes prereleases=False down), so it is done here.
+    if not ss.prereleases and any(not v.is_prerelease for v in allowed):
+        allowed = [v for v in allowed if not v.is_prerelease]
+    exp = {}
+    if not allowed:
+        for a in affs:
+            if any(evs and all(k == "introduced" and s == "0" for k, s, _ in evs) for evs in a.ranges):
+                exp[a.id] = "affected"
+        return exp
+    newest = max(allowed)
+    for ver in allowed:
+        for rid in hits[ver]:
+            exp.setdefault(rid, "possibly-affected")
+    for rid in hits[newest]:
+        exp[rid] = "affected"
+    return exp
+
+
+def range_specs(n, affs, seed, count):
+    """Specifiers that are not pins, around the package's range boundaries."""
+    bounds = set()
+    for a in affs:
+        for evs in a.ranges:
+            for _, s, ev in evs:
+                if ev is not None and ev.valid and ev.ver.local is None:
+                    bounds.add(ev.ver)
+    bounds = sorted(bounds)
+    specs = ["", ">99999"]
+    pick = sorted(range(len(bounds)), key=lambda i: zlib.crc32(("%d %s %d" % (seed, n, i)).encode()))
+    for i in pick:
+        b = bounds[i]
+        nxt = bounds[i + 1] if i + 1 < len(bounds) else None
+        specs += [">=%s" % b, "<%s" % b, "<=%s" % b, ">%s" % b, "!=%s" % b]
+        if nxt is not None:
+            specs.append(">=%s,<%s" % (b, nxt))
+            specs.append(">%s, <=%s" % (b, nxt))
+        if len(b.release) >= 2:
+            specs.append("~=%s" % b)
+            specs.append("==%s.*" % ".".join(map(str, b.release[:2])))
+        if len(specs) >= count:
+            break
+    return specs[:count]
+
+
 # ------------------------------------------------------------ main
 
 def main():
@@ -273,6 +367,7 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("WT_OSVDIFF_SEED", "1")))
     ap.add_argument("--min-per-pkg", type=int, default=24, help="pairs kept per package at least")
     ap.add_argument("--max-per-pkg", type=int, default=100, help="pairs kept per package at most")
+    ap.add_argument("--ranges-per-pkg", type=int, default=14, help="version ranges (not pins) per package")
     ap.add_argument("--match-budget", type=int, default=1000, help="about this many (pair, advisory) matches per package")
     args = ap.parse_args()
     if not args.bin:
@@ -282,7 +377,7 @@ def main():
         print("SKIP: %s not found" % args.zip)
         return 77
 
-    pkgs, names, withdrawn, record_aliases = load(args.zip)
+    pkgs, names, withdrawn, record_aliases, wd_affected = load(args.zip)
 
     # ties: same version both opens and closes in one range (documented order)
     ties = 0
@@ -297,11 +392,12 @@ def main():
                     seen.setdefault(key, set()).add(kind == "introduced")
                 ties += sum(1 for k in seen.values() if len(k) == 2)
 
-    lines = []   # (pep503, name as written, version text, spec op, expected ids)
+    lines = []   # (pep503, name as written, op, version or specifier, {id: status})
+    nranges = 0
     for n in sorted(pkgs):
         affs = pkgs[n]
         events, listed = set(), set()
-        for a in affs:
+        for a in affs + wd_affected.get(n, []):
             listed.update(a.versions)
             for evs in a.ranges:
                 for kind, s, _ in evs:
@@ -321,9 +417,12 @@ def main():
             sample = set(order[:budget])
         for i, t in enumerate(sorted(sample)):
             v = V(t)
-            exp = sorted({a.id for a in affs if a.affects(v)})
+            exp = {a.id: "affected" for a in affs if a.affects(v)}
             op = "==" if v.valid else "==="
-            lines.append((n, name_variant(names[n], i), t, op, exp))
+            lines.append((n, name_variant(names[n], i), op, t, exp))
+        for i, spec in enumerate(range_specs(n, affs, args.seed, args.ranges_per_pkg)):
+            lines.append((n, name_variant(names[n], i + 1), "", spec, range_expect(affs, spec)))
+            nranges += 1
 
     tmp = tempfile.mkdtemp(prefix="wt-osvdiff-")
     try:
@@ -342,7 +441,7 @@ def main():
                 with open(os.path.join(proj, rel), "w") as f:
                     f.write("# generated: %s\n" % n)
                     for ln, idx in enumerate(idxs[start:start + args.max_per_file], start=2):
-                        _, name, t, op, _ = lines[idx]
+                        _, name, op, t, _ = lines[idx]
                         f.write("%s%s%s\n" % (name, op, t))
                         where[(rel, ln)] = idx
         db = os.path.join(tmp, "osv.sqlite")
@@ -357,52 +456,63 @@ def main():
             doc = json.load(f)
         findings = doc["findings"] if isinstance(doc, dict) else doc
 
-        got = {}   # idx -> list of (id, aliases)
+        got = {}   # idx -> list of (id, aliases, status)
+        rules = {}
         problems = []
         for fd in findings:
             rule = fd.get("rule_id", "")
-            if rule not in ("WT-DEP-001", "WT-DEP-002", "WT-DEP-003"):
-                if rule.startswith("WT-DEP-") and rule not in ("WT-DEP-005",):
-                    problems.append("unexpected %s at %s: %s" % (rule, fd.get("location"), fd.get("message")))
-                continue
             loc = fd.get("location") or {}
             rel = fd.get("file") or ""
             line = loc.get("line")
             idx = where.get((rel, line))
+            if rule not in ("WT-DEP-001", "WT-DEP-002", "WT-DEP-003"):
+                pin = idx is not None and lines[idx][2] != ""
+                if rule.startswith("WT-DEP-") and rule != "WT-DEP-005" and (pin or rule != "WT-DEP-004"):
+                    problems.append("unexpected %s at %s:%s: %s" % (rule, rel, line, fd.get("message")))
+                continue
             if idx is None:
                 problems.append("finding at an unknown place %s:%s (%s)" % (rel, line, fd.get("message")))
                 continue
             props = fd.get("props") or fd.get("properties") or {}
-            if rule == "WT-DEP-002" or props.get("status") != "affected":
-                problems.append("%s %s: pin reported as %s/%s" % (lines[idx][1], lines[idx][2], rule,
-                                                                 props.get("status")))
-            got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []))
+            rules.setdefault(idx, []).append(rule)
+            got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("status"))
                                            for a in props.get("advisories") or [])
 
         disagreements = []
-        for idx, (n, name, t, op, exp) in enumerate(lines):
+        rank = {"possibly-affected": 1, "affected": 2}
+        for idx, (n, name, op, t, exp) in enumerate(lines):
             entries = got.get(idx, [])
             ids = {e[0] for e in entries}
             covered = set(ids)
-            for _, al in entries:
+            for _, al, _ in entries:
                 covered |= al
-            expset = set(exp)
-            extra = sorted(ids - expset)
-            missing = sorted(expset - covered)
+            extra = sorted(ids - set(exp))
+            missing = sorted(set(exp) - covered)
             bad_alias = sorted(
-                x for e_id, al in entries for x in al
-                if x in record_aliases and x not in expset and x not in record_aliases.get(e_id, set()))
+                x for e_id, al, _ in entries for x in al
+                if x in record_aliases and x not in exp and x not in record_aliases.get(e_id, set()))
             wd = sorted((covered & withdrawn) - set().union(*(record_aliases.get(i, set()) for i in ids)))
-            if extra or missing or bad_alias or wd:
-                disagreements.append("%s%s%s: extra %s missing %s merged-unaffected %s withdrawn %s" % (
-                    name, op, t, extra, missing, bad_alias, wd))
+            status = []
+            for e_id, al, st in entries:
+                group = [x for x in [e_id] + sorted(al) if x in exp]
+                want = max((exp[x] for x in group), key=lambda x: rank[x], default=None)
+                if want and want != st:
+                    status.append("%s: %s, expected %s" % (e_id, st, want))
+            r = rules.get(idx, [])
+            want_rule = (["WT-DEP-001", "WT-DEP-003"] if "affected" in exp.values()
+                         else ["WT-DEP-002"] if exp else [])
+            bad_rule = len(r) > 1 or (r and r[0] not in want_rule)
+            if extra or missing or bad_alias or wd or status or bad_rule:
+                disagreements.append("%s%s%s: extra %s missing %s merged-unaffected %s withdrawn %s "
+                                     "status %s rule %s" % (name, op, t, extra, missing, bad_alias, wd, status, r))
 
-        npairs = len(lines)
-        naff = sum(1 for l in lines if l[4])
-        nexp = sum(len(l[4]) for l in lines)
-        print("osv differential: %d packages, %d (package, version) pairs, %d affected, %d expected "
-              "(pair, advisory) matches, %d same-version introduced/fixed ties in ranges" % (
-                  len(pkgs), npairs, naff, nexp, ties))
+        npairs = len(lines) - nranges
+        naff = sum(1 for l in lines if l[4] and l[2])
+        nexp = sum(len(l[4]) for l in lines if l[2])
+        print("osv differential: %d packages, %d (package, version) pins (%d affected, %d expected "
+              "(pin, advisory) matches), %d version ranges (%d with advisories), %d same-version "
+              "introduced/fixed ties in ranges" % (
+                  len(pkgs), npairs, naff, nexp, nranges, sum(1 for l in lines if l[4] and not l[2]), ties))
         for x in problems[:50]:
             print("PROBLEM:", x)
         for x in disagreements[:100]:
