@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 import zlib
 
@@ -87,8 +88,11 @@ class V:
 
     __slots__ = ("text", "ver", "legacy")
 
-    def __init__(self, text):
+    def __init__(self, text, ver=None):
         self.text = text
+        if ver is not None:
+            self.ver, self.legacy = ver, None
+            return
         try:
             self.ver = Version(text)
             self.legacy = None
@@ -226,6 +230,46 @@ def load(zip_path):
     return pkgs, names, withdrawn, record_aliases, wd_affected
 
 
+def write_twins_zip(src, dst):
+    """The live export carries a GHSA record next to most PYSEC ones (the
+    snapshot has only PYSEC): add one per PYSEC record that names a GHSA
+    alias, as GitHub writes them: its own id, the CVE aliases only (not the
+    PYSEC id), ranges but no versions list, the package name with `_` for
+    `-`. Returns {pysec id: ghsa id}."""
+    twins = {}
+    written = set()
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        names = set(z.namelist())
+        for info in z.infolist():
+            data = z.read(info)
+            out.writestr(info.filename, data)
+            if not info.filename.endswith(".json"):
+                continue
+            rec = json.loads(data)
+            ghsa = [a for a in rec.get("aliases") or [] if isinstance(a, str) and a.startswith("GHSA-")]
+            if not ghsa or rec.get("withdrawn"):
+                continue
+            twin = {"id": ghsa[0], "modified": rec.get("modified", "2024-01-01T00:00:00Z"),
+                    "aliases": [a for a in rec.get("aliases") or [] if isinstance(a, str) and a.startswith("CVE-")],
+                    "summary": "GitHub advisory for " + rec["id"],
+                    "database_specific": {"severity": "MODERATE"},
+                    "affected": []}
+            for entry in rec.get("affected") or []:
+                e = dict(entry)
+                e.pop("versions", None)
+                pkg = dict(e.get("package") or {})
+                if isinstance(pkg.get("name"), str):
+                    pkg["name"] = pkg["name"].replace("-", "_")
+                e["package"] = pkg
+                twin["affected"].append(e)
+            if ghsa[0] in written or ghsa[0] + ".json" in names:
+                continue   # two PYSEC records name one GHSA id (real data has that)
+            written.add(ghsa[0])
+            out.writestr(ghsa[0] + ".json", json.dumps(twin))
+            twins[rec["id"]] = ghsa[0]
+    return twins
+
+
 # ------------------------------------------------------------ sampling
 
 def neighbours(s):
@@ -304,7 +348,8 @@ def range_expect(affs, spec):
     key = id(affs)
     if key not in _UNIV:
         u = universe(affs)
-        _UNIV[key] = (u, {ver: {a.id for a in affs if a.affects(V(str(ver)))} for ver in u})
+        vs = [(ver, V(str(ver), ver)) for ver in u]
+        _UNIV[key] = (u, {ver: {a.id for a in affs if a.affects(v)} for ver, v in vs})
     u, hits = _UNIV[key]
     ss = SpecifierSet(spec)
     allowed = [v for v in u if ss.contains(v, prereleases=True)]
@@ -361,13 +406,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.environ.get("WT_BIN"))
     ap.add_argument("--zip", default=os.path.join(os.environ.get("WT_SHARED", "/work/shared"), "data/osv/PyPI.zip"))
+    ap.add_argument("--ghsa-twins", action="store_true",
+                    help="add a GHSA record next to each PYSEC one (as the live export has) and check they merge")
     ap.add_argument("--keep", help="keep the generated project and scan output in DIR")
     ap.add_argument("--max-per-file", type=int, default=4000)
     ap.add_argument("--full", action="store_true", help="every sampled pair (about 420,000 on the 2024 snapshot; minutes)")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("WT_OSVDIFF_SEED", "1")))
     ap.add_argument("--min-per-pkg", type=int, default=24, help="pairs kept per package at least")
-    ap.add_argument("--max-per-pkg", type=int, default=100, help="pairs kept per package at most")
-    ap.add_argument("--ranges-per-pkg", type=int, default=14, help="version ranges (not pins) per package")
+    ap.add_argument("--max-per-pkg", type=int, default=80, help="pairs kept per package at most")
+    ap.add_argument("--ranges-per-pkg", type=int, default=8, help="version ranges (not pins) per package")
     ap.add_argument("--match-budget", type=int, default=1000, help="about this many (pair, advisory) matches per package")
     args = ap.parse_args()
     if not args.bin:
@@ -377,6 +424,13 @@ def main():
         print("SKIP: %s not found" % args.zip)
         return 77
 
+    t_start = time.time()
+    tmp = tempfile.mkdtemp(prefix="wt-osvdiff-")
+    twins = {}
+    if args.ghsa_twins:
+        zpath = os.path.join(tmp, "PyPI-twins.zip")
+        twins = write_twins_zip(args.zip, zpath)
+        args.zip = zpath
     pkgs, names, withdrawn, record_aliases, wd_affected = load(args.zip)
 
     # ties: same version both opens and closes in one range (documented order)
@@ -424,7 +478,6 @@ def main():
             lines.append((n, name_variant(names[n], i + 1), "", spec, range_expect(affs, spec)))
             nranges += 1
 
-    tmp = tempfile.mkdtemp(prefix="wt-osvdiff-")
     try:
         proj = os.path.join(tmp, "proj")
         where = {}   # (relative file, line) -> index into lines
@@ -448,7 +501,9 @@ def main():
         out = os.path.join(tmp, "scan.json")
         cmd = [args.bin, "scan", proj, "--osv-db", db, "--osv-db-from", args.zip, "--format", "json",
                "-o", out, "--no-reports", "--fail-on", "none", "-q", "-j", "2"]
+        t_scan = time.time()
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        t_scan = time.time() - t_scan
         if p.returncode != 0:
             print("FAIL: scan exited %d: %s" % (p.returncode, p.stderr[-2000:]))
             return 1
@@ -458,6 +513,7 @@ def main():
 
         got = {}   # idx -> list of (id, aliases, status)
         rules = {}
+        counts = {}
         problems = []
         for fd in findings:
             rule = fd.get("rule_id", "")
@@ -475,6 +531,7 @@ def main():
                 continue
             props = fd.get("props") or fd.get("properties") or {}
             rules.setdefault(idx, []).append(rule)
+            counts[idx] = props.get("advisory_count")
             got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("status"))
                                            for a in props.get("advisories") or [])
 
@@ -488,9 +545,14 @@ def main():
                 covered |= al
             extra = sorted(ids - set(exp))
             missing = sorted(set(exp) - covered)
-            bad_alias = sorted(
-                x for e_id, al, _ in entries for x in al
-                if x in record_aliases and x not in exp and x not in record_aliases.get(e_id, set()))
+            # an alias that is another record's id: that record affects the
+            # version too (merged), or a merged record names it
+            bad_alias = []
+            for e_id, al, _ in entries:
+                named = set()
+                for g in [e_id] + [x for x in al if x in exp]:
+                    named |= record_aliases.get(g, set())
+                bad_alias += sorted(x for x in al if x in record_aliases and x not in exp and x not in named)
             wd = sorted((covered & withdrawn) - set().union(*(record_aliases.get(i, set()) for i in ids)))
             status = []
             for e_id, al, st in entries:
@@ -502,13 +564,26 @@ def main():
             want_rule = (["WT-DEP-001", "WT-DEP-003"] if "affected" in exp.values()
                          else ["WT-DEP-002"] if exp else [])
             bad_rule = len(r) > 1 or (r and r[0] not in want_rule)
-            if extra or missing or bad_alias or wd or status or bad_rule:
+            # one entry per vulnerability: a PYSEC record and its GHSA twin
+            # are one entry, and advisory_count counts entries
+            split = []
+            for pysec, ghsa in twins.items():
+                if pysec in exp and ghsa in exp:
+                    if not any({pysec, ghsa} <= ({e_id} | al) for e_id, al, _ in entries):
+                        split.append(pysec)
+            if entries and counts.get(idx) != len(entries):
+                split.append("advisory_count %s for %d entries" % (counts.get(idx), len(entries)))
+            if extra or missing or bad_alias or wd or status or bad_rule or split:
                 disagreements.append("%s%s%s: extra %s missing %s merged-unaffected %s withdrawn %s "
-                                     "status %s rule %s" % (name, op, t, extra, missing, bad_alias, wd, status, r))
+                                     "status %s rule %s not merged %s" % (name, op, t, extra, missing, bad_alias, wd, status, r,
+                                                          split))
 
         npairs = len(lines) - nranges
         naff = sum(1 for l in lines if l[4] and l[2])
         nexp = sum(len(l[4]) for l in lines if l[2])
+        if twins:
+            print("GHSA twins added: %d" % len(twins))
+        print("scan: %.1f s (import and %d lines), total %.1f s" % (t_scan, len(lines), time.time() - t_start))
         print("osv differential: %d packages, %d (package, version) pins (%d affected, %d expected "
               "(pin, advisory) matches), %d version ranges (%d with advisories), %d same-version "
               "introduced/fixed ties in ranges" % (
