@@ -5,7 +5,8 @@ at a file:line a person can jump to.
 
 Files written here in the formats the tools produce: a poetry.lock (Poetry
 1.8, with a +cpu local version from a PyTorch index), a uv.lock (an editable
-project entry, registry packages with sdists/wheels), a Pipfile.lock
+project entry, registry packages with sdists/wheels), requirements files
+with a UTF-8 BOM and in UTF-16 (PowerShell's `pip freeze >`), a Pipfile.lock
 (default and develop), a pip-compile style requirements.txt (--hash
 continuation lines, `# via` comments, -c and -r includes, extras, markers
 true and false, spaces around ==, `name @ URL`, git+https, ===, -e .), and a
@@ -62,6 +63,14 @@ version = "2.1.5"
 description = "Safely add untrusted strings to HTML/XML markup."
 optional = false
 python-versions = ">=3.7"
+files = []
+
+[[package]]
+name = "mylib-helpers"
+version = "0.1.0"
+description = ""
+optional = false
+python-versions = "*"
 files = []
 
 [[package]]
@@ -196,6 +205,11 @@ EXPECT = [
     ("proj/sub/extra-requirements.txt", "joblib==", "joblib", ("pin", "1.1.0")),
     ("proj/sub/extra-requirements.txt", "pillow>=", "pillow", ("range", ">=8.0.0,<8.1.1")),
     # notebooks: the line of the .ipynb file; cell and cell_line in the location too
+    # Windows: UTF-8 with a BOM, UTF-16 from PowerShell's `pip freeze >`
+    ("win/requirements.txt", "^\ufeffpyyaml==5.3", "pyyaml", ("pin", "5.3")),
+    ("win/requirements.txt", "^Flask==0.12", "flask", ("pin", "0.12")),
+    ("win/requirements-freeze.txt", "^torch==1.13.0", "torch", ("pin", "1.13.0")),
+    ("win/requirements-freeze.txt", "^tqdm==4.66.1", "tqdm", ("pin", "4.66.1")),
     ("nb/train.ipynb", "transformers==4.20.0", "transformers", ("pin", "4.20.0")),
     ("nb/train.ipynb", "transformers==4.20.0", "torch", ("pin", "1.13.0")),
     ("nb/train.ipynb", "pyyaml==5.3", "pyyaml", ("pin", "5.3")),
@@ -213,7 +227,7 @@ UNAUDITABLE = [("proj/requirements.txt", "torch @"), ("proj/requirements.txt", "
 
 
 def line_of(root, rel, needle):
-    with open(os.path.join(root, rel)) as f:
+    with open(os.path.join(root, rel), encoding="utf-16" if "freeze" in rel else "utf-8") as f:
         for i, line in enumerate(f, start=1):
             if line.startswith(needle[1:]) if needle.startswith("^") else needle in line:
                 return i
@@ -235,6 +249,9 @@ def write_tree(root):
     put("proj/constraints.txt", "numpy==1.21.0\n")
     put("proj/sub/extra-requirements.txt", "# extras pulled in with -r\njoblib==1.1.0\npillow>=8.0.0,<8.1.1\n")
     put("proj/base-deps.txt", "# shared pins\nurllib3==1.25.8\n")
+    put("win/requirements.txt", "\ufeffpyyaml==5.3\r\nFlask==0.12\r\n")
+    with open(os.path.join(root, "win/requirements-freeze.txt"), "w", encoding="utf-16", newline="") as f:
+        f.write("torch==1.13.0\r\ntqdm==4.66.1\r\n")
     nb = {"cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# setup"]},
         {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": [
