@@ -217,7 +217,8 @@ WT_TEST(getattr_of_import_resolves_os_system) {
     pa_reduce(&a);
     pa_stop(&a);
     wt_scan_result *r = scan(&a);
-    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "builtins.getattr");
+    /* getattr on a resolved module is judged as what it reaches (os.system) */
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "builtins.__import__('os')");
     EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system('true')");
     wt_scan_result_free(r);
     pa_free(&a);
