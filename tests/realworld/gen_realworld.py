@@ -109,6 +109,15 @@ plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt2)
 torch.save({"onecycle": onecycle.state_dict(), "plateau": plateau.state_dict(),
             "sgd": opt2.state_dict()}, os.path.join(B, "torch_schedulers.pt"))
 
+# Hyper-parameters holding callables (timm-style configs): a functools.partial of a
+# layer class and a plain function, as the pickler writes them (partial(fn) + BUILD).
+import functools  # noqa: E402
+
+torch.save({"state_dict": net.state_dict(),
+            "hparams": {"norm_layer": functools.partial(nn.LayerNorm, eps=1e-6),
+                        "act": torch.nn.functional.relu, "dtype": torch.float16}},
+           os.path.join(B, "torch_hparams_partial.pt"))
+
 # TorchScript
 scripted = torch.jit.trace(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)).eval(),
                            torch.zeros(1, 4))
@@ -387,6 +396,8 @@ joblib.dump(evil_ft, os.path.join(M, "sklearn_function_transformer_eval.joblib")
 joblib.dump(evil_ft, os.path.join(M, "sklearn_function_transformer_eval.xz.joblib"), compress=("xz", 3))
 joblib.dump(evil_ft, os.path.join(M, "sklearn_function_transformer_eval.lz4.joblib"), compress=("lz4", 3))
 
+torch.save({"state_dict": net.state_dict(), "hparams": {"act": functools.partial(os.system, "true")}},
+           os.path.join(M, "torch_hparams_partial_os_system.pt"))
 evil_df = pd.DataFrame({"a": [1, 2]})
 evil_df.attrs["hook"] = HostileAttr()
 evil_df.to_pickle(os.path.join(M, "pandas_attrs_hostile.pkl"))

@@ -274,3 +274,79 @@ WT_TEST(torchscript_helpers_are_allowed_but_torch_jit_is_not) {
     pk_policy_judge("__torch__.torch.nn.modules.linear", "Linear", &v);
     CHECK(v.level == PK_LVL_ALLOW);
 }
+
+/* functools.partial as the pickler writes it: partial(fn), then BUILD (fn, args, kw, dict). */
+WT_TEST(partial_of_an_allowlisted_function_is_a_clean_value) {
+    /* {'norm_layer': partial(torch.nn.modules.normalization.LayerNorm, eps=1)} as a state value */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_op(&a, '}');
+    pa_str(&a, "norm_layer");
+    pa_global(&a, "functools", "partial");
+    pa_global(&a, "torch.nn.modules.normalization", "LayerNorm");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_mark(&a);
+    pa_global(&a, "torch.nn.modules.normalization", "LayerNorm");
+    pa_op(&a, ')');
+    pa_op(&a, '}');
+    pa_str(&a, "eps");
+    pa_int(&a, 1);
+    pa_op(&a, 's');
+    pa_op(&a, 'N');
+    pa_op(&a, 't'); /* TUPLE from MARK: (fn, args, kw, None) */
+    pa_op(&a, 'b'); /* BUILD */
+    pa_op(&a, 's');
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_CLEAN(r);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(partial_of_os_system_is_critical_through_the_function) {
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "functools", "partial");
+    pa_global(&a, "os", "system");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "os.system");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(partial_called_while_loading_is_reported_as_indirection) {
+    /* partial(torch.nn.modules.normalization.LayerNorm, 4)() : a call hidden behind partial */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "functools", "partial");
+    pa_global(&a, "torch.nn.modules.normalization", "LayerNorm");
+    pa_int(&a, 4);
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_op(&a, ')');
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-002", "functools.partial");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(partial_of_a_computed_callable_is_reported) {
+    /* partial(<result of a call>) : what it wraps is unknown */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "functools", "partial");
+    pa_call1s(&a, "numpy.core.multiarray", "_reconstruct", "x");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-002", "functools.partial");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

@@ -943,7 +943,9 @@ static pk_sem sem_of(vm *m, const pv *callee) {
 static void count_push(vm *m, const pv *v) {
     if (m->nseen == 0) return;
     seen *s = seen_get(m, v->text, (uint32_t)v->u.mlen);
-    if (s && (s->v.sem == PK_SEM_GETATTR || s->v.sem == PK_SEM_RESOLVE2) && s->pushes < UINT32_MAX) s->pushes++;
+    if (s && (s->v.sem == PK_SEM_GETATTR || s->v.sem == PK_SEM_RESOLVE2 || s->v.sem == PK_SEM_PARTIAL) &&
+        s->pushes < UINT32_MAX)
+        s->pushes++;
 }
 
 /* The global that getattr(obj, attr) statically reaches, or NULL: obj must be an
@@ -1136,6 +1138,9 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
             return do_call(m, target, margs, NULL, off, 0, depth + 1);
         }
         if (s == PK_SEM_PARTIAL && kid(iargs, 0)) {
+            /* building a partial is how one pickles (silent when it wraps a global);
+             * calling one while loading is an indirection that hides the call */
+            if (inner->kind == V_REF) report_seen(m, seen_get(m, inner->text, (uint32_t)inner->u.mlen), off, NULL, true, NULL);
             pv *fn = v_ref(kid(iargs, 0));
             pv *nargs = args_slice(m, iargs, 1);
             if (nargs && (args->kind == V_TUPLE || args->kind == V_LIST))
@@ -1150,12 +1155,18 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
      * reach: the resolved name is judged (below) instead of getattr itself */
     const pv *gtarget = NULL;
     bool resolved = false;
-    if (callee->kind == V_REF && str_of(kid(args, 1)) && !kwargs && args->kind == V_TUPLE && args->n == 2) {
-        pk_sem cs = sem_of(m, callee);
-        if (cs == PK_SEM_GETATTR) resolved = (gtarget = getattr_target(kid(args, 0))) != NULL;
+    pk_sem csem = callee->kind == V_REF ? sem_of(m, callee) : PK_SEM_NONE;
+    if (csem != PK_SEM_NONE && str_of(kid(args, 1)) && !kwargs && args->kind == V_TUPLE && args->n == 2) {
+        if (csem == PK_SEM_GETATTR) resolved = (gtarget = getattr_target(kid(args, 0))) != NULL;
         /* likewise _ufunc_reconstruct('numpy', 'log1p') is GLOBAL numpy log1p */
-        else if (cs == PK_SEM_RESOLVE2) resolved = str_of(kid(args, 0)) != NULL;
+        else if (csem == PK_SEM_RESOLVE2) resolved = str_of(kid(args, 0)) != NULL;
     }
+    /* functools.partial(fn) of an imported fn (how a partial pickles: the arguments
+     * follow in BUILD) is a value standing for fn: fn is judged as imported, and a
+     * call of the partial inside the stream is followed to fn (above) */
+    if (csem == PK_SEM_PARTIAL && args->kind == V_TUPLE && args->n >= 1 && kid(args, 0) &&
+        kid(args, 0)->kind == V_REF && kid(args, 0)->u.mlen > 0)
+        resolved = true;
     if (callee->kind == V_REF && resolved) {
         seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
         if (s && s->resolved < UINT32_MAX) s->resolved++;
