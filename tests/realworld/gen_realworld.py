@@ -17,6 +17,8 @@ kept so they can be regenerated and reviewed.
               optimizer/scheduler/rng/scaler files)
   malicious/  the same libraries carrying a payload: harmless if ever loaded
               (os.system("true"), builtins.eval("1+1"), builtins.print)
+  executes_code/  genuine artifacts whose loading runs code stored in the file
+              (an FX GraphModule: torch.load exec()s its source)
 
 Nothing is ever loaded, unpickled or executed: objects are only dumped.
 """
@@ -117,6 +119,21 @@ torch.save({"state_dict": net.state_dict(),
             "hparams": {"norm_layer": functools.partial(nn.LayerNorm, eps=1e-6),
                         "act": torch.nn.functional.relu, "dtype": torch.float16}},
            os.path.join(B, "torch_hparams_partial.pt"))
+
+# Dynamic quantization (quantized layer classes, qint8 tensors, TorchBind packed params).
+qnet = torch.quantization.quantize_dynamic(nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 2)),
+                                           {nn.Linear}, dtype=torch.qint8)
+torch.save(qnet, os.path.join(B, "torch_quantized_dynamic.pt"))
+torch.save(qnet.state_dict(), os.path.join(B, "torch_quantized_state_dict.pt"))
+
+# An FX GraphModule: torch.load exec()s the Python source stored in the pickle
+# (torch.fx.graph_module.reduce_graph_module), so it is critical whatever the source says.
+X_DIR = os.path.join(OUT, "executes_code")
+os.makedirs(X_DIR, exist_ok=True)
+import torch.fx  # noqa: E402
+
+torch.save(torch.fx.symbolic_trace(nn.Sequential(nn.Linear(4, 4), nn.ReLU())),
+           os.path.join(X_DIR, "torch_fx_graph_module.pt"))
 
 # TorchScript
 scripted = torch.jit.trace(nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)).eval(),

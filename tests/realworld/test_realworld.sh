@@ -35,7 +35,7 @@ for line in open(expected):
 
 ok = True
 files = set()
-for sub in ("benign", "malicious"):
+for sub in ("benign", "malicious", "executes_code"):
     for name in os.listdir(os.path.join(root, sub)):
         files.add(sub + "/" + name)
 for art in sorted(files - set(rows)):

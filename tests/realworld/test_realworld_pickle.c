@@ -350,3 +350,17 @@ WT_TEST(partial_of_a_computed_callable_is_reported) {
     wt_scan_result_free(r);
     pa_free(&a);
 }
+
+WT_TEST(fx_graph_module_rebuild_is_critical_quantized_layers_are_allowed) {
+    pk_verdict v;
+    pk_policy_judge("torch.fx.graph_module", "reduce_graph_module", &v);
+    CHECK(v.level == PK_LVL_CRITICAL);
+    pk_policy_judge("torch.fx.graph_module", "_forward_from_src", &v);
+    CHECK(v.level == PK_LVL_CRITICAL);
+    pk_policy_judge("torch.ao.nn.quantized.dynamic.modules.linear", "Linear", &v);
+    CHECK(v.level == PK_LVL_ALLOW);
+    pk_policy_judge("torch", "qint8", &v);
+    CHECK(v.level == PK_LVL_ALLOW);
+    pk_policy_judge("torch", "per_tensor_affine", &v);
+    CHECK(v.level == PK_LVL_ALLOW);
+}
