@@ -279,6 +279,28 @@ def training_args(cls=TrainingArguments):
     return a
 
 
+class HfTrainerDeepSpeedConfig:
+    pass
+
+
+@dataclasses.dataclass
+class DeepSpeedPlugin:
+    hf_ds_config: object = None
+    gradient_accumulation_steps: int = 1
+    zero_stage: int = 2
+    zero3_init_flag: bool = False
+
+
+place(HfTrainerDeepSpeedConfig, "transformers.integrations.deepspeed")
+place(DeepSpeedPlugin, "accelerate.utils.dataclasses")
+ds_args = training_args()
+ds_cfg = HfTrainerDeepSpeedConfig()
+ds_cfg.__dict__.update({"config": {"zero_optimization": {"stage": 2}, "train_batch_size": "auto"},
+                        "_stage": 2, "_offload": False, "_dtype": torch.bfloat16, "mismatches": []})
+ds_args.hf_deepspeed_config = ds_cfg
+ds_args.deepspeed_plugin = DeepSpeedPlugin(hf_ds_config=ds_cfg)
+ds_args.deepspeed = "ds_config.json"
+torch.save(ds_args, os.path.join(B, "training_args_deepspeed.bin"))
 torch.save(training_args(), os.path.join(B, "training_args.bin"))
 torch.save(training_args(Seq2SeqTrainingArguments), os.path.join(B, "training_args_seq2seq.bin"))
 wbytes(os.path.join(B, "training_args_p4.pkl"), pickle.dumps(training_args(), protocol=4))
