@@ -364,3 +364,58 @@ WT_TEST(fx_graph_module_rebuild_is_critical_quantized_layers_are_allowed) {
     pk_policy_judge("torch", "per_tensor_affine", &v);
     CHECK(v.level == PK_LVL_ALLOW);
 }
+
+WT_TEST(method_fetched_with_getattr_and_called_while_loading_is_critical) {
+    /* getattr(<ndarray made by NEWOBJ>, 'tofile')('/tmp/x'): writes a file at load time */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "__builtin__", "getattr");
+    newobj(&a, "numpy", "ndarray");
+    pa_str(&a, "tofile");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_str(&a, "/tmp/x");
+    pa_tuple1(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "numpy.ndarray.tofile('/tmp/x')");
+    wt_scan_result_free(r);
+
+    /* the same through a class attribute: getattr(numpy.ndarray, 'tofile')(arr, path) */
+    a.n = 0;
+    pa_proto(&a, 2);
+    pa_global(&a, "__builtin__", "getattr");
+    pa_global(&a, "numpy", "ndarray");
+    pa_str(&a, "tofile");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    newobj(&a, "numpy", "ndarray");
+    pa_str(&a, "/tmp/x");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    r = scan(&a);
+    EXPECT_EVIDENCE(r, "WT-PICKLE-001", "tofile");
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(nested_class_through_getattr_can_be_instantiated) {
+    /* protocol 2 pickles a nested class as getattr(Outer, 'Inner'); NEWOBJ of it is an
+     * instance, judged as the class (allowlisted here: an enum of the trainer module) */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "__builtin__", "getattr");
+    pa_global(&a, "transformers.trainer_utils", "IntervalStrategy");
+    pa_str(&a, "STEPS");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_op(&a, ')');
+    pa_op(&a, 0x81);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_CLEAN(r);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

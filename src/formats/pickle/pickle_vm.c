@@ -88,6 +88,11 @@ typedef struct seen {
     /* getattr-like globals: times pushed on the stack, and times called with a
      * target that resolves to a judged global (see getattr_target) */
     uint32_t pushes, resolved;
+    /* a name reached through a resolved getattr/_ufunc_reconstruct (1/2): calling
+     * it while loading is reported as the call it is (bound methods and enum
+     * members are never called by benign pickles) */
+    uint8_t via;
+    bool via_reported;
 } seen;
 
 typedef struct memo_slot {
@@ -1172,6 +1177,19 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         if (s && s->resolved < UINT32_MAX) s->resolved++;
     } else if (callee->kind == V_REF) {
         seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
+        /* protocols < 4 pickle a nested class as getattr(Outer, 'Inner'): instantiating
+         * it (NEWOBJ, or a class-style capitalised name) is not a method call */
+        const char *last = strrchr(callee->text, '.');
+        bool classlike = (flags & F_TYPEINST) || (last && last[1] >= 'A' && last[1] <= 'Z');
+        if (s && s->via && !s->via_reported && !classlike) {
+            s->via_reported = true;
+            char *ev = render_str(res);
+            emit(m, "WT-PICKLE-001", WT_SEV_CRITICAL, off, ev,
+                 "pickle calls %s, which it fetched with %s while loading (a method of a rebuilt object or "
+                 "module called at load time: ndarray.tofile, DataFrame.to_pickle... write files)",
+                 callee->text, s->via == 1 ? "getattr" : "an import-by-name helper");
+            free(ev);
+        }
         if (s && !s->reported && s->v.level != PK_LVL_ALLOW) {
             char *ev = render_str(res);
             report_seen(m, s, off, ev, true, (flags & F_NEWOBJ) ? " (instantiated)" : NULL);
@@ -1270,6 +1288,10 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         }
         break;
     }
+    }
+    if (resolved && alt && alt->kind == V_REF && (sem == PK_SEM_GETATTR || sem == PK_SEM_RESOLVE2)) {
+        seen *as = seen_get(m, alt->text, (uint32_t)alt->u.mlen);
+        if (as && !as->via) as->via = sem == PK_SEM_GETATTR ? 1 : 2;
     }
     v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
     if (have_alt && alt) {
