@@ -375,6 +375,12 @@ df = pd.DataFrame({
     "n": pd.array([1, None, 3, 4, 5], dtype="Int64")})
 df.attrs["source"] = "survey-2024"
 df.to_pickle(os.path.join(B, "pandas_dataframe.pkl"))
+import dateutil.tz  # noqa: E402  (pandas dependency)
+
+pd.DataFrame({"o": pd.array(["x", pd.NA], dtype=object), "p": pd.period_range("2024-01", periods=2, freq="M"),
+              "iv": pd.interval_range(0, 2), "du": pd.date_range("2024", periods=2, tz=dateutil.tz.gettz("Europe/Paris")),
+              "utc": pd.date_range("2024", periods=2, tz=dateutil.tz.tzutc()),
+              "sp": pd.arrays.SparseArray([0, 1])}).to_pickle(os.path.join(B, "pandas_tz_na_sparse.pkl"))
 pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])).to_pickle(
     os.path.join(B, "pandas_series_multiindex.pkl"))
 df.to_pickle(os.path.join(B, "pandas_dataframe.pkl.gz"), compression="gzip")
