@@ -25,6 +25,7 @@ Nothing is ever loaded, unpickled or executed: objects are only dumped.
 import argparse
 import collections
 import dataclasses
+import datetime
 import enum
 import io
 import os
@@ -381,6 +382,11 @@ pd.DataFrame({"o": pd.array(["x", pd.NA], dtype=object), "p": pd.period_range("2
               "iv": pd.interval_range(0, 2), "du": pd.date_range("2024", periods=2, tz=dateutil.tz.gettz("Europe/Paris")),
               "utc": pd.date_range("2024", periods=2, tz=dateutil.tz.tzutc()),
               "sp": pd.arrays.SparseArray([0, 1])}).to_pickle(os.path.join(B, "pandas_tz_na_sparse.pkl"))
+import zoneinfo  # noqa: E402
+
+# datetime with a zoneinfo zone: pickled as getattr(ZoneInfo, '_unpickle')('Europe/Paris', 1)
+torch.save({"created": datetime.datetime(2024, 1, 1, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")),
+            "state_dict": net.state_dict()}, os.path.join(B, "torch_zoneinfo_timestamp.pt"))
 pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])).to_pickle(
     os.path.join(B, "pandas_series_multiindex.pkl"))
 df.to_pickle(os.path.join(B, "pandas_dataframe.pkl.gz"), compression="gzip")

@@ -419,3 +419,23 @@ WT_TEST(nested_class_through_getattr_can_be_instantiated) {
     wt_scan_result_free(r);
     pa_free(&a);
 }
+
+WT_TEST(allowlisted_classmethod_constructor_through_getattr_is_clean) {
+    /* zoneinfo.ZoneInfo pickles as getattr(ZoneInfo, '_unpickle')('Europe/Paris', 1) */
+    pasm a = {0};
+    pa_proto(&a, 2);
+    pa_global(&a, "__builtin__", "getattr");
+    pa_global(&a, "zoneinfo", "ZoneInfo");
+    pa_str(&a, "_unpickle");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_str(&a, "Europe/Paris");
+    pa_int(&a, 1);
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    EXPECT_CLEAN(r);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}

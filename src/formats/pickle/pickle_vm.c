@@ -1177,11 +1177,13 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         if (s && s->resolved < UINT32_MAX) s->resolved++;
     } else if (callee->kind == V_REF) {
         seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
-        /* protocols < 4 pickle a nested class as getattr(Outer, 'Inner'): instantiating
-         * it (NEWOBJ, or a class-style capitalised name) is not a method call */
+        /* protocols < 4 pickle a nested class as getattr(Outer, 'Inner') and a classmethod
+         * as getattr(Class, 'name'): instantiating a class (NEWOBJ, or a capitalised
+         * name) is not a method call... */
         const char *last = strrchr(callee->text, '.');
         bool classlike = (flags & F_TYPEINST) || (last && last[1] >= 'A' && last[1] <= 'Z');
-        if (s && s->via && !s->via_reported && !classlike) {
+        /* ...nor is a constructor that a row allows by name (ZoneInfo._unpickle) */
+        if (s && s->via && !s->via_reported && !classlike && s->v.level != PK_LVL_ALLOW) {
             s->via_reported = true;
             char *ev = render_str(res);
             emit(m, "WT-PICKLE-001", WT_SEV_CRITICAL, off, ev,
