@@ -98,6 +98,7 @@ torch.save({
     "scheduler_state_dict": sched.state_dict(),
     "scaler": scaler.state_dict(),
     "args": ckpt_args,
+    "config": types.SimpleNamespace(hidden=64, dropout=0.1, name="tiny"),
     "torch_rng_state": torch.get_rng_state(),
     "numpy_rng_state": np.random.get_state(),
     "python_rng_state": random.getstate(),
