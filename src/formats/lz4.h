@@ -1,14 +1,11 @@
 /*
- * lz4.h - a bounded, streaming LZ4 frame decoder (our own code: the build has
- * no liblz4). joblib's compress=('lz4', n) writes one LZ4 frame (lz4.frame),
- * which joblib.load decompresses before unpickling; the unpacker (unpack.c)
+ * lz4.h - the unpacker's LZ4 frame codec, on liblz4's frame API.
+ * joblib's compress=('lz4', n) writes one LZ4 frame (lz4.frame), which
+ * joblib.load decompresses before unpickling; the unpacker (unpack.c)
  * drives this decoder like its zlib/xz/zstd ones.
  *
- * Owns: frame header parsing (version 1, block sizes 64 KiB..4 MiB, optional
- * content size, block and content checksums skipped, dictionary IDs refused),
- * raw and compressed blocks, linked blocks (matches reaching up to 64 KiB into
- * earlier blocks), skippable frames, and concatenated frames. Every length is
- * checked against the block and the window; memory is one block plus 64 KiB.
+ * Owns: driving LZ4F_decompress in steps like the zlib/xz/zstd codecs, and
+ * turning its errors into messages. Memory is one block (at most 4 MiB).
  */
 #ifndef WT_FORMATS_LZ4_H
 #define WT_FORMATS_LZ4_H
@@ -34,7 +31,5 @@ typedef enum {
 wt_lz4_status wt_lz4_step(wt_lz4 *d, const uint8_t *in, size_t in_len, size_t *used, uint8_t *out, size_t room,
                           size_t *produced);
 const char *wt_lz4_error(const wt_lz4 *d);
-/* True when the decoder sits at a frame boundary (nothing half-read). */
-bool wt_lz4_at_boundary(const wt_lz4 *d);
 
 #endif

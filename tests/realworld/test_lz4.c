@@ -74,10 +74,11 @@ static size_t put32(uint8_t *p, uint32_t v) {
 }
 
 WT_TEST(overlapping_match_repeats_a_run) {
-    /* one block: literal "ab", match offset 2 length 10 -> "abababababab", then literal "!" */
+    /* one block: literal "ab", match offset 2 length 10 -> "abababababab",
+     * then the five literals a block must end with (LZ4 block format) */
     uint8_t f[64];
     size_t n = frame_header(f);
-    const uint8_t blk[] = {0x26, 'a', 'b', 0x02, 0x00, 0x10, '!'};
+    const uint8_t blk[] = {0x26, 'a', 'b', 0x02, 0x00, 0x50, '!', '!', '!', '!', '!'};
     n += put32(f + n, sizeof blk);
     memcpy(f + n, blk, sizeof blk);
     n += sizeof blk;
@@ -85,7 +86,7 @@ WT_TEST(overlapping_match_repeats_a_run) {
     uint8_t *out;
     size_t outn;
     CHECK(unlz4(f, n, &out, &outn) == WT_UNPACK_END);
-    CHECK(outn == 13 && memcmp(out, "abababababab!", 13) == 0);
+    CHECK(outn == 17 && memcmp(out, "abababababab!!!!!", 17) == 0);
     free(out);
 }
 
@@ -143,7 +144,8 @@ WT_TEST(truncated_frame_keeps_decoded_prefix) {
     uint8_t *out;
     size_t outn;
     CHECK(unlz4(f, n, &out, &outn) == WT_UNPACK_TRUNCATED);
-    CHECK(outn == 5 && memcmp(out, "hello", 5) == 0);
+    /* the whole first block, and perhaps what arrived of the raw second one */
+    CHECK(outn >= 5 && outn <= 8 && memcmp(out, "hellowor", outn) == 0);
     free(out);
 }
 
