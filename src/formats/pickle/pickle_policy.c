@@ -34,7 +34,7 @@ static const struct { const char *name; pk_level lvl; } k_levels[] = {
 static const struct { const char *name; pk_sem sem; } k_sems[] = {
     {"-", PK_SEM_NONE}, {"getattr", PK_SEM_GETATTR}, {"attrgetter", PK_SEM_ATTRGETTER},
     {"methodcaller", PK_SEM_METHODCALLER}, {"partial", PK_SEM_PARTIAL}, {"reduce", PK_SEM_REDUCE},
-    {"call", PK_SEM_CALL}, {"import", PK_SEM_IMPORT}, {"resolve", PK_SEM_RESOLVE},
+    {"call", PK_SEM_CALL}, {"import", PK_SEM_IMPORT}, {"resolve", PK_SEM_RESOLVE}, {"resolve2", PK_SEM_RESOLVE2},
     {"getitem", PK_SEM_GETITEM}, {"loads", PK_SEM_LOADS}, {"passbytes", PK_SEM_PASSBYTES},
     {"encode", PK_SEM_ENCODE}, {"b64decode", PK_SEM_B64DECODE},
 };
@@ -172,6 +172,9 @@ size_t pk_policy_rows(void) { ensure_loaded(); return g_nrows; }
  * entry ends with '*' and is a prefix of name's first component(s). */
 static bool name_matches(const char *entry, const char *name, bool chain) {
     size_t el = strlen(entry);
+    /* `Class.*`: one attribute of the class (the members of an enum), no deeper walk */
+    if (el >= 2 && entry[el - 2] == '.' && entry[el - 1] == '*')
+        return strncmp(entry, name, el - 1) == 0 && name[el - 1] && !strchr(name + el - 1, '.');
     if (el && entry[el - 1] == '*') return strncmp(entry, name, el - 1) == 0;
     if (strncmp(entry, name, el) != 0) return false;
     return name[el] == 0 || (chain && name[el] == '.');
