@@ -102,6 +102,39 @@ python-versions = "^3.10"
 content-hash = "5d3b3a1f0c8c1c0e4b1e1e9a77b4c6c35f3d3c1e5c6a7b8c9d0e1f2a3b4c5d6e"
 '''
 
+# Poetry 1.1: keys sorted (category and description before name), files in [metadata.files]
+POETRY_OLD_LOCK = '''\
+[[package]]
+category = "main"
+description = "Python HTTP for Humans."
+name = "requests"
+optional = false
+python-versions = ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*"
+version = "2.19.0"
+
+[package.dependencies]
+urllib3 = ">=1.21.1,<1.24"
+
+[[package]]
+category = "dev"
+description = ""
+name = "six"
+optional = false
+python-versions = "*"
+version = "1.16.0"
+
+[metadata]
+content-hash = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+lock-version = "1.1"
+python-versions = "^3.8"
+
+[metadata.files]
+requests = [
+    {file = "requests-2.19.0-py2.py3-none-any.whl", hash = "sha256:421cfc8adc5ad81fd8e9ab9d6ef4c4fcc0d27f0ab9b6f8ab4ba2d1b9b0a6bd4d"},
+]
+six = []
+'''
+
 UV_LOCK = '''\
 version = 1
 requires-python = ">=3.10"
@@ -188,6 +221,8 @@ EXPECT = [
     ("poetry/poetry.lock", '^name = "markupsafe"', "markupsafe", ("pin", "2.1.5")),
     ("poetry/poetry.lock", '^name = "pyyaml"', "pyyaml", ("pin", "5.3")),
     ("poetry/poetry.lock", '^name = "torch"', "torch", ("pin", "1.13.0+cpu")),
+    ("poetry-old/poetry.lock", '^name = "requests"', "requests", ("pin", "2.19.0")),
+    ("poetry-old/poetry.lock", '^name = "six"', "six", ("pin", "1.16.0")),
     ("uv/uv.lock", '^name = "requests"', "requests", ("pin", "2.19.0")),
     ("uv/uv.lock", '^name = "urllib3"', "urllib3", ("pin", "1.24.1")),
     ("uv/uv.lock", '^name = "pyyaml"', "pyyaml", ("pin", "6.0.2")),
@@ -243,6 +278,7 @@ def write_tree(root):
 
     put("poetry/poetry.lock", POETRY_LOCK)
     put("poetry/pyproject.toml", '[tool.poetry]\nname = "demo"\nversion = "0.1.0"\n')
+    put("poetry-old/poetry.lock", POETRY_OLD_LOCK)
     put("uv/uv.lock", UV_LOCK)
     put("pipenv/Pipfile.lock", json.dumps(PIPFILE_LOCK, indent=4) + "\n")
     put("proj/requirements.txt", REQUIREMENTS)
