@@ -261,8 +261,11 @@ static bool in_csv(const char *csv, const char *id) {
 }
 
 /* Same vulnerability under two ids (a PYSEC and a GHSA record for one
- * CVE): either names the other, or they share an alias. */
+ * CVE): either names the other, or they share an alias. Two affected[]
+ * entries of one record for the same package (GitHub writes one per
+ * vulnerable range) are one vulnerability too. */
 static bool same_vuln(const wt_osv_adv *a, const wt_osv_adv *b) {
+    if (!strcmp(a->id, b->id)) return true;
     if (in_csv(a->aliases, b->id) || in_csv(b->aliases, a->id)) return true;
     for (const char *p = a->aliases; p && *p;) {
         const char *c = strchr(p, ',');
@@ -316,7 +319,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->adv = a;
             m->status = WT_MATCH_AFFECTED;
             m->severity = a->malicious ? WT_SEV_CRITICAL : a->severity;
-            m->fixed = wt_osv_fixed_above(a, pin);
+            m->fixed = wt_osv_fixed_above(p, a, pin);
         }
         free(key);
         free(pubkey);
@@ -348,7 +351,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->status = newest ? WT_MATCH_AFFECTED : WT_MATCH_POSSIBLE;
             wt_severity s = a->malicious ? WT_SEV_CRITICAL : a->severity;
             m->severity = newest ? s : (s < WT_SEV_MEDIUM ? s : WT_SEV_MEDIUM);
-            m->fixed = wt_osv_fixed_above(a, low);
+            m->fixed = wt_osv_fixed_above(p, a, low);
             if (!lowest_aff || wt_ver_cmp(low, lowest_aff) < 0) lowest_aff = low;
         }
         if (na == 0) {

@@ -923,14 +923,31 @@ bool wt_osv_affects(const wt_osv_adv *a, const wt_ver *v, const char *key) {
     return false;
 }
 
-const wt_ver *wt_osv_fixed_above(const wt_osv_adv *a, const wt_ver *v) {
+const wt_ver *wt_osv_fixed_above(const wt_osv_pkg *p, const wt_osv_adv *a, const wt_ver *v) {
+    /* every affected[] entry of the record for this package (GitHub writes
+     * one per range): a fixed event is the fix only when no entry of the
+     * record affects that version (overlapping or adjacent ranges, e.g.
+     * PYSEC-2021-114: "fixed 2.11.6" while [2.11, 2.11.7) still holds it) */
     const wt_ver *best = NULL;
-    for (size_t i = 0; i < a->nranges; i++)
-        for (size_t j = 0; j < a->ranges[i].n; j++) {
-            const wt_osv_event *e = &a->ranges[i].ev[j];
-            if (e->type != 'f' || !wt_ver_valid(e->ver)) continue;
-            if (wt_ver_cmp(e->ver, v) <= 0) continue;
-            if (!best || wt_ver_cmp(e->ver, best) < 0) best = e->ver;
-        }
+    size_t n = p ? p->nadvs : 1;
+    for (size_t q = 0; q < n; q++) {
+        const wt_osv_adv *b = p ? &p->advs[q] : a;
+        if (b != a && strcmp(b->id, a->id) != 0) continue;
+        for (size_t i = 0; i < b->nranges; i++)
+            for (size_t j = 0; j < b->ranges[i].n; j++) {
+                const wt_osv_event *e = &b->ranges[i].ev[j];
+                if (e->type != 'f' || !wt_ver_valid(e->ver)) continue;
+                if (wt_ver_cmp(e->ver, v) <= 0) continue;
+                if (best && wt_ver_cmp(e->ver, best) >= 0) continue;
+                char *key = wt_ver_key(e->ver);
+                bool still = false;
+                for (size_t r = 0; r < n && !still; r++) {
+                    const wt_osv_adv *c = p ? &p->advs[r] : a;
+                    if (c == a || !strcmp(c->id, a->id)) still = wt_osv_affects(c, e->ver, key);
+                }
+                free(key);
+                if (!still) best = e->ver;
+            }
+    }
     return best;
 }

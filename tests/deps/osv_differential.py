@@ -234,8 +234,9 @@ def write_twins_zip(src, dst):
     """The live export carries a GHSA record next to most PYSEC ones (the
     snapshot has only PYSEC): add one per PYSEC record that names a GHSA
     alias, as GitHub writes them: its own id, the CVE aliases only (not the
-    PYSEC id), ranges but no versions list, the package name with `_` for
-    `-`. Returns {pysec id: ghsa id}."""
+    PYSEC id), ranges but no versions list, one affected entry per range
+    (introduced..fixed), the package name with `_` for `-`. Returns
+    {pysec id: ghsa id}."""
     twins = {}
     written = set()
     with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
@@ -255,13 +256,19 @@ def write_twins_zip(src, dst):
                     "database_specific": {"severity": "MODERATE"},
                     "affected": []}
             for entry in rec.get("affected") or []:
-                e = dict(entry)
-                e.pop("versions", None)
-                pkg = dict(e.get("package") or {})
+                pkg = dict(entry.get("package") or {})
                 if isinstance(pkg.get("name"), str):
                     pkg["name"] = pkg["name"].replace("-", "_")
-                e["package"] = pkg
-                twin["affected"].append(e)
+                # one affected entry per vulnerable range, as GitHub writes
+                # them: the events cut before each `introduced`
+                for r in entry.get("ranges") or []:
+                    chunks = []
+                    for ev in r.get("events") or []:
+                        if "introduced" in ev or not chunks:
+                            chunks.append([])
+                        chunks[-1].append(ev)
+                    for c in chunks:
+                        twin["affected"].append({"package": pkg, "ranges": [dict(r, events=c)]})
             if ghsa[0] in written or ghsa[0] + ".json" in names:
                 continue   # two PYSEC records name one GHSA id (real data has that)
             written.add(ghsa[0])
@@ -514,6 +521,7 @@ def main():
         got = {}   # idx -> list of (id, aliases, status)
         rules = {}
         counts = {}
+        fixed = {}   # idx -> list of (id, aliases, "fixed" as reported)
         problems = []
         for fd in findings:
             rule = fd.get("rule_id", "")
@@ -534,6 +542,8 @@ def main():
             counts[idx] = props.get("advisory_count")
             got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("status"))
                                            for a in props.get("advisories") or [])
+            fixed.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("fixed"))
+                                             for a in props.get("advisories") or [])
 
         disagreements = []
         rank = {"possibly-affected": 1, "affected": 2}
@@ -560,6 +570,30 @@ def main():
                 want = max((exp[x] for x in group), key=lambda x: rank[x], default=None)
                 if want and want != st:
                     status.append("%s: %s, expected %s" % (e_id, st, want))
+            # "fixed" of a pin's entry: for each record in the entry, the
+            # lowest fixed event above the version that the record does not
+            # affect; the highest of those (a merged entry is fixed when all
+            # its records are)
+            if op and V(t).valid:
+                v = V(t)
+                byid = {}
+                for a in pkgs[n]:
+                    byid.setdefault(a.id, []).append(a)
+                for e_id, al, fx in fixed.get(idx, []):
+                    best = None
+                    for g in [e_id] + sorted(x for x in al if x in exp):
+                        fa = None
+                        for a in byid.get(g, []):
+                            for evs in a.ranges:
+                                for kind, _, ev in evs:
+                                    if (kind == "fixed" and ev is not None and ev.valid and ev.ver > v.ver
+                                            and (fa is None or ev.ver < fa)
+                                            and not any(b.affects(ev) for b in byid[g])):
+                                        fa = ev.ver
+                        if fa is not None and (best is None or fa > best):
+                            best = fa
+                    if (best is None) != (fx is None) or (best is not None and Version(fx) != best):
+                        status.append("%s fixed %s, expected %s" % (e_id, fx, best))
             r = rules.get(idx, [])
             want_rule = (["WT-DEP-001", "WT-DEP-003"] if "affected" in exp.values()
                          else ["WT-DEP-002"] if exp else [])
@@ -571,6 +605,8 @@ def main():
                 if pysec in exp and ghsa in exp:
                     if not any({pysec, ghsa} <= ({e_id} | al) for e_id, al, _ in entries):
                         split.append(pysec)
+            if len(ids) != len(entries):
+                split.append("the same id in two entries")
             if entries and counts.get(idx) != len(entries):
                 split.append("advisory_count %s for %d entries" % (counts.get(idx), len(entries)))
             if extra or missing or bad_alias or wd or status or bad_rule or split:

@@ -55,6 +55,14 @@ static const char *const records[][2] = {
      " {\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"tie-pkg\"},"
      " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"4.0\"}, {\"fixed\": \"4.0\"},"
      " {\"introduced\": \"5.0\"}, {\"last_affected\": \"5.2\"}]}]}]}"},
+    /* one record, no aliases, two overlapping affected[] entries for one package (GitHub writes one per
+     * range): one vulnerability, fixed where neither entry affects */
+    {"PYSEC-9999-3.json",
+     "{\"id\": \"PYSEC-9999-3\", \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": \"two entries\","
+     " \"affected\": [{\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"dup-pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"2.0\"}]}]},"
+     " {\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"Dup_Pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"1.0\"}, {\"fixed\": \"3.0\"}]}]}]}"},
 };
 
 static char *g_db;
@@ -84,7 +92,7 @@ static void build(void) {
     int rc = wt_osv_build(zip, g_db, "synthetic", &st, &err);
     if (rc) fprintf(stderr, "    %s\n", err);
     CHECK_INT(rc, WT_OK);
-    CHECK_INT(st.records, 6);
+    CHECK_INT(st.records, 7);
     CHECK_INT(st.withdrawn, 1);
     free(zip);
 }
@@ -190,4 +198,28 @@ WT_TEST(equal_versions_keep_the_order_written) {
         free(req);
         free(sub);
     }
+}
+
+WT_TEST(fixed_is_where_the_record_no_longer_applies) {
+    /* tie-pkg 0.9: "fixed 1.0" is not a fix, [1.0, 1.5) still holds it */
+    wt_scan_result *r = scan_req("fx1", "tie-pkg==0.9\n");
+    const wt_finding *f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        json_t *a = json_array_get(json_object_get(f->props, "advisories"), 0);
+        CHECK_STR(json_string_value(json_object_get(a, "fixed")), "1.5");
+    }
+    wt_scan_result_free(r);
+    /* dup-pkg 1.5: both entries of PYSEC-9999-3 match: one advisory, fixed in 3.0 */
+    r = scan_req("fx2", "dup-pkg==1.5\n");
+    f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(json_integer_value(json_object_get(f->props, "advisory_count")), 1);
+        json_t *advs = json_object_get(f->props, "advisories");
+        CHECK_INT(json_array_size(advs), 1);
+        CHECK_STR(json_string_value(json_object_get(json_array_get(advs, 0), "fixed")), "3.0");
+        CHECK_STR(json_string_value(json_object_get(f->props, "fixed_version")), "3.0");
+    }
+    wt_scan_result_free(r);
 }
