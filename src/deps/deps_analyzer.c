@@ -216,6 +216,11 @@ static wt_ver *pinned_version(const wt_dep *d) {
 static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n, const wt_ver *base) {
     const wt_ver *best = NULL;
     bool base_pre = wt_ver_is_prerelease(base);
+    /* every affected[] entry of a matched record counts, not only the
+     * entries that matched base: a later range of the same record is not a fix */
+    bool *rel = wt_xcalloc(p->nadvs + 1, sizeof(bool));
+    for (size_t a = 0; a < p->nadvs; a++)
+        for (size_t k = 0; k < n && !rel[a]; k++) rel[a] = !strcmp(p->advs[a].id, m[k].adv->id);
     for (size_t pass = 0; pass < 2; pass++) {
         /* pass 0: fixed events; pass 1: known versions */
         size_t count = pass == 0 ? n : p->nuniverse;
@@ -237,14 +242,15 @@ static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n,
                     if (best && wt_ver_cmp(c, best) >= 0) continue;
                     char *key = wt_ver_key(c);
                     bool clean = true;
-                    for (size_t k = 0; k < n && clean; k++)
-                        if (wt_osv_affects(m[k].adv, c, key)) clean = false;
+                    for (size_t k = 0; k < p->nadvs && clean; k++)
+                        if (rel[k] && wt_osv_affects(&p->advs[k], c, key)) clean = false;
                     free(key);
                     if (clean) best = c;
                 }
             }
         }
     }
+    free(rel);
     return best ? wt_ver_parse_cstr(wt_ver_str(best)) : NULL;
 }
 

@@ -36,6 +36,8 @@ Exit 0 when everything agrees, 1 on disagreements (listed), 77 (skip) when
 the zip or python3-packaging is missing.
 """
 import argparse
+import bisect
+import heapq
 import json
 import os
 import re
@@ -343,6 +345,14 @@ def universe(affs):
 
 
 _UNIV = {}
+_UNIV_ONLY = {}
+
+
+def _universe_of(affs):
+    key = id(affs)
+    if key not in _UNIV_ONLY:
+        _UNIV_ONLY[key] = universe(affs)
+    return _UNIV_ONLY[key]
 
 
 def range_expect(affs, spec):
@@ -522,6 +532,7 @@ def main():
         rules = {}
         counts = {}
         fixed = {}   # idx -> list of (id, aliases, "fixed" as reported)
+        fixed_versions = {}
         problems = []
         for fd in findings:
             rule = fd.get("rule_id", "")
@@ -540,6 +551,7 @@ def main():
             props = fd.get("props") or fd.get("properties") or {}
             rules.setdefault(idx, []).append(rule)
             counts[idx] = props.get("advisory_count")
+            fixed_versions[idx] = props.get("fixed_version")
             got.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("status"))
                                            for a in props.get("advisories") or [])
             fixed.setdefault(idx, []).extend((a["id"], set(a.get("aliases") or []), a.get("fixed"))
@@ -579,6 +591,24 @@ def main():
                 byid = {}
                 for a in pkgs[n]:
                     byid.setdefault(a.id, []).append(a)
+                # fixed_version: the lowest version above the pin (fixed
+                # events of the matched records, known versions; final
+                # releases unless the pin is a pre-release) that no matched
+                # record affects
+                recs = [a for a in pkgs[n] if a.id in exp]
+                u = _universe_of(pkgs[n])
+                fevs = sorted({ev.ver for a in recs for evs in a.ranges for kind, _, ev in evs
+                               if kind == "fixed" and ev is not None and ev.valid and ev.ver > v.ver})
+                want_fv = None
+                for c in heapq.merge(u[bisect.bisect_right(u, v.ver):], fevs) if exp else []:
+                    if c <= v.ver or (c.is_prerelease and not v.ver.is_prerelease):
+                        continue
+                    if not any(a.affects(V(str(c), c)) for a in recs):
+                        want_fv = c
+                        break
+                fv = fixed_versions.get(idx)
+                if exp and ((want_fv is None) != (fv is None) or (fv is not None and Version(fv) != want_fv)):
+                    status.append("fixed_version %s, expected %s" % (fv, want_fv))
                 for e_id, al, fx in fixed.get(idx, []):
                     best = None
                     for g in [e_id] + sorted(x for x in al if x in exp):

@@ -222,4 +222,15 @@ WT_TEST(fixed_is_where_the_record_no_longer_applies) {
         CHECK_STR(json_string_value(json_object_get(f->props, "fixed_version")), "3.0");
     }
     wt_scan_result_free(r);
+    /* dup-pkg 0.5: only the first entry matches, but 2.0 is in the second one's range */
+    r = scan_req("fx3", "dup-pkg==0.5\n");
+    f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        json_t *a = json_array_get(json_object_get(f->props, "advisories"), 0);
+        CHECK_STR(json_string_value(json_object_get(a, "fixed")), "3.0");
+        CHECK_STR(json_string_value(json_object_get(f->props, "fixed_version")), "3.0");
+        CHECK(strstr(f->message, "fixed in 3.0") != NULL);
+    }
+    wt_scan_result_free(r);
 }
