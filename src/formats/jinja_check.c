@@ -6,7 +6,7 @@
  * and {# comments #} are ignored. Identifiers are matched as attributes
  * (after '.', or a string literal used as a subscript / attr() argument) or
  * as bare names; every string literal of a tag is also decoded (\x, \u
- * escapes) and concatenated so '__cla' ~ 'ss__' is seen as __class__.
+ * escapes, octal, \N{LOW LINE}) and concatenated so '__cla' ~ 'ss__' is seen as __class__.
  * Tokens and severities come from rules/jinja_unsafe.tsv.
  */
 #include <ctype.h>
@@ -88,6 +88,27 @@ static int hexv(int c)
     return -1;
 }
 
+/* ASCII character named by a \N{...} escape (Jinja decodes string literals
+ * like Python's unicode-escape codec); '?' for any other name. */
+static char unicode_name_char(const char *nm, size_t len)
+{
+    char u[64];
+    if (len >= sizeof u)
+        return '?';
+    for (size_t k = 0; k < len; k++)
+        u[k] = (char)toupper((unsigned char)nm[k]);
+    u[len] = 0;
+    if (strcmp(u, "LOW LINE") == 0)
+        return '_';
+    if (strcmp(u, "FULL STOP") == 0)
+        return '.';
+    if (strncmp(u, "LATIN SMALL LETTER ", 19) == 0 && len == 20 && isalpha((unsigned char)u[19]))
+        return (char)tolower((unsigned char)u[19]);
+    if (strncmp(u, "LATIN CAPITAL LETTER ", 21) == 0 && len == 22 && isalpha((unsigned char)u[21]))
+        return u[21];
+    return '?';
+}
+
 /* Decode a string literal starting at body[i] (a quote); returns index after
  * it and appends decoded ASCII to dec. */
 static size_t read_string(const char *b, size_t n, size_t i, wt_buf *dec)
@@ -108,6 +129,23 @@ static size_t read_string(const char *b, size_t n, size_t i, wt_buf *dec)
                 if (ok) {
                     wt_buf_putc(dec, v < 128 ? (char)v : '?');
                     i += 2 + (size_t)digits;
+                    continue;
+                }
+            }
+            if (e >= '0' && e <= '7') { /* octal: '\137' is '_' */
+                unsigned v = 0;
+                size_t k = i + 1;
+                while (k < n && k < i + 4 && b[k] >= '0' && b[k] <= '7')
+                    v = v * 8 + (unsigned)(b[k++] - '0');
+                wt_buf_putc(dec, v < 128 ? (char)v : '?');
+                i = k;
+                continue;
+            }
+            if (e == 'N' && i + 2 < n && b[i + 2] == '{') { /* '\N{LOW LINE}' */
+                const char *cl = memchr(b + i + 3, '}', n - i - 3);
+                if (cl) {
+                    wt_buf_putc(dec, unicode_name_char(b + i + 3, (size_t)(cl - (b + i + 3))));
+                    i = (size_t)(cl - b) + 1;
                     continue;
                 }
             }

@@ -47,6 +47,11 @@ static const wt_rule rules[] = {
      "Keras model config or HDF5 structure is malformed",
      "The loader may fail or behave differently from this scanner",
      "CWE-20", SC, ATL_SC, NIST_MS},
+    {"WT-KERAS-008", "KerasExternalResource", WT_CAT_MODEL, WT_SEV_HIGH,
+     "Keras layer opens a file, directory or URL named by the model while it is loaded",
+     "Deserialization reads local files or fetches URLs chosen by the model author even in safe_mode "
+     "(TFSMLayer runs an external SavedModel; lookup vocabularies: CVE-2025-12058 file read and SSRF)",
+     "CWE-73", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

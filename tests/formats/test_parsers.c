@@ -235,6 +235,31 @@ WT_TEST(jinja_real_chat_templates_are_clean)
     }
 }
 
+WT_TEST(jinja_string_escapes_are_decoded_like_the_jinja_lexer)
+{
+    /* Jinja decodes literals with Python's unicode-escape: octal and \N{...} too */
+    const char *bad[] = {
+        "{{ ()['\\137\\137class\\137\\137'] }}",
+        "{{ ()|attr('\\N{LOW LINE}\\N{low line}class\\N{LOW LINE}\\N{LOW LINE}') }}",
+        "{{ ()|attr('\\N{LOW LINE}_\\N{LATIN SMALL LETTER C}lass__') }}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        wt_severity m;
+        CHECK(jhits(bad[i], &m) >= 1);
+        CHECK(m == WT_SEV_CRITICAL);
+    }
+    /* escapes that decode to ordinary text stay clean */
+    const char *ok[] = {
+        "{{ '\\101\\102' + message['content'] }}",
+        "{{ '\\N{BULLET} ' + message['content'] }}",
+        "{{ '\\n\\t' ~ message['role'] }}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        wt_severity m;
+        CHECK_INT(jhits(ok[i], &m), 0);
+    }
+}
+
 WT_TEST(jinja_ssti_gadgets_are_critical)
 {
     const char *bad[] = {

@@ -567,12 +567,54 @@ WT_TEST(allowlisted_wildcard_module_does_not_vouch_for_attribute_walks) {
     pasm a = {0};
     evil_p4(&a, "pandas.core.frame", "DataFrame.to_csv", "/tmp/x");
     wt_scan_result *r = scan(&a);
-    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
     wt_scan_result_free(r);
     pa_free(&a);
     evil_p4(&a, "pandas.core.frame", "DataFrame", "x");
     r = scan(&a);
     CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(method_walk_through_allowlisted_class_is_suspicious) {
+    /* an allow row names the class (Path, ndarray), not its file-writing methods */
+    pasm a = {0};
+    evil_p4(&a, "pathlib", "Path.write_text", "/tmp/x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "numpy", "ndarray.tofile", "/tmp/x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "pathlib", "PurePosixPath", "/tmp/x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(c_twins_and_private_stdlib_modules_follow_their_public_rows) {
+    pasm a = {0};
+    evil_p4(&a, "_functools", "partial", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "_tkinter", "create", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    /* a private module of a third-party package stays unknown, not dangerous */
+    evil_p4(&a, "_mylib_private", "helper", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 0);
     wt_scan_result_free(r);
     pa_free(&a);
 }

@@ -311,6 +311,22 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
             if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
         }
     }
+    /* Method walk through an allowlisted class: the allowlist vouches for
+     * constructing OrderedDict, Path or ndarray, not for calling their methods
+     * with pickle-chosen arguments (Path.write_text, ndarray.tofile,
+     * DataFrame.to_csv write files). Pickle never writes such a walk for data. */
+    if (out->level < PK_LVL_HIGH && clen[0] < sizeof buf) {
+        memcpy(buf, comp[0], clen[0]);
+        buf[clen[0]] = 0;
+        pk_policy_eval(module, buf, &v);
+        if (v.known && v.level == PK_LVL_ALLOW) {
+            out->level = PK_LVL_HIGH;
+            out->known = true;
+            out->sem = PK_SEM_NONE;
+            out->reason = "method or attribute walk through an allowlisted class: the allowlist covers building "
+                          "the object, not calling its methods (Path.write_text, ndarray.tofile write files)";
+        }
+    }
     if (out->level < PK_LVL_HIGH) {
         for (size_t j = 0; j < nc; j++) {
             if (is_dunder(comp[j], clen[j])) {
