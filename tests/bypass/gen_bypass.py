@@ -1095,6 +1095,55 @@ except ImportError:
     pass
 
 
+# exec/eval gadgets in ordinary stdlib modules (not on any blocklist)
+case("q38_fx_reduce_graph_module.pkl",
+     p4(sg("torch.fx.graph_module", "reduce_graph_module") + EMPTY_DICT + su("_code")
+        + su("def forward(self):\n    return print(1)\n") + SETITEM + su("") + TUPLE2 + REDUCE),
+     "torch.fx.graph_module.reduce_graph_module exec()s stored source", "torch GraphModule pickling",
+     "critical")
+case("q39_logging_config_listen.pkl",
+     proto(2) + b"clogging.config\nlisten\n(I9999\n\x85R.",
+     "logging.config.listen opens a socket that accepts configs", "ModelAudit gen_bypass_v4 poc33", "critical")
+case("q40_linecache.pkl", proto(2) + b"clinecache\ngetline\n(X\x0a\x00\x00\x00/etc/hostsI1\n\x86R.",
+     "linecache.getline reads a file", "ModelAudit gen_bypass_v4 poc32", "critical")
+case("q41_call_then_pop.pkl",
+     p4(sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"0" + EMPTY_DICT),
+     "call result POPped so it never reaches the returned object", "fickling POP AST bug (ModelAudit GHSAs)",
+     "critical")
+case("q42_dataclasses_create_fn.pkl",
+     p4(sg("dataclasses", "_create_fn") + su("f") + EMPTY_LIST + su("x=print(1)") + APPEND
+        + su(" return x") + b"\x87" + REDUCE),
+     "dataclasses._create_fn exec()s source built from its arguments", "stdlib exec gadget", "critical")
+case("q43_typing_eval_type.pkl",
+     p4(sg("typing", "_eval_type") + call1(sg("typing", "ForwardRef"), su("print(1)")) + EMPTY_DICT
+        + EMPTY_DICT + b"\x87" + REDUCE),
+     "typing._eval_type(ForwardRef('print(1)')) eval()s the string", "stdlib eval gadget", "critical")
+case("q44_string_formatter.pkl",
+     p4(sg("string", "Formatter.get_field") + MARK + sg("string", "Formatter") + EMPTY_TUPLE + REDUCE
+        + su("0.__class__") + NONE + TUPLE1 + EMPTY_DICT + TUPLE + REDUCE),
+     "string.Formatter.get_field walks attributes named by a string", "attribute-walk gadget", "high")
+case("q45_pickle_as.safetensors", mal, "pickle named model.safetensors", "CVE-2025-1889 family", "critical")
+for nm, tpl_json in (
+        ("j01_config_exploit.json", {"tokenizer_class": "XLMTokenizer", "chat_template":
+                                     "{{ config.__class__.__base__.__subclasses__()[104].__init__.__globals__"
+                                     "['sys'].modules['subprocess'].call(['true']) }}", "model_max_length": 512}),
+        ("j02_request_globals.json", {"tokenizer_class": "DistilBertTokenizer", "chat_template":
+                                      "{{ request.application.__globals__.__builtins__.__import__('os')"
+                                      ".popen('true').read() }}"})):
+    case(nm, json.dumps(tpl_json, indent=2).encode(),
+         "chat_template SSTI in a JSON not named tokenizer_config.json", "ModelAudit tests/assets/samples/jinja2",
+         "critical", "WT-TEMPLATE")
+for nm, mod, fn, src in (("k18_legacy_h5_loader.keras", "keras.src.legacy.saving.legacy_h5_format",
+                          "load_model_from_hdf5", "Keras legacy loader gadget (Lambda without safe_mode)"),
+                         ("k19_model_from_json.keras", "keras.models", "model_from_json",
+                          "nested model_from_json gadget"),
+                         ("k20_extract_archive.keras", "keras.src.utils.file_utils", "extract_archive",
+                          "CVE-2025-12060 extract_archive path traversal gadget")):
+    c = kseq({"module": "keras.layers", "class_name": "Dense", "config": {
+        "units": 2, "activation": {"module": mod, "class_name": "function", "config": fn,
+                                   "registered_name": "function"}}})
+    case(nm, keras_zip(c), "Keras-internal gadget %s.%s" % (mod, fn), src, "high", "WT-KERAS")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
