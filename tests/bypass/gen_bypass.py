@@ -1144,6 +1144,26 @@ for nm, mod, fn, src in (("k18_legacy_h5_loader.keras", "keras.src.legacy.saving
                                    "registered_name": "function"}}})
     case(nm, keras_zip(c), "Keras-internal gadget %s.%s" % (mod, fn), src, "high", "WT-KERAS")
 
+# Keras archives read with Python's zipfile: the last duplicate wins, names end at a NUL byte.
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        zz.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+        zz.writestr("config.json", json.dumps(kseq({"module": "keras.layers", "class_name": "Dense",
+                                                    "config": {"units": 2}})))
+        zz.writestr("config.json", json.dumps(cfg))
+case("k21_duplicate_config.keras", zb.getvalue(),
+     "two config.json members, benign first (zipfile reads the last)", "zip tricks", "critical", "WT-KERAS")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    zz.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+    zz.writestr("config.jsonZ.txt", json.dumps(cfg))
+case("k22_nul_in_member_name.keras", zb.getvalue().replace(b"config.jsonZ.txt", b"config.json\x00.txt"),
+     "member 'config.json\\0.txt': zipfile cuts names at NUL, so keras reads it as config.json",
+     "zip tricks", "critical", "WT-KERAS")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
