@@ -52,6 +52,13 @@ static const wt_rule rules[] = {
      "Deserialization reads local files or fetches URLs chosen by the model author even in safe_mode "
      "(TFSMLayer runs an external SavedModel; lookup vocabularies: CVE-2025-12058 file read and SSRF)",
      "CWE-73", SC, ATL_EXEC, NIST_M},
+    /* skops */
+    {"WT-SKOPS-001", "SkopsUnsafeType", WT_CAT_MODEL, WT_SEV_CRITICAL,
+     "skops schema imports, constructs or calls a type or function that the pickle policy rates unsafe",
+     "skops.io.load imports every __module__/__class__ of the schema (ObjectNode, FunctionNode, TypeNode, "
+     "MethodNode, OperatorFuncNode); users pass trusted=get_untrusted_types() and skops' checks were bypassed "
+     "(CVE-2025-54412, CVE-2025-54413). Severity per rules/pickle_globals.tsv; unknown types are low",
+     "CWE-502", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

@@ -1164,6 +1164,68 @@ case("k22_nul_in_member_name.keras", zb.getvalue().replace(b"config.jsonZ.txt", 
      "member 'config.json\\0.txt': zipfile cuts names at NUL, so keras reads it as config.json",
      "zip tricks", "critical", "WT-KERAS")
 
+# skops (.skops = zip + schema.json): every __module__/__class__ is imported by skops.io.load
+SKS = "https://github.com/skops-dev/skops/security/advisories"
+
+
+def jn(v):
+    return {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode", "content": json.dumps(v),
+            "is_json": True}
+
+
+def skops_zip(top, extra=()):
+    zb = io.BytesIO()
+    with zipfile.ZipFile(zb, "w") as zz:
+        zz.writestr("schema.json", json.dumps(dict(top, protocol=2, _skops_version="0.10.0")))
+        for n, d in extra:
+            zz.writestr(n, d)
+    return zb.getvalue()
+
+
+def sk_obj(mod, cls, attrs):
+    return {"__class__": cls, "__module__": mod, "__loader__": "ObjectNode",
+            "content": {"__class__": "dict", "__module__": "builtins", "__loader__": "DictNode",
+                        "content": attrs, "key_types": {"__class__": "list", "__module__": "builtins",
+                                                        "__loader__": "ListNode", "content": []}}}
+
+
+case("b19_sklearn.skops", skops_zip(sk_obj("sklearn.linear_model._logistic",
+                                           "LogisticRegression",
+                                           {"C": jn(1.0), "penalty": jn("l2"),
+                                            "fn": {"__class__": "sqrt", "__module__": "numpy",
+                                                   "__loader__": "FunctionNode"}})),
+     "benign skops LogisticRegression with a numpy ufunc", "control", "none", "-")
+case("s01_skops_function_os.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "system", "__module__": "os", "__loader__": "FunctionNode"}})),
+     "skops FunctionNode imports os.system (FunctionTransformer func)", SKS, "critical", "WT-SKOPS")
+case("s02_skops_operator_attrgetter.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "attrgetter", "__module__": "operator", "__loader__": "OperatorFuncNode",
+                                "attrs": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                                          "content": [jn("__init__.__globals__")]}}})),
+     "skops OperatorFuncNode attrgetter('__init__.__globals__')", "CVE-2025-54412", "high", "WT-SKOPS")
+case("s03_skops_operator_call.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "call", "__module__": "sklearn.utils", "__loader__": "OperatorFuncNode",
+                                "attrs": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                                          "content": []}}})),
+     "skops OperatorFuncNode names operator.call under a trusted-looking __module__", "CVE-2025-54412",
+     "critical", "WT-SKOPS")
+case("s04_skops_method_dunder.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "LogisticRegression", "__module__": "sklearn.linear_model._logistic",
+                                "__loader__": "MethodNode",
+                                "content": {"func": "__reduce_ex__",
+                                            "obj": sk_obj("sklearn.linear_model._logistic", "LogisticRegression",
+                                                          {})}}})),
+     "skops MethodNode binds a dunder of a trusted object", "CVE-2025-54413", "high", "WT-SKOPS")
+case("s05_skops_reduce_popen.skops",
+     skops_zip({"__class__": "Popen", "__module__": "subprocess", "__loader__": "ConstructorFromReduceNode",
+                "content": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                            "content": [jn("true")]}}),
+     "skops ConstructorFromReduceNode constructs subprocess.Popen", SKS, "critical", "WT-SKOPS")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

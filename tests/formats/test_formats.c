@@ -584,6 +584,44 @@ WT_TEST(keras_inline_vocabularies_and_unrelated_keys_are_clean)
     wt_scan_result_free(r);
 }
 
+/* ---- skops schema.json ---- */
+WT_TEST(skops_schema_references_are_judged_by_the_pickle_policy)
+{
+    const char *bad = "{\"__class__\": \"FunctionTransformer\", \"__module__\": \"sklearn.preprocessing._function_transformer\","
+                      " \"__loader__\": \"ObjectNode\", \"content\": {\"__class__\": \"dict\", \"__module__\": \"builtins\","
+                      " \"__loader__\": \"DictNode\", \"content\": {\"func\": {\"__class__\": \"system\", \"__module__\": \"os\","
+                      " \"__loader__\": \"FunctionNode\"}}}, \"protocol\": 2}";
+    wt_scan_result *r = wt_t_scan_mem("m.skops!schema.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-SKOPS-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->evidence && strcmp(f->evidence, "os.system") == 0);
+    wt_scan_result_free(r);
+    /* OperatorFuncNode runs operator.<__class__> whatever __module__ claims */
+    const char *op = "{\"__class__\": \"call\", \"__module__\": \"sklearn\", \"__loader__\": \"OperatorFuncNode\","
+                     " \"attrs\": {\"__class__\": \"tuple\", \"__module__\": \"builtins\", \"__loader__\": \"TupleNode\","
+                     " \"content\": []}}";
+    r = wt_t_scan_mem("m.skops!schema.json", op, strlen(op));
+    f = wt_t_find(r, "WT-SKOPS-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && strstr(f->evidence, "operator.call"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(skops_schema_of_plain_estimator_is_clean)
+{
+    const char *ok = "{\"__class__\": \"LogisticRegression\", \"__module__\": \"sklearn.linear_model._logistic\","
+                     " \"__loader__\": \"ObjectNode\", \"content\": {\"__class__\": \"dict\", \"__module__\": \"builtins\","
+                     " \"__loader__\": \"DictNode\", \"content\": {\"C\": {\"__class__\": \"str\", \"__module__\": \"builtins\","
+                     " \"__loader__\": \"JsonNode\", \"content\": \"1.0\"}, \"f\": {\"__class__\": \"sqrt\", \"__module__\":"
+                     " \"numpy\", \"__loader__\": \"FunctionNode\"}}}, \"protocol\": 2}";
+    wt_scan_result *r = wt_t_scan_mem("m.skops!schema.json", ok, strlen(ok));
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    /* a schema.json that is not a skops schema is not read as one */
+    const char *other = "{\"type\": \"object\", \"properties\": {\"__module__\": {\"type\": \"string\"}}}";
+    r = wt_t_scan_mem("api/schema.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-SKOPS-*"), 0);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
 {
     char src[1024];
