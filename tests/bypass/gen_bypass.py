@@ -1102,9 +1102,10 @@ case("q38_fx_reduce_graph_module.pkl",
      "torch.fx.graph_module.reduce_graph_module exec()s stored source", "torch GraphModule pickling",
      "critical")
 case("q39_logging_config_listen.pkl",
-     proto(2) + b"clogging.config\nlisten\n(I9999\n\x85R.",
-     "logging.config.listen opens a socket that accepts configs", "ModelAudit gen_bypass_v4 poc33", "critical")
-case("q40_linecache.pkl", proto(2) + b"clinecache\ngetline\n(X\x0a\x00\x00\x00/etc/hostsI1\n\x86R.",
+     proto(2) + b"clogging.config\nlisten\nI9999\n\x85R.",
+     "logging.config.listen opens a socket that accepts configs", "ModelAudit gen_bypass_v4 poc33", "critical",
+     "WT-PICKLE", "WT-PICKLE-004")
+case("q40_linecache.pkl", proto(2) + b"clinecache\ngetline\nX\x0a\x00\x00\x00/etc/hostsI1\n\x86R.",
      "linecache.getline reads a file", "ModelAudit gen_bypass_v4 poc32", "critical")
 case("q41_call_then_pop.pkl",
      p4(sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"0" + EMPTY_DICT),
