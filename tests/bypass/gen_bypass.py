@@ -1227,6 +1227,27 @@ case("s05_skops_reduce_popen.skops",
                             "content": [jn("true")]}}),
      "skops ConstructorFromReduceNode constructs subprocess.Popen", SKS, "critical", "WT-SKOPS")
 
+# picklescan's own regression fixtures (tests/init_data_files.py), rebuilt here
+PSD = "https://github.com/mmaitre314/picklescan/blob/main/tests/init_data_files.py"
+m11 = (b"Vos\np2\n0Vsystem\np3\n0Vtorch\np0\n0VLongStorage\np1\n0g2\ng3\n\x93(Vtrue\ntR.")
+case("ps01_text_memo_no_proto.pkl", m11,
+     "UNICODE + PUT/GET text memo into STACK_GLOBAL, no PROTO (imaginaryctf Safe Pickle)", PSD + " malicious11",
+     "critical")
+case("ps02_invalid_trailing_bytes.pkl", m11 + b"\n\n\t\t",
+     "same with trailing bytes after STOP", PSD + " malicious-invalid-bytes", "critical")
+case("ps03_methodcaller_pydoc_locate.pkl",
+     p4(call1(sg("operator", "methodcaller") + su("system") + TRUE + TUPLE2 + REDUCE,
+              call1(sg("pydoc", "locate"), su("os")))),
+     "methodcaller('system', cmd)(pydoc.locate('os'))", SRC + " GHSA-84r2-jw7c-4r5q", "critical")
+case("ps04_sour_pickles.pkl",
+     b"c__builtin__\nglobals\n(tRp100\n0c__builtin__\ncompile\n(S'fl=1'\nS''\nS'exec'\ntRp101\n0"
+     b"c__builtin__\neval\n(g101\ng100\ntRp102\n0c__builtin__\ngetattr\n(c__builtin__\ndict\nS'get'\ntRp103\n0"
+     b"c__builtin__\napply\n(g103\n(g100\nS'fl'\nltRp104\n0g104\n.",
+     "Sour Pickles (BlackHat 2011): globals/compile/eval/getattr/apply chain", PSD + " malicious0", "critical")
+case("ps05_partial_torch_load.pkl",
+     p4(sg("functools", "partial") + sg("torch", "load") + su("/tmp/x.pt") + TUPLE2 + REDUCE + EMPTY_TUPLE + REDUCE),
+     "partial(torch.load, path)() loads a second file", PSD + " malicious19", "critical")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
