@@ -1248,6 +1248,30 @@ case("ps05_partial_torch_load.pkl",
      p4(sg("functools", "partial") + sg("torch", "load") + su("/tmp/x.pt") + TUPLE2 + REDUCE + EMPTY_TUPLE + REDUCE),
      "partial(torch.load, path)() loads a second file", PSD + " malicious19", "critical")
 
+# fickling's bypass regression tests (test/test_bypasses.py), rebuilt here
+FT = "https://github.com/trailofbits/fickling/security/advisories"
+case("f01_runpy_run_path.pkl", p4(call1(sg("runpy", "run_path"), su("/tmp/wt-x.py"))),
+     "runpy.run_path", FT + " GHSA-wfq2-52f7-7qvj", "critical")
+case("f02_getattr_ctypes_cdll.pkl",
+     proto(5) + sg("builtins", "getattr") + MEMOIZE + call1(sg("ctypes", "CDLL"), su("libc.so.6"))
+     + su("system") + TUPLE2 + REDUCE + b"C\x04true" + TUPLE1 + REDUCE + STOP,
+     "getattr(ctypes.CDLL('libc'), 'system')(b'true')", FT + " GHSA-5hvc-6wx8-mvv4", "critical")
+case("f03_multiprocessing_spawnv.pkl",
+     proto(5) + sg("multiprocessing.util", "spawnv_passfds") + b"C\x07/bin/sh" + EMPTY_LIST + MARK
+     + b"C\x07/bin/sh" + b"C\x02-c" + b"C\x04true" + b"e" + EMPTY_TUPLE + b"\x87" + REDUCE + STOP,
+     "multiprocessing.util.spawnv_passfds", FT + " GHSA-q5qq-mvfm-j35x", "critical")
+case("f04_getattr_code_runsource.pkl",
+     proto(5) + sg("builtins", "getattr") + sg("code", "InteractiveInterpreter") + EMPTY_TUPLE + REDUCE
+     + su("runsource") + TUPLE2 + REDUCE + su("print(1)") + TUPLE1 + REDUCE + STOP,
+     "getattr(code.InteractiveInterpreter(), 'runsource')(src)", FT + " GHSA-q5qq-mvfm-j35x", "critical")
+case("f05_import_getattr_text_memo.pkl",
+     b"cbuiltins\n__import__\nS'os'\n\x85Rp0\n0cbuiltins\ngetattr\ng0\nS'system'\n\x86Rp1\n0g1\nS'true'\n\x85R.",
+     "__import__ + getattr through the text memo (PUT/GET, protocol 0)", FT + " GHSA-h4rm-mm56-xf63", "critical")
+case("b20_builtins_len.pkl", b"cbuiltins\nlen\n]\x85R.", "benign builtins.len([]) (fickling control)", "control",
+     "none", "-")
+case("b21_builtins_dict.pkl", b"cbuiltins\ndict\n)R.", "benign builtins.dict() (fickling control)", "control",
+     "none", "-")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
