@@ -1272,6 +1272,30 @@ case("b20_builtins_len.pkl", b"cbuiltins\nlen\n]\x85R.", "benign builtins.len([]
 case("b21_builtins_dict.pkl", b"cbuiltins\ndict\n)R.", "benign builtins.dict() (fickling control)", "control",
      "none", "-")
 
+# Keras HDF5 models that make h5py open other files while the weights are read
+try:
+    import h5py
+    benign_cfg = json.dumps({"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "Dense", "config": {"name": "d", "units": 2}}]}})
+    h5p = os.path.join(OUT, "k23_h5_external_link.h5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["model_config"] = benign_cfg
+        mw = hf.create_group("model_weights")
+        mw["d"] = h5py.ExternalLink("/etc/passwd", "/d")
+    MANIFEST.append(("k23_h5_external_link.h5", "HDF5 external link in model_weights (h5py opens another file)",
+                     "HDF5 external links (file read)", "high", "WT-KERAS"))
+    h5p = os.path.join(OUT, "k24_h5_external_storage.h5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["model_config"] = benign_cfg
+        hf.create_group("model_weights").create_dataset("k", shape=(4,), dtype="u1",
+                                                        external=[("/etc/hostname", 0, 4)])
+    MANIFEST.append(("k24_h5_external_storage.h5", "HDF5 dataset stored in an external file (/etc/hostname)",
+                     "HDF5 external storage (file read)", "high", "WT-KERAS"))
+except ImportError:
+    pass
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

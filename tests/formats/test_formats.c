@@ -135,7 +135,7 @@ WT_TEST(keras_h5_hard_link_cycles_terminate_clean) { CLEAN("keras/self_reference
 WT_TEST(keras_h5_external_storage_is_reported_not_read)
 {
     wt_scan_result *r = scan_fx("keras/external_storage.h5");
-    const wt_finding *f = wt_t_find(r, "WT-KERAS-007");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-008");
     CHECK(f && strstr(f->message, "external"));
     wt_scan_result_free(r);
 }
