@@ -59,6 +59,16 @@ static const wt_rule rules[] = {
      "MethodNode, OperatorFuncNode); users pass trusted=get_untrusted_types() and skops' checks were bypassed "
      "(CVE-2025-54412, CVE-2025-54413). Severity per rules/pickle_globals.tsv; unknown types are low",
      "CWE-502", SC, ATL_EXEC, NIST_M},
+    /* Hugging Face configs */
+    {"WT-HF-001", "HfRemoteCodeOtherRepo", WT_CAT_MODEL, WT_SEV_HIGH,
+     "auto_map / custom_pipelines load Python code from another repository",
+     "With trust_remote_code, transformers downloads 'org/repo--module.Class' from that other repository and runs "
+     "it: the code is outside the repository being reviewed and can change at any time",
+     "CWE-829", SC, ATL_EXEC, NIST_M},
+    {"WT-HF-002", "HfRemoteCode", WT_CAT_MODEL, WT_SEV_LOW,
+     "auto_map / custom_pipelines need trust_remote_code (the repository's Python files run at load)",
+     "Loading runs the repository's own .py files (scanned as code); informative on its own",
+     "CWE-829", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

@@ -1310,6 +1310,22 @@ case("k26_lambda_func_load.keras", keras_zip(kseq(
      "Keras-internal func_load (marshal + FunctionType) referenced as a function", "CVE-2025-1550 variants",
      "high", "WT-KERAS")
 
+# Hugging Face remote code: auto_map entries of the form "org/repo--module.Class" fetch code elsewhere
+for d_ in ("h01_remote", "h02_local", "h03_pipeline"):
+    os.makedirs(os.path.join(OUT, d_), exist_ok=True)
+case("h01_remote/config.json", json.dumps({"architectures": ["M"], "auto_map": {
+    "AutoConfig": "attacker/code-repo--configuration_m.MConfig",
+    "AutoModel": "attacker/code-repo--modeling_m.MModel"}, "model_type": "m"}, indent=2).encode(),
+     "config.json auto_map pulls modeling code from another repository (trust_remote_code)",
+     "HF remote code (trust_remote_code supply chain)", "high", "WT-HF")
+case("h03_pipeline/config.json", json.dumps({"custom_pipelines": {"evil-task": {
+    "impl": "attacker/code-repo--pipe.EvilPipeline", "pt": ["AutoModel"]}}}, indent=2).encode(),
+     "custom_pipelines impl from another repository", "HF remote code (trust_remote_code supply chain)", "high",
+     "WT-HF")
+case("h02_local/config.json", json.dumps({"architectures": ["M"], "auto_map": {
+    "AutoModel": "modeling_m.MModel"}, "model_type": "m"}, indent=2).encode(),
+     "auto_map to this repository's own modeling file (informative only)", "control", "none", "-")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

@@ -622,6 +622,33 @@ WT_TEST(skops_schema_of_plain_estimator_is_clean)
     wt_scan_result_free(r);
 }
 
+/* ---- Hugging Face remote code references ---- */
+WT_TEST(auto_map_into_another_repository_is_high_and_local_code_is_low)
+{
+    const char *cfg = "{\n  \"architectures\": [\"M\"],\n  \"auto_map\": {\n    \"AutoModel\": \"evil/code--modeling_m.M\",\n"
+                      "    \"AutoTokenizer\": [\"tokenization_m.T\", null]\n  }\n}\n";
+    wt_scan_result *r = wt_t_scan_mem("repo/config.json", cfg, strlen(cfg));
+    const wt_finding *f = wt_t_find(r, "WT-HF-001");
+    CHECK(f && f->severity == WT_SEV_HIGH && strstr(f->message, "evil/code") && f->loc.line == 4);
+    f = wt_t_find(r, "WT-HF-002");
+    CHECK(f && f->severity == WT_SEV_LOW && strstr(f->message, "tokenization_m.T"));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 2);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(configs_without_remote_code_are_clean)
+{
+    const char *cfg = "{\"architectures\": [\"BertModel\"], \"model_type\": \"bert\", \"note\": \"a--b.c\"}";
+    wt_scan_result *r = wt_t_scan_mem("repo/config.json", cfg, strlen(cfg));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 0);
+    wt_scan_result_free(r);
+    /* an unrelated JSON that merely mentions the key in a string is not parsed as a config */
+    const char *other = "{\"text\": \"set auto_map in config\"}";
+    r = wt_t_scan_mem("notes.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 0);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
 {
     char src[1024];
