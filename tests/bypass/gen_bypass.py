@@ -1326,6 +1326,19 @@ case("h02_local/config.json", json.dumps({"architectures": ["M"], "auto_map": {
     "AutoModel": "modeling_m.MModel"}, "model_type": "m"}, indent=2).encode(),
      "auto_map to this repository's own modeling file (informative only)", "control", "none", "-")
 
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:gz") as t:
+    ti = tarfile.TarInfo("model_config/link")
+    ti.type = tarfile.SYMTYPE
+    ti.linkname = "/home/user/.ssh"
+    t.addfile(ti)
+    ti = tarfile.TarInfo("model_weights.ckpt")
+    ti.size = 4
+    t.addfile(ti, io.BytesIO(b"\x00" * 4))
+case("c42_tar_symlink_escape.nemo", tb.getvalue(),
+     "tar (.nemo) member that is a symlink out of the extraction folder (tarfile.extractall writes through it)",
+     "CVE-2007-4559 / tarfile link escapes", "medium", "WT-ARCHIVE")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
