@@ -1339,6 +1339,17 @@ case("c42_tar_symlink_escape.nemo", tb.getvalue(),
      "tar (.nemo) member that is a symlink out of the extraction folder (tarfile.extractall writes through it)",
      "CVE-2007-4559 / tarfile link escapes", "medium", "WT-ARCHIVE")
 
+for nm, tpl, src in (
+        ("g22_set_tilde_subscript.gguf", "{% set a = '__cla' %}{% set b = 'ss__' %}{{ ()[a ~ b] }}",
+         "SSTI dunder split across set tags, joined with ~ in a subscript"),
+        ("g23_set_join_subscript.gguf", "{% set u = '_' %}{% set k = [u,u,'class',u,u]|join %}{{ ()[k] }}",
+         "SSTI dunder built with join in a set tag, used as a subscript key"),
+        ("g24_set_format_subscript.gguf",
+         "{% set u = '%c'|format(95) %}{% set k = u~u~'class'~u~u %}{{ ()[k] }}",
+         "SSTI underscore from format(95) stored in a variable")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

@@ -260,6 +260,33 @@ WT_TEST(jinja_string_escapes_are_decoded_like_the_jinja_lexer)
     }
 }
 
+WT_TEST(jinja_dunder_assembled_across_set_tags_is_critical)
+{
+    const char *bad[] = {
+        "{% set a = '__cla' %}{% set b = 'ss__' %}{{ ()[a ~ b] }}",
+        "{% set u = '_' %}{% set k = [u,u,'class',u,u]|join %}{{ ()[k] }}",
+        "{% set u = '%c'|format(95) %}{% set k = u~u~'class'~u~u %}{{ ()[k] }}",
+        "{%- set a = '__class__' -%}{{ ()[a] }}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        wt_severity m;
+        CHECK(jhits(bad[i], &m) >= 1);
+        CHECK(m == WT_SEV_CRITICAL);
+    }
+    /* variables built for output, or holding a key, are ordinary */
+    const char *ok[] = {
+        "{% set content = '<|im_start|>' + message['role'] + '\\n' %}{{ content }}{{ tokens[content] }}",
+        "{% set role = message['role']|lower %}{{ role_map[role] }}",
+        "{% set key = 'content' %}{{ messages[0][key] }}",
+        "{% set sep = '_' %}{{ names[sep] }}",
+        "{% for m in messages %}{{ messages[loop.index0 + 1]['role'] if not loop.last }}{% endfor %}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        wt_severity m;
+        CHECK_INT(jhits(ok[i], &m), 0);
+    }
+}
+
 WT_TEST(jinja_ssti_gadgets_are_critical)
 {
     const char *bad[] = {
