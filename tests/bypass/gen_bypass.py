@@ -1350,6 +1350,22 @@ for nm, tpl, src in (
     case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
          "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
 
+hdr5 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+hdr5 += " " * (63 - (12 + len(hdr5)) % 64) + "\n"
+case("c43_object_v3.npy", b"\x93NUMPY\x03\x00" + struct.pack("<I", len(hdr5)) + hdr5.encode() + mal,
+     "object .npy with a version 3.0 (utf-8) header", "numpy format 3.0", "critical")
+case("p83_newobj_ex_popen.pkl",
+     p4(sg("subprocess", "Popen") + MARK + TRUE + TUPLE + EMPTY_DICT + b"\x92"),
+     "NEWOBJ_EX of a dangerous class (cls.__new__ with args and kwargs)", FICK, "critical")
+case("p84_shortbinstring_stack_global.pkl",
+     proto(4) + b"U\x02os" + b"U\x06system" + b"\x93" + TRUE + TUPLE1 + REDUCE + STOP,
+     "SHORT_BINSTRING (protocol 1) operands feeding STACK_GLOBAL", "https://github.com/protectai/modelscan/pull/313",
+     "critical")
+case("p85_binunicode8_stack_global.pkl",
+     proto(4) + b"\x8d" + struct.pack("<Q", 2) + b"os" + b"\x8d" + struct.pack("<Q", 6) + b"system" + b"\x93"
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "BINUNICODE8 operands feeding STACK_GLOBAL", "https://github.com/protectai/modelscan/pull/313", "critical")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
