@@ -163,6 +163,15 @@ static void tar_scan_members(wt_ctx *ctx, wt_reader *r, tmember *m, size_t n) {
     if (legacy) {
         wt_ctx_set_kind(ctx, "pytorch-legacy-tar");
         wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+    } else {
+        /* a NeMo checkpoint (.nemo) is a tar of model_config.yaml + weights */
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(legacy_base(m[i].name), "model_config.yaml") == 0) {
+                wt_ctx_set_kind(ctx, "nemo");
+                wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+                break;
+            }
+        }
     }
     for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
         const char *b = legacy_base(m[i].name);

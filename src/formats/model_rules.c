@@ -69,6 +69,12 @@ static const wt_rule rules[] = {
      "auto_map / custom_pipelines need trust_remote_code (the repository's Python files run at load)",
      "Loading runs the repository's own .py files (scanned as code); informative on its own",
      "CWE-829", SC, ATL_EXEC, NIST_M},
+    /* instantiate-style configs */
+    {"WT-HYDRA-001", "ConfigInstantiatesDangerousTarget", WT_CAT_MODEL, WT_SEV_CRITICAL,
+     "Model config names a dangerous callable in _target_ / target / cls",
+     "Libraries that build models from metadata (Hydra/OmegaConf instantiate in NeMo, Uni2TS, FlexTok) import "
+     "and call it at load time (CVE-2025-23304); severity per rules/pickle_globals.tsv",
+     "CWE-94", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

@@ -1366,6 +1366,33 @@ case("p85_binunicode8_stack_global.pkl",
      + TRUE + TUPLE1 + REDUCE + STOP,
      "BINUNICODE8 operands feeding STACK_GLOBAL", "https://github.com/protectai/modelscan/pull/313", "critical")
 
+# Model metadata that an instantiate-style loader turns into a call (Unit 42: NeMo, Uni2TS, FlexTok)
+U42 = "https://unit42.paloaltonetworks.com/rce-vulnerabilities-in-ai-python-libraries/"
+nemo_cfg = (b"target: nemo.collections.asr.models.EncDecCTCModel\nsample_rate: 16000\n"
+            b"preprocessor:\n  _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor\n"
+            b"  window_size: 0.025\noptim:\n  _target_: torch.optim.Adam\n  lr: 0.001\n")
+evil_cfg = nemo_cfg + b"encoder:\n  _target_: builtins.exec\n  _args_:\n    - \"print(1)\"\n"
+for nm, cfgb in (("n01_nemo_target.nemo", evil_cfg), ("b22_nemo_benign.nemo", nemo_cfg)):
+    tb = io.BytesIO()
+    with tarfile.open(fileobj=tb, mode="w:") as t:
+        for mn, md in (("model_config.yaml", cfgb), ("model_weights.ckpt", b"\x00" * 16)):
+            ti = tarfile.TarInfo("./" + mn)
+            ti.size = len(md)
+            t.addfile(ti, io.BytesIO(md))
+    if nm.startswith("n01"):
+        case(nm, tb.getvalue(), ".nemo model_config.yaml with _target_: builtins.exec (Hydra instantiate)",
+             "CVE-2025-23304 (" + U42 + ")", "critical", "WT-HYDRA")
+    else:
+        case(nm, tb.getvalue(), "benign .nemo config (_target_ of NeMo modules and torch.optim.Adam)", "control",
+             "none", "-")
+os.makedirs(os.path.join(OUT, "n02_uni2ts"), exist_ok=True)
+case("n02_uni2ts/config.json", json.dumps({"module_kwargs": {"_target_": "os.system", "_args_": ["true"]},
+                                           "d_model": 64}, indent=2).encode(),
+     "config.json with _target_ os.system loaded through hydra.utils.instantiate (Uni2TS/FlexTok pattern)",
+     U42, "critical", "WT-HYDRA")
+case("n03_flextok.yaml", b"decoder:\n  _target_: 'subprocess.getoutput'\n  cmd: true\n",
+     "quoted _target_ subprocess.getoutput in a YAML model config", U42, "critical", "WT-HYDRA")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

@@ -649,6 +649,34 @@ WT_TEST(configs_without_remote_code_are_clean)
     wt_scan_result_free(r);
 }
 
+/* ---- instantiate-style config targets ---- */
+WT_TEST(config_targets_naming_dangerous_callables_are_reported)
+{
+    const char *yaml = "target: nemo.collections.asr.models.EncDecCTCModel\n"
+                       "encoder:\n  _target_: builtins.exec\n  _args_: ['print(1)']\n";
+    wt_scan_result *r = wt_t_scan_mem("m.nemo!model_config.yaml", yaml, strlen(yaml));
+    const wt_finding *f = wt_t_find(r, "WT-HYDRA-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 3 && strcmp(f->evidence, "builtins.exec") == 0);
+    CHECK_INT(wt_t_count(r, "WT-HYDRA-001"), 1);
+    wt_scan_result_free(r);
+    const char *json = "{\"module\": {\"_target_\": \"subprocess.Popen\", \"args\": \"true\"}}";
+    r = wt_t_scan_mem("repo/model_cfg.json", json, strlen(json));
+    CHECK(wt_t_count(r, "WT-HYDRA-001") == 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(config_targets_of_model_classes_are_clean)
+{
+    const char *yaml = "target: nemo.collections.asr.models.EncDecCTCModel\n"
+                       "optim:\n  _target_: torch.optim.Adam\n  lr: 0.001\n"
+                       "loss:\n  _target_: my_project.losses.Focal\n"
+                       "num_cls: os.path\n" /* a key that only ends in cls */
+                       "target: 0.5\n";
+    wt_scan_result *r = wt_t_scan_mem("m.nemo!model_config.yaml", yaml, strlen(yaml));
+    CHECK_INT(wt_t_count(r, "WT-HYDRA-*"), 0);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
 {
     char src[1024];
