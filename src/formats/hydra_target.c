@@ -75,7 +75,9 @@ static int hy_analyze(wt_ctx *ctx, wt_reader *r)
     const char *t = (const char *)buf;
     size_t hits = 0;
     for (size_t i = 0; i < n && hits <= HY_MAX_HITS; i++) {
-        if (t[i] != ':' || (i % 65536 == 0 && wt_ctx_expired(ctx)))
+        if ((i & 0xffff) == 0 && wt_ctx_expired(ctx))
+            break;
+        if (t[i] != ':')
             continue;
         /* key just before the colon, optionally quoted */
         size_t k = i;
