@@ -1457,6 +1457,73 @@ case("p88_socketserver.pkl",
 case("p89_codeop.pkl", b"\x80\x02ccodeop\ncompile_command\n(X\x08\x00\x00\x00print(1)tR.",
      "codeop.compile_command", "ModelAudit picklescan bypass write-up", "critical")
 
+# modelscan issue 338 (real malicious HF models, T. Haruyama) and issue 330
+MS338 = "https://github.com/protectai/modelscan/issues/338"
+case("m01_mlflow_run_entry_point.pkl",
+     p4(sg("mlflow.projects.backend.local", "_run_entry_point") + MARK + TRUE + su(".") + su("") + su("")
+        + TUPLE + REDUCE),
+     "mlflow.projects.backend.local._run_entry_point runs a command", MS338, "critical")
+case("m02_pandas_read_csv_url.pkl",
+     p4(call1(sg("pandas.io.parsers.readers", "read_csv"), su("http://127.0.0.1/x?exfil=1"))),
+     "pandas read_csv of a URL (exfiltration)", MS338, "high")
+case("m03_yaml_unsafe_loader.pkl",
+     p4(sg("yaml", "load") + su("!!python/object/apply:os.system [\"true\"]") + sg("yaml.loader", "UnsafeLoader")
+        + TUPLE2 + REDUCE),
+     "yaml.load(..., UnsafeLoader) of a !!python/object/apply payload (nested deserialization)", MS338,
+     "critical")
+case("m04_yaml_unsafe_load.pkl",
+     p4(call1(sg("yaml", "unsafe_load"), su("!!python/object/new:os.system\nargs: [true]\n"))),
+     "yaml.unsafe_load nested payload", MS338, "critical")
+case("m05_py2_thread.pkl",
+     proto(2) + g("thread", "start_new_thread") + g("__builtin__", "print") + EMPTY_TUPLE + TUPLE2 + REDUCE + STOP,
+     "Python 2 name 'thread' (fix_imports maps it to _thread)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m06_py2_socketserver.pkl",
+     proto(2) + g("SocketServer", "TCPServer") + b"(X\x07\x00\x00\x000.0.0.0K\x50tN\x86R" + STOP,
+     "Python 2 name 'SocketServer' (maps to socketserver)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m07_py2_urllib2.pkl",
+     proto(2) + g("urllib2", "urlopen") + b"X\x10\x00\x00\x00http://127.0.0.1" + TUPLE1 + REDUCE + STOP,
+     "Python 2 name 'urllib2' (maps to urllib.request)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m08_codetype_indirect.pkl",
+     p4(call1(sg("builtins", "type"),
+              call1(sg("operator", "methodcaller") + su("__getattribute__") + su("__code__") + TUPLE2 + REDUCE,
+                    sg("copy", "copy")))
+        + MEMOIZE + b"0"
+        + call1(sg("builtins", "type"), sg("copy", "copy")) + binget(0) + EMPTY_DICT + TUPLE2 + REDUCE
+        + EMPTY_TUPLE + REDUCE),
+     "CodeType/FunctionType reached by type() of a donor function's __code__ (no types import)", MS338,
+     "high")
+case("m09_ext2_add_extension.pkl",
+     proto(2) + g("copyreg", "add_extension") + b"X\x14\x00\x00\x00multiprocessing.util" + b"X\x0e\x00\x00\x00spawnv_passfds"
+     + b"M\x69\x7a" + b"\x87" + REDUCE + b"0" + b"\x83\x69\x7a" + b"C\x07/bin/sh" + b"]" + b"(C\x07/bin/shC\x02-cC\x04truee"
+     + EMPTY_TUPLE + b"\x87" + REDUCE + STOP,
+     "copyreg.add_extension registers spawnv_passfds, EXT2 calls it", MS338, "critical")
+case("m10_inst_str_module.pkl",
+     proto(4) + MARK + su("os") + b"ibuiltins\nstr\n" + binput(0) + b"0" + binget(0) + su("system") + b"\x93"
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "INST builtins.str('os') feeds STACK_GLOBAL through the memo", MS338, "critical")
+case("m11_builtins_setattr_chain.pkl",
+     proto(4) + g("builtins", "__setattr__") + MEMOIZE
+     + g("builtins", "print.__class__.__base__.__subclasses__") + EMPTY_TUPLE + REDUCE + MEMOIZE
+     + binget(0) + su("subclasses") + binget(1) + TUPLE2 + REDUCE + b"0"
+     + g("builtins", "subclasses.__getitem__") + b"K\x89" + TUPLE1 + REDUCE + MEMOIZE
+     + binget(0) + su("gadget") + binget(2) + TUPLE2 + REDUCE + b"0"
+     + g("builtins", "gadget.__init__.__builtins__.__getitem__") + su("eval") + TUPLE1 + REDUCE
+     + su("print(1)") + TUPLE1 + REDUCE + STOP,
+     "builtins.__setattr__ injects subclasses/gadget names, then __init__.__builtins__['eval']", MS338,
+     "critical")
+case("m12_getattribute_from_module.pkl",
+     p4(call1(sg("transformers.models.auto.auto_factory", "getattribute_from_module")
+              + sg("transformers.models.auto.tokenization_auto", "AutoTokenizer") + su("from_pretrained")
+              + TUPLE2 + REDUCE, su("attacker/repo"))),
+     "transformers getattribute_from_module(AutoTokenizer, 'from_pretrained')('repo') (indirect model load)",
+     MS338 + " (JFrog)", "high")
+case("m13_numpy_size_builtins.pkl",
+     bytes.fromhex("80049566000000000000008c056e756d70798c0473697a659394948c056e756d70798c0c5f5f6275696c74696e735f5f"
+                   "93949468017d7d8c0573686170656803738662680168018c046576616c86528c1d5f5f696d706f72745f5f28226f73"
+                   "22292e73797374656d28226964222985522e").replace(b'system("id")', b'system("tr")'),
+     "numpy.size + BUILD-injected numpy.__builtins__ yields eval (allowlist abuse)",
+     "https://github.com/protectai/modelscan/issues/330", "critical")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

@@ -320,10 +320,11 @@ WT_TEST(sys_modules_getitem_resolves_module) {
 }
 
 WT_TEST(stack_global_with_computed_name_is_high) {
-    /* STACK_GLOBAL of strings produced by a call: no literal to check */
+    /* STACK_GLOBAL of strings produced by a call the VM cannot follow: no
+     * literal to check (builtins.str('os') is followed and resolves to os) */
     pasm a = {0};
     pa_proto(&a, 4);
-    pa_call1s(&a, "builtins", "str", "os");
+    pa_call1s(&a, "mylib.util", "make_name", "os");
     pa_str(&a, "system");
     pa_op(&a, 0x93);
     pa_str(&a, "true");
@@ -615,6 +616,40 @@ WT_TEST(c_twins_and_private_stdlib_modules_follow_their_public_rows) {
     r = scan(&a);
     CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
     CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(python2_names_are_judged_as_the_modules_fix_imports_loads) {
+    /* protocol 0-2 loaders rewrite thread -> _thread, __builtin__.reduce -> functools.reduce */
+    pasm a = {0};
+    evil_p4(&a, "thread", "start_new_thread", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "__builtin__", "reduce", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "copy_reg", "_reconstructor", "x"); /* maps to an allowlisted name: still clean */
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(builtins_namespace_reached_from_any_module_is_critical) {
+    pasm a = {0};
+    evil_p4(&a, "numpy", "__builtins__", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "builtins", "print.__init__.__builtins__.__getitem__", "eval");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
     wt_scan_result_free(r);
     pa_free(&a);
 }
