@@ -7,7 +7,9 @@
  * (Palo Alto Unit 42, 2025). The value is a dotted path resolved like a
  * pickle global (import the longest module prefix, getattr the rest), so it
  * is judged with the pickle globals policy; only high and critical verdicts
- * are reported (real configs name their own model classes).
+ * are reported (real configs name their own model classes). YAML files are
+ * also searched for PyYAML python tags (!!python/object/apply:...), which an
+ * unsafe loader turns into imports and calls.
  */
 #include <ctype.h>
 #include <string.h>
@@ -30,7 +32,60 @@ static int hy_probe(const char *name, const uint8_t *head, size_t headlen, uint6
     for (size_t i = 0; i < sizeof k_files / sizeof k_files[0]; i++)
         if (strcasecmp(b, k_files[i]) == 0)
             return 1;
-    return head && memmem(head, headlen, "_target_", 8) ? 1 : 0;
+    if (!head)
+        return 0;
+    if (memmem(head, headlen, "_target_", 8))
+        return 1;
+    /* YAML python tags: yaml.load with an unsafe loader builds these objects */
+    return (!wt_str_endswith_ci(b, ".json") &&
+            (memmem(head, headlen, "!!python/", 9) || memmem(head, headlen, "tag:yaml.org,2002:python/", 25)))
+               ? 1
+               : 0;
+}
+
+static void judge_path(const char *path, pk_verdict *best);
+
+/* PyYAML's python tags (!!python/object/apply:os.system [...]): every unsafe
+ * loader (yaml.load with Loader/UnsafeLoader, unsafe_load, PyYAML < 5.1
+ * yaml.load) imports the named callable and calls or builds it. */
+static void scan_yaml_tags(wt_ctx *ctx, const char *t, size_t n)
+{
+    static const char *const pfx[] = {"!!python/", "tag:yaml.org,2002:python/"};
+    size_t hits = 0;
+    for (size_t k = 0; k < 2; k++) {
+        size_t pl = strlen(pfx[k]);
+        const char *p = t, *end = t + n;
+        while (p < end && hits < HY_MAX_HITS && (p = memmem(p, (size_t)(end - p), pfx[k], pl)) != NULL) {
+            const char *q = p + pl;
+            const char *kind = q;
+            while (q < end && (isalpha((unsigned char)*q) || *q == '/'))
+                q++;
+            size_t kl = (size_t)(q - kind);
+            char target[256] = "";
+            if (q < end && *q == ':') {
+                const char *v = ++q;
+                while (q < end && q - v < 255 && (isalnum((unsigned char)*q) || *q == '_' || *q == '.'))
+                    q++;
+                memcpy(target, v, (size_t)(q - v));
+                target[q - v] = 0;
+            }
+            pk_verdict best;
+            judge_path(target, &best);
+            wt_severity sev = best.level >= PK_LVL_HIGH ? pk_level_severity(best.level) : WT_SEV_NONE;
+            char *ev = wt_xasprintf("!!python/%.*s%s%s", (int)kl, kind, target[0] ? ":" : "", target);
+            wt_location loc = wt_text_location(t, n, (size_t)(p - t), NULL);
+            wt_emit(ctx, "WT-YAML-001", sev, &loc, ev,
+                    "YAML python tag %s: an unsafe loader (yaml.load with Loader/UnsafeLoader, unsafe_load) imports "
+                    "and calls it when the file is loaded%s%s",
+                    ev, best.reason && best.level >= PK_LVL_HIGH ? ": " : "",
+                    best.reason && best.level >= PK_LVL_HIGH ? best.reason : "");
+            free(ev);
+            hits++;
+            p = q > p ? q : p + pl;
+        }
+    }
+    if (hits >= HY_MAX_HITS)
+        wt_emit_limit(ctx, "YAML python tags per file", hits, HY_MAX_HITS);
 }
 
 /* Worst verdict over every module/name split of a dotted path. */
@@ -121,6 +176,8 @@ static int hy_analyze(wt_ctx *ctx, wt_reader *r)
     }
     if (hits > HY_MAX_HITS)
         wt_emit_limit(ctx, "instantiate targets per config", hits, HY_MAX_HITS);
+    if (!wt_str_endswith_ci(wt_ctx_name(ctx), ".json"))
+        scan_yaml_tags(ctx, t, n);
     free(buf);
     return WT_OK;
 }

@@ -75,6 +75,11 @@ static const wt_rule rules[] = {
      "Libraries that build models from metadata (Hydra/OmegaConf instantiate in NeMo, Uni2TS, FlexTok) import "
      "and call it at load time (CVE-2025-23304); severity per rules/pickle_globals.tsv",
      "CWE-94", SC, ATL_EXEC, NIST_M},
+    {"WT-YAML-001", "YamlPythonTag", WT_CAT_MODEL, WT_SEV_MEDIUM,
+     "YAML file carries a PyYAML python tag (!!python/object/apply, /new, /name, /module)",
+     "yaml.load with an unsafe loader imports and calls the tagged callable (nested deserialization, modelscan issue "
+     "338); plain configs never need the tag. Dangerous targets take their rules/pickle_globals.tsv severity",
+     "CWE-502", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

@@ -1524,6 +1524,17 @@ case("m13_numpy_size_builtins.pkl",
      "numpy.size + BUILD-injected numpy.__builtins__ yields eval (allowlist abuse)",
      "https://github.com/protectai/modelscan/issues/330", "critical")
 
+case("y01_hparams_python_tag.yaml",
+     b"lr: 0.001\nbatch_size: 8\ncallback: !!python/object/apply:os.system [\"true\"]\n",
+     "YAML model config with !!python/object/apply:os.system (unsafe yaml.load)",
+     "https://github.com/protectai/modelscan/issues/338 (YAML variant)", "critical", "WT-YAML")
+case("y02_python_name_tag.yml",
+     b"optimizer: !!python/name:mylib.optim.Fancy ''\nepochs: 3\n",
+     "YAML !!python/name tag of a project class (any python tag needs an unsafe loader)",
+     "PyYAML python tags", "medium", "WT-YAML")
+case("b23_plain_config.yaml", b"model:\n  name: bert\n  layers: 12\n  note: 'python/object is just text here'\n",
+     "benign YAML config", "control", "none", "-")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")

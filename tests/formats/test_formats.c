@@ -677,6 +677,21 @@ WT_TEST(config_targets_of_model_classes_are_clean)
     wt_scan_result_free(r);
 }
 
+WT_TEST(yaml_python_tags_are_reported_at_the_target_severity)
+{
+    const char *y = "lr: 0.1\ncb: !!python/object/apply:subprocess.check_output [[\"true\"]]\n"
+                    "opt: !<tag:yaml.org,2002:python/name:mylib.Opt> ''\n";
+    wt_scan_result *r = wt_t_scan_mem("hparams.yaml", y, strlen(y));
+    CHECK_INT(wt_t_count(r, "WT-YAML-001"), 2);
+    const wt_finding *f = wt_t_find(r, "WT-YAML-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 2);
+    wt_scan_result_free(r);
+    const char *ok = "name: bert\nnote: 'mentions python/object in plain text'\n";
+    r = wt_t_scan_mem("hparams.yaml", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-YAML-*"), 0);
+    wt_scan_result_free(r);
+}
+
 WT_TEST(savedmodel_parts_without_their_graph_are_scanned_on_their_own)
 {
     char src[1024];
