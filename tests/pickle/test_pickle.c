@@ -223,6 +223,36 @@ WT_TEST(getattr_of_import_resolves_os_system) {
     pa_free(&a);
 }
 
+WT_TEST(enum_members_pickled_with_getattr_are_not_dangerous) {
+    /* CPython >= 3.11 writes every Enum member as builtins.getattr(EnumClass, 'NAME') */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "getattr");
+    pa_sglobal(&a, "mylib.config", "Mode");
+    pa_str(&a, "TRAIN");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 0);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 0);
+    CHECK(wt_t_find(r, "WT-PICKLE-003") != NULL); /* the project's enum class: unknown */
+    wt_scan_result_free(r);
+    pa_free(&a);
+    /* the same shape on a dangerous object, or with a dunder, stays critical */
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "getattr");
+    pa_sglobal(&a, "mylib.config", "Mode");
+    pa_str(&a, "__init__");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(getattr_on_module_global_reports_target_even_if_never_called) {
     /* builtins.getattr(subprocess module via importlib, 'Popen') only */
     pasm a = {0};

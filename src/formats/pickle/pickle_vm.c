@@ -81,6 +81,7 @@ typedef struct seen {
     uint32_t hash;
     pk_verdict v;
     bool reported;
+    bool plain_getattr; /* only ever called as getattr(<imported object>, 'name') */
     uint64_t off;
 } seen;
 
@@ -1066,6 +1067,29 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
     return v;
 }
 
+/* getattr(<imported class or module>, 'name') with a plain, non-dunder name is
+ * an import of <that>.name: CPython >= 3.11 pickles every Enum member this way
+ * (builtins.getattr(MyEnum, 'RED')), zoneinfo uses getattr(ZoneInfo, '_unpickle').
+ * The target is judged on its own (getattr(os, 'system') is os.system), so the
+ * getattr itself is not reported for such calls. */
+static bool plain_getattr_call(vm *m, const pv *callee, const pv *args) {
+    if (sem_of(m, callee) != PK_SEM_GETATTR) return false;
+    const pv *obj = kid(args, 0);
+    const char *nm = str_of(kid(args, 1));
+    if (!obj || obj->kind != V_REF || !nm || !*nm || (nm[0] == '_' && nm[1] == '_')) return false;
+    for (const char *p = nm; *p; p++)
+        if (!(*p == '_' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            return false;
+    /* the object itself must be harmless: getattr(__import__('os'), ...) and
+     * getattr(os.path, ...) stay reported as getattr on a dangerous object */
+    if (obj->u.mlen > obj->tlen) return false;
+    char *mod = wt_xstrndup(obj->text, obj->u.mlen);
+    pk_verdict ov;
+    pk_policy_judge(mod, obj->u.mlen < obj->tlen ? obj->text + obj->u.mlen + 1 : "", &ov);
+    free(mod);
+    return ov.level < PK_LVL_HIGH;
+}
+
 /* Symbolically call callee(*args, **kwargs). Takes ownership of all three
  * and returns the (owned) result. */
 static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int flags, int depth) {
@@ -1103,7 +1127,9 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
     if (!res) { v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs); return NULL; }
     if (callee->kind == V_REF) {
         seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
-        if (s && !s->reported && s->v.level != PK_LVL_ALLOW) {
+        if (s && !s->reported && s->v.level != PK_LVL_ALLOW && plain_getattr_call(m, callee, args)) {
+            s->plain_getattr = true;
+        } else if (s && !s->reported && s->v.level != PK_LVL_ALLOW) {
             char *ev = render_str(res);
             report_seen(m, s, off, ev, true, (flags & F_NEWOBJ) ? " (instantiated)" : NULL);
             free(ev);
@@ -1999,7 +2025,7 @@ static void flush_seen(vm *m) {
     size_t n = 0;
     for (uint32_t i = 0; i < m->seencap; i++) {
         seen *s = &m->seen[i];
-        if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW) list[n++] = s;
+        if (s->qual && !s->reported && !s->plain_getattr && s->v.level != PK_LVL_ALLOW) list[n++] = s;
     }
     qsort(list, n, sizeof *list, seen_cmp);
     for (size_t i = 0; i < n; i++) report_seen(m, list[i], list[i]->off, NULL, false, NULL);
