@@ -1615,6 +1615,28 @@ try:
 except ImportError:
     pass
 
+# Stdlib value types whose pickles use getattr / class helpers (CPython 3.11+: Enum members are
+# builtins.getattr(EnumClass, 'NAME'); zoneinfo uses ZoneInfo._unpickle).
+import array as array_mod
+import ipaddress
+import types as types_mod
+import zoneinfo
+vals = {"flag": re.IGNORECASE, "tz": zoneinfo.ZoneInfo("UTC"), "ip": ipaddress.ip_address("10.0.0.1"),
+        "net": ipaddress.ip_network("10.0.0.0/8"), "arr": array_mod.array("f", [1.0, 2.0]),
+        "ns": types_mod.SimpleNamespace(lr=0.1)}
+for proto_ in (2, 4):
+    case("b24_stdlib_values_p%d.pkl" % proto_, pickle.dumps(vals, protocol=proto_),
+         "benign enum member, zoneinfo, ipaddress, array and SimpleNamespace (protocol %d)" % proto_, "control",
+         "none", "-")
+try:
+    import numpy as np
+    case("b25_numpy_subclasses.pkl", pickle.dumps({"m": np.matrix([[1, 2]]), "r": np.rec.array(
+        [(1, 2.0)], dtype=[("a", "i4"), ("b", "f8")])}, protocol=4),
+         "benign numpy matrix and record array (numpy.matrix / numpy.recarray / numpy.record)", "control", "none",
+         "-")
+except ImportError:
+    pass
+
 with open(os.path.join(OUT, "manifest.tsv"), "w") as f:
     for row in MANIFEST:
         f.write("\t".join(row) + "\n")

@@ -629,6 +629,20 @@ WT_TEST(method_walk_through_allowlisted_class_is_suspicious) {
     pa_free(&a);
 }
 
+WT_TEST(constants_of_allowlisted_classes_are_values_not_method_walks) {
+    pasm a = {0};
+    evil_p4(&a, "re", "RegexFlag.IGNORECASE", "x"); /* an enum member */
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "zoneinfo", "ZoneInfo._unpickle", "UTC"); /* a walk the table names itself */
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(c_twins_and_private_stdlib_modules_follow_their_public_rows) {
     pasm a = {0};
     evil_p4(&a, "_functools", "partial", "x");

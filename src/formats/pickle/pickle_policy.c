@@ -373,11 +373,20 @@ static void judge_raw(const char *module, const char *name, pk_verdict *out) {
      * constructing OrderedDict, Path or ndarray, not for calling their methods
      * with pickle-chosen arguments (Path.write_text, ndarray.tofile,
      * DataFrame.to_csv write files). Pickle never writes such a walk for data. */
-    if (out->level < PK_LVL_HIGH && clen[0] < sizeof buf) {
+    bool exact_allow = out->known && out->level == PK_LVL_ALLOW; /* a row names this walk itself */
+    if (out->level < PK_LVL_HIGH && !exact_allow && clen[0] < sizeof buf) {
         memcpy(buf, comp[0], clen[0]);
         buf[clen[0]] = 0;
         pk_policy_eval(module, buf, &v);
-        if (v.known && v.level == PK_LVL_ALLOW) {
+        bool constant = nc == 2 && clen[1] > 0;
+        for (size_t k = 0; constant && k < clen[1]; k++)
+            constant = (comp[1][k] >= 'A' && comp[1][k] <= 'Z') || (comp[1][k] >= '0' && comp[1][k] <= '9') ||
+                       comp[1][k] == '_';
+        if (v.known && v.level == PK_LVL_ALLOW && constant) {
+            /* an UPPER_CASE constant of an allowlisted class is a value: Enum members
+             * (re.RegexFlag.IGNORECASE), not a method that can be called */
+            *out = v;
+        } else if (v.known && v.level == PK_LVL_ALLOW) {
             out->level = PK_LVL_HIGH;
             out->known = true;
             out->sem = PK_SEM_NONE;
