@@ -16,7 +16,7 @@
 #include "formats/pickle/pickle_policy.h"
 #include "model_formats.h"
 
-#define SK_MAX (64u << 20)
+#define SK_MAX (16u << 20)
 #define SK_MAX_DEPTH 256
 #define SK_MAX_NODES 2000000
 #define SK_MAX_UNKNOWN 32
