@@ -1500,7 +1500,7 @@ case("m09_ext2_add_extension.pkl",
 case("m10_inst_str_module.pkl",
      proto(4) + MARK + su("os") + b"ibuiltins\nstr\n" + binput(0) + b"0" + binget(0) + su("system") + b"\x93"
      + TRUE + TUPLE1 + REDUCE + STOP,
-     "INST builtins.str('os') feeds STACK_GLOBAL through the memo", MS338, "critical")
+     "INST builtins.str('os') feeds STACK_GLOBAL through the memo (a computed module name)", MS338, "high")
 case("m11_builtins_setattr_chain.pkl",
      proto(4) + g("builtins", "__setattr__") + MEMOIZE
      + g("builtins", "print.__class__.__base__.__subclasses__") + EMPTY_TUPLE + REDUCE + MEMOIZE

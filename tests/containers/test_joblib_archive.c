@@ -144,8 +144,19 @@ WT_TEST(concatenated_gzip_and_bzip2_members_are_one_stream) {
     free(npy);
 }
 
-WT_TEST(lz4_joblib_is_unscannable) {
+WT_TEST(lz4_joblib_is_decoded) {
+    /* lz4 frame, one raw block "hello", content checksum (the real lz4 frames are in
+     * tests/realworld/test_lz4.c) */
     const uint8_t lz4[] = {0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0x05, 0, 0, 0x80, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0};
+    wt_scan_result *r = wt_t_scan_mem("model.joblib", lz4, sizeof lz4);
+    CHECK_INT(wt_t_count(r, "WT-JOBLIB-001"), 0);
+    CHECK_INT(r->models_found, 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(lz4_joblib_that_does_not_decode_is_unscannable) {
+    /* frame version 2: nothing decodes */
+    const uint8_t lz4[] = {0x04, 0x22, 0x4d, 0x18, 0xa4, 0x40, 0xa7, 0x05, 0, 0, 0x80, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0};
     wt_scan_result *r = wt_t_scan_mem("model.joblib", lz4, sizeof lz4);
     CHECK_INT(wt_t_count(r, "WT-JOBLIB-001"), 1);
     CHECK_INT(r->models_found, 1);

@@ -43,7 +43,7 @@ static const struct { const char *name; pk_level lvl; } k_levels[] = {
 static const struct { const char *name; pk_sem sem; } k_sems[] = {
     {"-", PK_SEM_NONE}, {"getattr", PK_SEM_GETATTR}, {"attrgetter", PK_SEM_ATTRGETTER},
     {"methodcaller", PK_SEM_METHODCALLER}, {"partial", PK_SEM_PARTIAL}, {"reduce", PK_SEM_REDUCE},
-    {"call", PK_SEM_CALL}, {"import", PK_SEM_IMPORT}, {"resolve", PK_SEM_RESOLVE},
+    {"call", PK_SEM_CALL}, {"import", PK_SEM_IMPORT}, {"resolve", PK_SEM_RESOLVE}, {"resolve2", PK_SEM_RESOLVE2},
     {"getitem", PK_SEM_GETITEM}, {"loads", PK_SEM_LOADS}, {"passbytes", PK_SEM_PASSBYTES},
     {"encode", PK_SEM_ENCODE}, {"b64decode", PK_SEM_B64DECODE},
 };
@@ -212,6 +212,9 @@ size_t pk_policy_rows(void) { ensure_loaded(); return g_nrows; }
  * entry ends with '*' and is a prefix of name's first component(s). */
 static bool name_matches(const char *entry, const char *name, bool chain) {
     size_t el = strlen(entry);
+    /* `Class.*`: one attribute of the class (the members of an enum), no deeper walk */
+    if (el >= 2 && entry[el - 2] == '.' && entry[el - 1] == '*')
+        return strncmp(entry, name, el - 1) == 0 && name[el - 1] && !strchr(name + el - 1, '.');
     if (el && entry[el - 1] == '*') return strncmp(entry, name, el - 1) == 0;
     if (strncmp(entry, name, el) != 0) return false;
     return name[el] == 0 || (chain && name[el] == '.');
@@ -367,31 +370,6 @@ static void judge_raw(const char *module, const char *name, pk_verdict *out) {
             buf2[nl] = 0;
             pk_policy_eval(buf, buf2, &v);
             if (v.known && v.level >= PK_LVL_HIGH && v.level > out->level) *out = v;
-        }
-    }
-    /* Method walk through an allowlisted class: the allowlist vouches for
-     * constructing OrderedDict, Path or ndarray, not for calling their methods
-     * with pickle-chosen arguments (Path.write_text, ndarray.tofile,
-     * DataFrame.to_csv write files). Pickle never writes such a walk for data. */
-    bool exact_allow = out->known && out->level == PK_LVL_ALLOW; /* a row names this walk itself */
-    if (out->level < PK_LVL_HIGH && !exact_allow && clen[0] < sizeof buf) {
-        memcpy(buf, comp[0], clen[0]);
-        buf[clen[0]] = 0;
-        pk_policy_eval(module, buf, &v);
-        bool constant = nc == 2 && clen[1] > 0;
-        for (size_t k = 0; constant && k < clen[1]; k++)
-            constant = (comp[1][k] >= 'A' && comp[1][k] <= 'Z') || (comp[1][k] >= '0' && comp[1][k] <= '9') ||
-                       comp[1][k] == '_';
-        if (v.known && v.level == PK_LVL_ALLOW && constant) {
-            /* an UPPER_CASE constant of an allowlisted class is a value: Enum members
-             * (re.RegexFlag.IGNORECASE), not a method that can be called */
-            *out = v;
-        } else if (v.known && v.level == PK_LVL_ALLOW) {
-            out->level = PK_LVL_HIGH;
-            out->known = true;
-            out->sem = PK_SEM_NONE;
-            out->reason = "method or attribute walk through an allowlisted class: the allowlist covers building "
-                          "the object, not calling its methods (Path.write_text, ndarray.tofile write files)";
         }
     }
     if (out->level < PK_LVL_HIGH) {
