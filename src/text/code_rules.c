@@ -670,6 +670,8 @@ static size_t canonical(scanner *s, int a, int e, bool unknown_recv, char *out, 
                 p = "numpy", l = 5;
             } else if (l == 2 && memcmp(p, "tf", 2) == 0) {
                 p = "tensorflow", l = 10;
+            } else if (l == 2 && memcmp(p, "pd", 2) == 0) {
+                p = "pandas", l = 6;
             }
         }
         if (n + l + 2 >= cap)

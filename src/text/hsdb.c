@@ -621,6 +621,8 @@ static bool assign_follows(const char *t, size_t len, size_t at, bool quoted)
         i++;
     if (i < len && (t[i] == '"' || t[i] == '\''))
         i++;
+    if (i < len && t[i] == ']')
+        i++; /* os.environ["KEY"] = "..." */
     for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
         i++;
     if (i >= len)

@@ -132,7 +132,9 @@ static bool email_ok(const char *s, size_t n)
     size_t dn = n - (size_t)(dom - s), ln = (size_t)(at - s);
     static const char *const bad_dom[] = {"example.com", "example.org", "example.net", "test.com",
                                           "localhost", "domain.com", "email.com", "company.com",
-                                          "users.noreply.github.com", "sentry.io", NULL};
+                                          "users.noreply.github.com", "sentry.io",
+                                          /* machine accounts, not people */
+                                          "gserviceaccount.com", "users.noreply.gitlab.com", NULL};
     for (size_t i = 0; bad_dom[i]; i++) {
         size_t bl = strlen(bad_dom[i]);
         if (dn >= bl && strncasecmp(dom + dn - bl, bad_dom[i], bl) == 0 &&
@@ -146,6 +148,15 @@ static bool email_ok(const char *s, size_t n)
     if (!dot)
         return false;
     size_t tl = dn - (size_t)(dot + 1 - dom);
+    /* reserved names (RFC 2606 / 6761): a label "example", TLDs .test .invalid .local... */
+    static const char *const reserved_tld[] = {"test", "example", "invalid", "localhost", "local", "internal", NULL};
+    for (size_t i = 0; reserved_tld[i]; i++)
+        if (tl == strlen(reserved_tld[i]) && strncasecmp(dot + 1, reserved_tld[i], tl) == 0)
+            return false;
+    for (size_t i = 0; i + 7 <= dn; i++)
+        if ((i == 0 || dom[i - 1] == '.') && strncasecmp(dom + i, "example", 7) == 0 &&
+            (i + 7 == dn || dom[i + 7] == '.'))
+            return false;
     static const char *const file_tld[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "py", "js",
                                            "ts", "css", "html", "json", "yaml", "yml", "txt", "md",
                                            "ipynb", "pt", "pth", "bin", "onnx", "ckpt", "h5", NULL};
@@ -211,6 +222,27 @@ static bool card_ok(const char *s, size_t n)
     return !wt_is_sequential(dig + 1, (size_t)k - 1);
 }
 
+/* Is the number at `at` a later group of a space-grouped IBAN
+ * ("GB76 NWBK 6782 0866 0690 25")? Walks back over 4-character groups to a
+ * country code and check digits. */
+static bool in_iban_run(const char *text, size_t at)
+{
+    size_t p = at;
+    for (int g = 0; g < 8 && p >= 5 && text[p - 1] == ' '; g++) {
+        const char *q = text + p - 5;
+        bool grp = true;
+        for (int i = 0; i < 4; i++)
+            grp = grp && (isdigit((unsigned char)q[i]) || isupper((unsigned char)q[i]));
+        if (!grp || (p >= 6 && isalnum((unsigned char)text[p - 6]) ))
+            return false;
+        if (isupper((unsigned char)q[0]) && isupper((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
+            isdigit((unsigned char)q[3]))
+            return true;
+        p -= 5;
+    }
+    return false;
+}
+
 /* 111-22-3333: every group one repeated digit (documentation samples). */
 static bool repeated_groups(const char *s, size_t n)
 {
@@ -260,7 +292,9 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
     uint32_t k = r->checks;
     double sc = r->score;
     bool validated = false;
-    if ((k & WT_CK_LUHN) && !card_ok(s, n))
+    if ((k & WT_CK_LUHN) && (!card_ok(s, n) || in_iban_run(text, c->ss)))
+        return false;
+    if ((k & WT_CK_AADHAAR) && in_iban_run(text, c->ss))
         return false;
     if (k & WT_CK_LUHN)
         validated = true;

@@ -75,17 +75,17 @@ bool wt_text_is_config_kind(const char *kind)
     return false;
 }
 
-static bool jwt_header_ok(const char *s, size_t n)
+/* Base64url-decode one JWT segment (up to '.' or n) into out; returns length. */
+static size_t b64url_segment(const char *s, size_t n, char *out, size_t cap)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    char out[400];
     size_t k = 0;
     unsigned acc = 0;
     int bits = 0;
-    for (size_t i = 0; i < n && s[i] != '.' && k < sizeof out - 1; i++) {
-        const char *p = strchr(b64, s[i]);
-        if (!p || !s[i])
-            return false;
+    for (size_t i = 0; i < n && s[i] != '.' && k < cap - 1; i++) {
+        const char *p = s[i] ? strchr(b64, s[i]) : NULL;
+        if (!p)
+            return 0;
         acc = (acc << 6) | (unsigned)(p - b64);
         bits += 6;
         if (bits >= 8) {
@@ -94,7 +94,33 @@ static bool jwt_header_ok(const char *s, size_t n)
         }
     }
     out[k] = 0;
+    return k;
+}
+
+static bool jwt_header_ok(const char *s, size_t n)
+{
+    char out[400];
+    size_t k = b64url_segment(s, n, out, sizeof out);
     return k > 8 && out[0] == '{' && strstr(out, "\"alg\"") != NULL;
+}
+
+/* Documentation tokens (jwt.io's "John Doe", subject "1234567890", example.com
+ * issuers): their claims are sample data, whatever the signature. */
+static bool jwt_is_sample(const char *s, size_t n)
+{
+    static const char *const marks[] = {"\"1234567890\"", "John Doe", "Jane Doe", "example.com",
+                                        "example.org", "\"test@", "lorem"};
+    const char *dot = memchr(s, '.', n);
+    if (!dot)
+        return false;
+    char out[1024];
+    size_t k = b64url_segment(dot + 1, n - (size_t)(dot + 1 - s), out, sizeof out);
+    if (k == 0)
+        return false;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(out, marks[i]))
+            return true;
+    return false;
 }
 
 static bool generic_key_stopped(const char *k, size_t n)
@@ -132,6 +158,14 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
         return false;
     if (only_ident_chars(v, n) || wt_is_uuid(v, n) || wt_is_env_lookup(v, n))
         return false;
+    if (n > 20 && strncmp(v, "eyJ", 3) == 0 && jwt_is_sample(v, n))
+        return false; /* a documentation JWT (the JWT rule drops it too) */
+    /* Keys that are public or test-mode by design (Stripe publishable and
+     * test keys): the provider rule reports the live secret ones. */
+    static const char *const public_prefix[] = {"sk_test_", "rk_test_", "pk_test_", "pk_live_", "whsec_test"};
+    for (size_t i = 0; i < sizeof public_prefix / sizeof public_prefix[0]; i++)
+        if (n > strlen(public_prefix[i]) && strncmp(v, public_prefix[i], strlen(public_prefix[i])) == 0)
+            return false;
     if (v[0] == '/' || v[0] == '.' || v[0] == '~' || memchr(v, '/', n) || memmem(v, n, "://", 3))
         return false; /* paths and URLs (URL credentials have their own rule) */
     if (n >= 7 && kn >= 1 && strncasecmp(v, k, kn < n ? kn : n) == 0)
@@ -241,7 +275,7 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
         return false;
     if (ctx)
         m->confidence += 0.1;
-    if ((r->checks & WT_CK_JWT) && !jwt_header_ok(s, n))
+    if ((r->checks & WT_CK_JWT) && (!jwt_header_ok(s, n) || jwt_is_sample(s, n)))
         return false;
     if (r->checks & WT_CK_CRC32) {
         if (wt_token_crc32_ok(s, n)) {
@@ -265,13 +299,15 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     return true;
 }
 
+/* Specific beats URL beats generic; of the two generic rules the config one
+ * wins in a config file (a TOML `password = "..."` is a config value). */
 static int priority(const wt_hs_row *r)
 {
     if (r->checks & WT_CK_GENERIC)
-        return 0;
+        return (r->checks & WT_CK_CFGONLY) ? 1 : 0;
     if (r->checks & WT_CK_URL)
-        return 1;
-    return 2;
+        return 2;
+    return 3;
 }
 
 typedef struct kept {

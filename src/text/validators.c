@@ -476,7 +476,7 @@ bool wt_is_placeholder(const char *s, size_t n)
     static const char *words[] = {
         "example", "sample", "placeholder", "changeme", "change_me", "change-me", "dummy", "fake",
         "redacted", "xxxx", "****", "....", "your_", "your-", "yourapi", "yourkey", "yoursecret",
-        "yourtoken", "yourpass", "<", ">", "${", "{{", "%(", "%s", "todo", "fixme", "insert",
+        "yourtoken", "yourpass", "<", ">", "${", "{{", "%(", "todo", "fixme", "insert",
         "replace", "enter_", "enter-", "mytoken", "my_token", "my-token", "my_api", "my-api",
         "mysecret", "my_secret", "mypassword", "my_password", "secret_here", "key_here",
         "token_here", "here_", "_here", "foobar", "notreal", "not_real", "not-a-real", "testkey",
@@ -493,8 +493,17 @@ bool wt_is_placeholder(const char *s, size_t n)
     for (size_t i = 0; i < m; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[m] = 0;
-    if (s[0] == '$' || s[0] == '%' || s[0] == '@' || s[0] == '&' || s[0] == '*')
-        return true; /* $VAR, %VAR%, @secret-ref, &anchor, *alias */
+    if (s[0] == '@' || s[0] == '&' || s[0] == '*')
+        return true; /* @secret-ref, &anchor, *alias */
+    /* $VAR, ${VAR}, $(cmd), %VAR%, %(name)s; a password may start with '$' or '%' */
+    if (s[0] == '$' && n > 1 && (isalpha((unsigned char)s[1]) || s[1] == '_' || s[1] == '{' || s[1] == '('))
+        return true;
+    if (s[0] == '%' && n > 1 && (s[n - 1] == '%' || s[1] == '('))
+        return true;
+    /* printf verbs ("Bearer %s", "%s:%s"): case-sensitive, not followed by a letter or digit */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '%' && (s[i + 1] == 's' || s[i + 1] == 'd') && (i + 2 == n || !isalnum((unsigned char)s[i + 2])))
+            return true;
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(low, exact[i]) == 0)
             return true;
