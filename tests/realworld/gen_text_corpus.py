@@ -131,7 +131,7 @@ SECRETS = {
            ['login(token="{v}")', 'HF_TOKEN = "{v}"', '!huggingface-cli login --token {v}',
             'model = AutoModel.from_pretrained("acme/private-llm", token="{v}")']),
     "openai": ("WT-SECRET-009", g_openai,
-               ['client = OpenAI(api_key="{v}")', 'openai.api_key = "{v}"', '%env OPENAI_API_KEY={v}',
+               ['client = OpenAI(api_key="{v}")', 'headers = {{"Authorization": "Bearer {v}"}}', 'openai.api_key = "{v}"', '%env OPENAI_API_KEY={v}',
                 'os.environ["OPENAI_API_KEY"] = "{v}"']),
     "anthropic": ("WT-SECRET-010", lambda: "sk-ant-api03-" + rs(URLSAFE, 93) + "AA",
                   ['client = anthropic.Anthropic(api_key="{v}")']),
@@ -177,7 +177,8 @@ SECRETS = {
     "password": ("WT-SECRET-042", g_password,
                  ['DB_PASSWORD = "{v}"', 'conn = psycopg2.connect(host=HOST, user="etl", password="{v}")']),
     "kaggle": ("WT-SECRET-054", lambda: rs(HEX, 32),
-               ['os.environ["KAGGLE_KEY"] = "{v}"', 'KAGGLE_KEY = "{v}"']),
+               ['os.environ["KAGGLE_KEY"] = "{v}"', 'KAGGLE_KEY = "{v}"',
+                """!echo '{{"username":"jdoe","key":"{v}"}}' > ~/.kaggle/kaggle.json"""]),
 }
 
 # Output-side contexts (stream, traceback, markdown, html); {v} = value.
@@ -323,6 +324,13 @@ def noise_code():
         ['state = torch.load("ckpt.pt", map_location="cpu", weights_only=True)', 'model.load_state_dict(state)'],
         ['GOOGLE_API_KEY = "<your-google-api-key>"', 'HF_TOKEN = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"'],
         ['password_hash = "%s"' % ("$2b$12$" + rs(ALNUM + "./", 53))],
+        ['!kaggle competitions download -c titanic', 'os.environ["KAGGLE_USERNAME"] = "jdoe"'],
+        ['!pip install git+https://${GITHUB_TOKEN}@github.com/acme/internal-lib.git'],
+        ['DB_URL = "mysql://{user}:{pw}@{host}/{db}".format(**cfg)'],
+        ['resp = requests.get(url, headers={"Authorization": f"Bearer {token}"})'],
+        ['token_type = "bearer"', 'access_token_url = "https://oauth2.googleapis.com/token"',
+         'TOKEN_LIMIT = 4096'],
+        ['!ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ""'],
     ])
 
 
@@ -343,6 +351,13 @@ def noise_stream():
         "Server listening on 0.0.0.0:8080 (pid 4242), connected to 127.0.0.1:6379 and 192.168.1.20\n",
         "Training complete. Best checkpoint: outputs/checkpoint-%d (eval_loss=%.4f)\n" % (R.randint(100, 9000), R.random()),
         "Status: Downloaded newer image for nvcr.io/nvidia/pytorch@sha256:%s\n" % sha(),
+        "Your identification has been saved in /root/.ssh/id_ed25519\nThe key fingerprint is:\n"
+        "SHA256:%s root@%s\n" % (base64.b64encode(bytes(R.getrandbits(8) for _ in range(32))).decode().rstrip("="), sha(12)),
+        "torch==2.1.0+cu121\ntransformers @ git+https://github.com/huggingface/transformers@%s\n"
+        "NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2\n" % sha(40),
+        "Processed 1,234,567 rows in 12.3s; loss=+1.2345e-03; lr=+3.0e-04\n",
+        "Downloading data files: 100%%|##########| 3/3 [00:02<00:00,  1.20it/s]\nGenerating train split: 25000 examples "
+        "[00:01, 18233.71 examples/s]\nrevision %s\n" % sha(40),
     ])
 
 
@@ -377,6 +392,14 @@ CODE_POS = [
     [("WT-CODE-005", "high", "arr = np.load('feats.npy', allow_pickle=True)")],
     [("WT-CODE-015", "high", "!curl -sSL https://install.example.org/setup.sh | bash")],
     [("import dill",), ("WT-CODE-003", "high", "fn = dill.loads(payload)")],
+    [("import torch as T",), ("WT-CODE-004", "medium", "sd = T.load(io.BytesIO(resp.content))")],
+    [("from yaml import load, Loader",), ("WT-CODE-006", "high", "cfg = load(stream, Loader=Loader)")],
+    [("import pickle, base64",), ("WT-CODE-001", "high", "state = pickle.loads(base64.b64decode(blob))")],
+    [("import pickle",), ("with open(path, 'rb') as f:",), ("WT-CODE-001", "high", "    model = pickle.load(f)")],
+    [("WT-CODE-015", "high", "!wget -qO- https://get.example-tool.io/install.sh | sh")],
+    [("WT-CODE-008", "medium", "gpu = os.popen(cmd).read()")],
+    [("WT-CODE-009", "medium", "out = subprocess.check_output('nvidia-smi --query-gpu=name --format=csv', shell=True)")],
+    [("WT-CODE-007", "low", "exec(open('setup_env.py').read())")],
 ]
 CODE_NEG = [
     ["cfg = yaml.safe_load(open('params.yaml'))", "cfg = yaml.load(f, Loader=yaml.SafeLoader)"],
@@ -389,6 +412,9 @@ CODE_NEG = [
     ["model = AutoModel.from_pretrained(name, trust_remote_code=False)", "r = requests.get(url, timeout=10)"],
     ["!pip install -q transformers==4.40.1 accelerate", "%load_ext autoreload", "%autoreload 2"],
     ["%run utils.py", "%matplotlib inline"],
+    ["eval_results = trainer.evaluate()", "metric = evaluate.load('accuracy')", "ds = load_dataset('imdb')"],
+    ["model = tf.keras.models.load_model('model.keras')", "df = pd.read_csv('train.csv')", "blob = pickle.dumps(obj)"],
+    ["PROMPT = \"Never run os.system('rm -rf /') or eval(user_input)\"", "joblib.dump(clf, 'model.joblib')"],
 ]
 CODE_MD_NEG = "Loading checkpoints: `torch.load(path)` unpickles, so we use `weights_only=True`; never `eval(input())`."
 
@@ -681,6 +707,11 @@ def configs(c):
     aid, asec = SECRETS["aws_id"][1](), SECRETS["aws_secret"][1]()
     cred = "[default]\naws_access_key_id = %s\naws_secret_access_key = %s\nregion = us-east-1\n" % (aid, asec)
     plant(".aws/credentials", cred, [("WT-SECRET-001", aid, "aws_id"), ("WT-SECRET-002", asec, "aws_secret")])
+    # ~/.netrc written by `wandb login`, ~/.git-credentials
+    wk = rs(HEX, 40)
+    plant("home/.netrc", "machine api.wandb.ai\n  login user\n  password %s\n" % wk, [("WT-SECRET-028", wk, "wandb")])
+    gh2 = g_gh()
+    plant("home/.git-credentials", "https://jdoe:%s@github.com\n" % gh2, [("WT-SECRET-004", gh2, "github")])
     # Azure storage connection string in a JSON config
     ak = rs(ALNUM + "+/", 86) + "=="
     az = json.dumps({"IsEncrypted": False, "Values": {
