@@ -1,0 +1,139 @@
+/*
+ * test_realtext.c - one behaviour each for the real-world precision/recall
+ * fixes (tests/realworld/test_realworld_text.sh measures them on a corpus):
+ * each positive has a near miss that must stay silent.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static size_t count_in(const char *name, const char *text, const char *rule)
+{
+    wt_scan_result *r = wt_t_scan_mem(name, text, strlen(text));
+    size_t n = wt_t_count(r, rule);
+    wt_scan_result_free(r);
+    return n;
+}
+
+/* jwt.io's sample: header {"alg":"HS256","typ":"JWT"}, claims John Doe / 1234567890 */
+#define JWT_IO_HDR "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+#define JWT_IO_PAY "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+/* {"sub":"9f2c41d07a","iss":"https://auth.acme-corp.io","exp":1893456000} */
+#define JWT_REAL_PAY "eyJzdWIiOiI5ZjJjNDFkMDdhIiwiaXNzIjoiaHR0cHM6Ly9hdXRoLmFjbWUtY29ycC5pbyIsImV4cCI6MTg5MzQ1NjAwMH0"
+#define JWT_SIG "Qm9vN3pLcTJ2WGw4cE1uUjR0WWE1Y0Q2ZkdoSjlrTDA"
+
+WT_TEST(jwt_io_sample_token_is_not_a_secret)
+{
+    const char *t = "token = \"" JWT_IO_HDR "." JWT_IO_PAY "." JWT_SIG "\"\n";
+    CHECK_INT(count_in("a.py", t, "WT-SECRET-040"), 0);
+    CHECK_INT(count_in("a.py", t, "WT-SECRET-042"), 0);
+}
+
+WT_TEST(jwt_with_real_claims_is_reported)
+{
+    const char *t = "headers = {\"Authorization\": \"Bearer " JWT_IO_HDR "." JWT_REAL_PAY "." JWT_SIG "\"}\n";
+    CHECK_INT(count_in("a.py", t, "WT-SECRET-040"), 1);
+}
+
+WT_TEST(environ_subscript_assignment_is_a_key_name)
+{
+    const char *t = "os.environ[\"AWS_SECRET_ACCESS_KEY\"] = \"q8Zt2vLk+9XwRb3Jm/Yp4Nc7Hd1Sf6Ga0Ue5Ki2O\"\n";
+    CHECK_INT(count_in("a.py", t, "WT-SECRET-002"), 1);
+    const char *lookup = "os.environ[\"AWS_SECRET_ACCESS_KEY\"] = os.environ[\"PROD_AWS_SECRET\"]\n";
+    CHECK_INT(count_in("a.py", lookup, "WT-SECRET-002"), 0);
+}
+
+WT_TEST(toml_quoted_password_is_a_config_secret)
+{
+    const char *t = "[db]\nurl = \"sqlite:///rag.db\"\npassword = \"Kestrel@7981abc\"\n";
+    CHECK_INT(count_in("settings.toml", t, "WT-SECRET-043"), 1);
+    CHECK_INT(count_in("settings.toml", t, "WT-SECRET-042"), 0);
+    const char *ph = "[db]\npassword = \"${DB_PASSWORD}\"\n";
+    CHECK_INT(count_in("settings.toml", ph, "WT-SECRET-043"), 0);
+}
+
+WT_TEST(hash_inside_a_config_value_is_not_a_comment)
+{
+    CHECK_INT(count_in("docker-compose.yml", "    environment:\n      POSTGRES_PASSWORD: Orchid#642HTx\n",
+                       "WT-SECRET-043"), 1);
+    CHECK_INT(count_in("docker-compose.yml", "      POSTGRES_PASSWORD: # set in .env\n", "WT-SECRET-043"), 0);
+}
+
+WT_TEST(percent_in_a_password_is_not_a_printf_verb)
+{
+    CHECK_INT(count_in(".env", "DB_PASSWORD=DRwm%S9oRpB1\n", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in(".env", "DB_PASSWORD=%UWHX860HxAB\n", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in(".env", "DB_PASSWORD=%DB_PASSWORD%\n", "WT-SECRET-043"), 0);
+    CHECK_INT(count_in("a.py", "auth_token = \"Bearer %s\" % tok\n", "WT-SECRET-042"), 0);
+}
+
+WT_TEST(stripe_test_key_is_not_a_generic_secret)
+{
+    CHECK_INT(count_in("a.py", "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n", "WT-SECRET-042"), 0);
+    CHECK_INT(count_in("a.py", "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n", "WT-SECRET-019"), 0);
+}
+
+WT_TEST(wandb_key_in_yaml_section_netrc_and_cli)
+{
+    const char *hex = "3f9a0c27d18e4b56a9c0e1f2d3b4a5968778695a";
+    char buf[512];
+    snprintf(buf, sizeof buf, "wandb:\n  project: sst2\n  entity: ml-team\n  api_key: %s\n", hex);
+    CHECK_INT(count_in("train.yaml", buf, "WT-SECRET-028"), 1);
+    snprintf(buf, sizeof buf, "machine api.wandb.ai\n  login user\n  password %s\n", hex);
+    CHECK_INT(count_in(".netrc", buf, "WT-SECRET-028"), 1);
+    snprintf(buf, sizeof buf, "!wandb login --relogin %s\n", hex);
+    CHECK_INT(count_in("a.py", buf, "WT-SECRET-028"), 1);
+    /* a 40-hex api_key with no W&B anywhere near is not a W&B key */
+    snprintf(buf, sizeof buf, "service:\n  api_key: %s\n", hex);
+    CHECK_INT(count_in("svc.yaml", buf, "WT-SECRET-028"), 0);
+}
+
+WT_TEST(netrc_password_is_a_config_secret)
+{
+    CHECK_INT(count_in(".netrc", "machine pypi.acme-corp.com\n  login deploy\n  password Zq8!vN3kLp0xW2\n",
+                       "WT-SECRET-043"),
+              1);
+    CHECK_INT(count_in(".netrc", "machine ftp.gnu.org login anonymous password anonymous\n", "WT-SECRET-043"), 0);
+}
+
+WT_TEST(kaggle_json_and_kaggle_key)
+{
+    const char *kj = "{\"username\":\"jdoe42\",\"key\":\"5d1c0e9f7a2b48c3b6e1d0f9a8c7b6e5\"}";
+    CHECK_INT(count_in("kaggle.json", kj, "WT-SECRET-054"), 1);
+    CHECK_INT(count_in("a.py", "os.environ['KAGGLE_KEY'] = '5d1c0e9f7a2b48c3b6e1d0f9a8c7b6e5'\n", "WT-SECRET-054"), 1);
+    CHECK_INT(count_in("a.py", "os.environ['KAGGLE_USERNAME'] = 'jdoe42'\n", "WT-SECRET-054"), 0);
+    /* a 32-hex "key" in an unrelated JSON document (a cache entry) */
+    CHECK_INT(count_in("cache.json", "{\"key\": \"5d1c0e9f7a2b48c3b6e1d0f9a8c7b6e5\", \"size\": 12}", "WT-SECRET-054"), 0);
+}
+
+WT_TEST(amex_grouped_4_6_5_is_found)
+{
+    CHECK_INT(count_in("cards.csv", "name,credit_card\nAna,3741 403610 73465\n", "WT-PII-003"), 1);
+    CHECK_INT(count_in("cards.csv", "name,credit_card\nAna,3741 403610 73466\n", "WT-PII-003"), 0); /* Luhn fails */
+}
+
+WT_TEST(digits_inside_an_iban_are_not_a_card_or_aadhaar)
+{
+    /* valid GB IBAN whose groups "6782 0866 0690 25" pass Luhn as a Maestro-like number */
+    const char *t = "name  iban\nAisha Garcia  GB76 NWBK 6782 0866 0690 25\n";
+    CHECK_INT(count_in("t.txt", t, "WT-PII-003"), 0);
+    CHECK_INT(count_in("t.txt", t, "WT-PII-014"), 0);
+    CHECK_INT(count_in("t.txt", t, "WT-PII-004"), 1);
+    /* the last three groups of a card number are not an Aadhaar number */
+    CHECK_INT(count_in("t.txt", "card: 5300 8620 0505 3029\n", "WT-PII-014"), 0);
+}
+
+WT_TEST(machine_and_reserved_emails_are_not_pii)
+{
+    CHECK_INT(count_in("sa.json", "{\"client_email\": \"trainer@ml-prod.iam.gserviceaccount.com\"}", "WT-PII-001"), 0);
+    CHECK_INT(count_in("a.txt", "contact: ops@build.internal or qa@shop.test\n", "WT-PII-001"), 0);
+    CHECK_INT(count_in("a.txt", "contact: maria.chen49@gmail.com\n", "WT-PII-001"), 1);
+}
+
+WT_TEST(pd_means_pandas_without_import)
+{
+    CHECK_INT(count_in("a.py", "df = pd.read_pickle('train.pkl')\n", "WT-CODE-001"), 1);
+    CHECK_INT(count_in("a.py", "df = pd.read_csv('train.csv')\n", "WT-CODE-001"), 0);
+    CHECK_INT(count_in("a.py", "import polars as pd\ndf = pd.read_pickle('x')\n", "WT-CODE-001"), 0);
+}
