@@ -119,7 +119,13 @@ SECRETS = {
     "aws_id": ("WT-SECRET-001", lambda: R.choice(["AKIA", "ASIA"]) + rs(B32, 16),
                ['AWS_ACCESS_KEY_ID = "{v}"', 's3 = boto3.client("s3", aws_access_key_id="{v}")']),
     "aws_secret": ("WT-SECRET-002", lambda: rs(ALNUM + "/+", 40),
-                   ['aws_secret_access_key = "{v}"', 'os.environ["AWS_SECRET_ACCESS_KEY"] = "{v}"']),
+                   ['aws_secret_access_key = "{v}"', 'os.environ["AWS_SECRET_ACCESS_KEY"] = "{v}"',
+                    '!aws configure set aws_secret_access_key {v}']),
+    "pem": ("WT-SECRET-013", lambda: g_pem(),
+            ['PRIVATE_KEY = """{v}"""']),
+    "gcp_dict": ("WT-SECRET-012", lambda: g_pem().replace("RSA PRIVATE", "PRIVATE").replace("\n", "\\n"),
+                 ['creds = service_account.Credentials.from_service_account_info({{"type": "service_account", '
+                  '"project_id": "ml-prod", "private_key": "{v}", "client_email": "bq@ml-prod.iam.gserviceaccount.com"}})']),
     "github": ("WT-SECRET-004", g_gh,
                ['GITHUB_TOKEN = "{v}"', '!git clone https://{v}@github.com/acme/private-models.git',
                 'g = Github("{v}")']),
@@ -175,7 +181,13 @@ SECRETS = {
     "dburl": ("WT-SECRET-041", g_dburl,
               ['engine = create_engine("{v}")', 'client = MongoClient("{v}")']),
     "password": ("WT-SECRET-042", g_password,
-                 ['DB_PASSWORD = "{v}"', 'conn = psycopg2.connect(host=HOST, user="etl", password="{v}")']),
+                 ['DB_PASSWORD = "{v}"', 'conn = psycopg2.connect(host=HOST, user="etl", password="{v}")',
+                  'os.environ["SMTP_PASSWORD"] = "{v}"']),
+    "env_password": ("WT-SECRET-043", g_password, ['%env DB_PASSWORD={v}', '!export MLFLOW_TRACKING_PASSWORD={v}']),
+    "dsn": ("WT-SECRET-041", g_password,
+            ['conn = psycopg2.connect("host=db.prod.acme.io port=5432 dbname=features user=etl password={v}")',
+             'cnxn = pyodbc.connect("Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:acme.database.windows.net,1433;'
+             'Database=sales;Uid=analyst;Pwd={v};Encrypt=yes;")']),
     "kaggle": ("WT-SECRET-054", lambda: rs(HEX, 32),
                ['os.environ["KAGGLE_KEY"] = "{v}"', 'KAGGLE_KEY = "{v}"',
                 """!echo '{{"username":"jdoe","key":"{v}"}}' > ~/.kaggle/kaggle.json"""]),
@@ -330,7 +342,10 @@ def noise_code():
         ['resp = requests.get(url, headers={"Authorization": f"Bearer {token}"})'],
         ['token_type = "bearer"', 'access_token_url = "https://oauth2.googleapis.com/token"',
          'TOKEN_LIMIT = 4096'],
-        ['!ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ""'],
+        ['!ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ""', '!aws configure set region us-east-1'],
+        ['conn = psycopg2.connect(f"host={HOST} dbname=features user={USER} password={PASSWORD}")'],
+        ['%env WANDB_PROJECT=llm-finetune', '%env TOKENIZERS_PARALLELISM=false', '%env HF_HUB_ENABLE_HF_TRANSFER=1'],
+        ['cnxn = pyodbc.connect("Driver={ODBC Driver 18};Server=localhost;Database=x;Trusted_Connection=yes;")'],
     ])
 
 
@@ -492,14 +507,14 @@ def build_notebook(c, name, plants, pii_tables, code_items):
         c.values.append(v)
         env = ENV_NAME.get(kind, "API_TOKEN")
         probe = v.split("\n")[0][:16]
+        if kind == "gcp_dict":
+            probe = v[:16]
         if where == "code":
             tmpl = R.choice(tmpls)
             line = tmpl.format(v=v, env=env)
             pre = noise_code()
             src = ["import os"] + pre + line.split("\n")
             ln = 1 + len(pre) + 1
-            if kind in ("pem", "openssh"):
-                pass
             i = cell_code(src)
             c.exp(file, rule, {"cell": i, "cell_part": "source", "cell_line": ln}, probe, kind)
         elif where in ("stream", "markdown", "traceback", "html"):

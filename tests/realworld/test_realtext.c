@@ -137,3 +137,39 @@ WT_TEST(pd_means_pandas_without_import)
     CHECK_INT(count_in("a.py", "df = pd.read_csv('train.csv')\n", "WT-CODE-001"), 0);
     CHECK_INT(count_in("a.py", "import polars as pd\ndf = pd.read_pickle('x')\n", "WT-CODE-001"), 0);
 }
+
+WT_TEST(aws_configure_set_secret_is_found)
+{
+    const char *t = "!aws configure set aws_secret_access_key q8Zt2vLk+9XwRb3Jm/Yp4Nc7Hd1Sf6Ga0Ue5Ki2O\n";
+    CHECK_INT(count_in("a.py", t, "WT-SECRET-002"), 1);
+    CHECK_INT(count_in("a.py", "!aws configure set aws_secret_access_key $AWS_SECRET\n", "WT-SECRET-002"), 0);
+}
+
+WT_TEST(env_magic_and_shell_export_passwords)
+{
+    CHECK_INT(count_in("a.py", "%env DB_PASSWORD=Falcon*5673e\n", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in("a.py", "!export MLFLOW_TRACKING_PASSWORD=v%65LSCtCCHU\n", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in("a.py", "%env TOKENIZERS_PARALLELISM=false\n%env DB_PASSWORD=$DB_PASSWORD\n", "WT-SECRET-043"), 0);
+    /* outside a notebook magic or shell escape, a bare assignment in code is not a config line */
+    CHECK_INT(count_in("a.py", "x = 1\nDB_PASSWORD=compute()\n", "WT-SECRET-043"), 0);
+}
+
+WT_TEST(libpq_and_odbc_connection_string_passwords)
+{
+    CHECK_INT(count_in("a.py",
+                       "conn = psycopg2.connect(\"host=db.prod.acme.io port=5432 dbname=features user=etl password=Kestrel%3204x\")\n",
+                       "WT-SECRET-041"),
+              1);
+    CHECK_INT(count_in("a.py",
+                       "cnxn = pyodbc.connect(\"Driver={ODBC Driver 18};Server=tcp:acme.database.windows.net,1433;"
+                       "Database=sales;Uid=analyst;Pwd=Orchid&8394E;Encrypt=yes;\")\n",
+                       "WT-SECRET-041"),
+              1);
+    CHECK_INT(count_in("a.py", "conn = psycopg2.connect(f\"host={HOST} dbname=x user={USER} password={PASSWORD}\")\n",
+                       "WT-SECRET-041"),
+              0);
+    CHECK_INT(count_in("a.py", "cnxn = pyodbc.connect(\"Driver={ODBC Driver 18};Server=localhost;Database=x;Trusted_Connection=yes;\")\n",
+                       "WT-SECRET-041"),
+              0);
+    CHECK_INT(count_in("a.py", "conn = connect(\"host=h user=u password=%s\" % pw)\n", "WT-SECRET-041"), 0);
+}
