@@ -91,6 +91,8 @@ static bool ipv6_public(const char *s, size_t n)
 
 static bool mac_ok(const char *s, size_t n)
 {
+    if (n < 2)
+        return false;
     int digits_only = 1, zero = 1, ff = 1;
     for (size_t i = 0; i < n; i++) {
         char c = (char)tolower((unsigned char)s[i]);
@@ -104,7 +106,15 @@ static bool mac_ok(const char *s, size_t n)
             ff = 0;
     }
     (void)digits_only;
-    return !zero && !ff;
+    if (zero || ff)
+        return false;
+    /* Locally administered (container and VM NICs: Docker 02:42:..., random
+     * per-network Wi-Fi addresses) or multicast addresses are not a device's
+     * burned-in identifier. */
+    int hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : tolower((unsigned char)s[0]) - 'a' + 10;
+    int lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : tolower((unsigned char)s[1]) - 'a' + 10;
+    int first = hi * 16 + lo;
+    return (first & 0x03) == 0;
 }
 
 /* "scheme://user:pass@host" and "scheme://user@host": the part before '@'

@@ -102,7 +102,8 @@ def g_password():
         w = R.choice(["Tr0ub4dor", "Blue42Moon", "Kestrel", "Orchid", "Granite", "Falcon"])
         return w + R.choice("!#%&*@") + str(R.randint(10, 9999)) + rs(string.ascii_letters, 3)
     # ('#' or ';' first would start a comment in YAML/INI)
-    return rs(ALNUM, 1) + rs(ALNUM + "!#%*", R.randint(13, 23))
+    # (a value of letters only reads as an identifier to the generic rules: a known limit)
+    return rs(ALNUM, 1) + rs(ALNUM + "!#%*", R.randint(12, 22)) + rs(string.digits, 1)
 
 
 def g_dburl():
@@ -371,6 +372,23 @@ def noise_stream():
         "torch==2.1.0+cu121\ntransformers @ git+https://github.com/huggingface/transformers@%s\n"
         "NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2\n" % sha(40),
         "Processed 1,234,567 rows in 12.3s; loss=+1.2345e-03; lr=+3.0e-04\n",
+        "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 172.28.0.12  netmask 255.255.0.0  "
+        "broadcast 172.28.255.255\n        ether 02:42:ac:1c:00:0c  txqueuelen 0  (Ethernet)\n",
+        "+-----------------------------------------------------------------------------+\n"
+        "| NVIDIA-SMI 525.85.12    Driver Version: 525.85.12    CUDA Version: 12.0     |\n"
+        "|   0  Tesla T4            Off  | 00000000:00:04.0 Off |                    0 |\n"
+        "| N/A   44C    P8     9W /  70W |      0MiB / 15360MiB |      0%%      Default |\n"
+        "GPU 0: Tesla T4 (UUID: GPU-%s)\n" % uuid4(),
+        "Model: \"sequential\"\n_________________________________________________________________\n"
+        " Layer (type)                Output Shape              Param #   \n"
+        " dense (Dense)               (None, 128)               100480    \n"
+        " dense_1 (Dense)             (None, 10)                1290      \n"
+        "Total params: 101770 (397.54 KB)\n",
+        "              precision    recall  f1-score   support\n\n           0       0.98      0.99      0.98      5321\n"
+        "           1       0.97      0.95      0.96      2034\n\n    accuracy                           0.97      7355\n"
+        "[[5270   51]\n [ 102 1932]]\n",
+        "ISBN 978-3-16-148410-0, order 4532015112830366-A, epoch_ms 1699999999999, coords (37.7749, -122.4194)\n"
+        "event_id=20240115123456789 card_id=%d batch 2024-01-15T12:34:56+05:30\n" % R.randint(10**11, 10**12),
         "Downloading data files: 100%%|##########| 3/3 [00:02<00:00,  1.20it/s]\nGenerating train split: 25000 examples "
         "[00:01, 18233.71 examples/s]\nrevision %s\n" % sha(40),
     ])

@@ -173,3 +173,9 @@ WT_TEST(libpq_and_odbc_connection_string_passwords)
               0);
     CHECK_INT(count_in("a.py", "conn = connect(\"host=h user=u password=%s\" % pw)\n", "WT-SECRET-041"), 0);
 }
+
+WT_TEST(locally_administered_mac_is_not_a_device_id)
+{
+    CHECK_INT(count_in("a.txt", "eth0 ether 02:42:ac:1c:00:0c  txqueuelen 0  (Ethernet)\n", "WT-PII-010"), 0);
+    CHECK_INT(count_in("a.txt", "device mac: 3c:22:fb:1a:9e:47\n", "WT-PII-010"), 1);
+}
