@@ -11,9 +11,11 @@
  */
 #include "text/notebook.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "text/code_rules.h"
@@ -456,6 +458,90 @@ static const struct {
 } entities[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"#39;", '\''},
                 {"#x27;", '\''}, {"nbsp;", ' '}, {"#34;", '"'}, {"#x2F;", '/'}, {"#47;", '/'}, {NULL, 0}};
 
+/* Decode the entity at h[i] == '&' into *c; returns the bytes consumed (0: none). */
+static size_t html_entity(const char *h, size_t len, size_t i, char *c)
+{
+    for (int k = 0; entities[k].name; k++) {
+        size_t n = strlen(entities[k].name);
+        if (i + 1 + n <= len && memcmp(h + i + 1, entities[k].name, n) == 0) {
+            *c = entities[k].c;
+            return 1 + n;
+        }
+    }
+    return 0;
+}
+
+/* Is the quoted attribute value starting at q (the quote) in the tag that
+ * starts at t worth scanning? Links and sources (href="https://user:pw@...",
+ * src="...?key=AIza...") are; style="..." and data: URIs (inline base64
+ * images) are not. */
+static bool html_attr_kept(const char *h, size_t t, size_t q, size_t vs, size_t ve)
+{
+    size_t k = q;
+    while (k > t && (h[k - 1] == ' ' || h[k - 1] == '\t' || h[k - 1] == '\n' || h[k - 1] == '\r'))
+        k--;
+    if (k == t || h[k - 1] != '=')
+        return false; /* not an attribute value */
+    k--;
+    while (k > t && (h[k - 1] == ' ' || h[k - 1] == '\t'))
+        k--;
+    size_t ne = k;
+    while (k > t && (isalnum((unsigned char)h[k - 1]) || h[k - 1] == '-' || h[k - 1] == '_' || h[k - 1] == ':'))
+        k--;
+    if (ne - k == 5 && strncasecmp(h + k, "style", 5) == 0)
+        return false;
+    size_t vb = vs;
+    while (vb < ve && (h[vb] == ' ' || h[vb] == '\t'))
+        vb++;
+    return !(ve - vb >= 5 && strncasecmp(h + vb, "data:", 5) == 0);
+}
+
+/* A tag [i, e): its newlines (so lines never move) and its kept quoted
+ * attribute values, each between two spaces; one space if nothing else. */
+static size_t html_tag(const char *h, size_t i, size_t e, char *out, uint32_t *map)
+{
+    size_t o = 0;
+    for (size_t k = i + 1; k < e; k++) {
+        if (h[k] == '\n') {
+            out[o] = '\n';
+            map[o++] = (uint32_t)k;
+            continue;
+        }
+        if (h[k] != '"' && h[k] != '\'')
+            continue;
+        const char *close = memchr(h + k + 1, h[k], e - k - 1);
+        if (!close)
+            break;
+        size_t ve = (size_t)(close - h);
+        if (!html_attr_kept(h, i, k, k + 1, ve)) {
+            for (size_t m = k + 1; m < ve; m++)
+                if (h[m] == '\n') {
+                    out[o] = '\n';
+                    map[o++] = (uint32_t)m;
+                }
+            k = ve;
+            continue;
+        }
+        out[o] = ' ';
+        map[o++] = (uint32_t)k;
+        for (size_t m = k + 1; m < ve;) {
+            char c = h[m];
+            size_t used = c == '&' ? html_entity(h, ve, m, &c) : 0;
+            out[o] = c;
+            map[o++] = (uint32_t)m;
+            m += used ? used : 1;
+        }
+        out[o] = ' ';
+        map[o++] = (uint32_t)ve;
+        k = ve;
+    }
+    if (o == 0) {
+        out[o] = ' ';
+        map[o++] = (uint32_t)i;
+    }
+    return o;
+}
+
 size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
 {
     size_t o = 0, i = 0;
@@ -490,34 +576,34 @@ size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
                 i++;
                 continue;
             }
-            bool nl = false;
-            for (size_t k = i; k < e; k++)
-                if (h[k] == '\n') {
-                    out[o] = '\n';
-                    map[o++] = (uint32_t)k;
-                    nl = true;
+            if (h[i + 1] == '!' || h[i + 1] == '?' || h[i + 1] == '/') {
+                /* comments, doctypes, end tags: only their newlines */
+                bool nl = false;
+                for (size_t k = i; k < e; k++)
+                    if (h[k] == '\n') {
+                        out[o] = '\n';
+                        map[o++] = (uint32_t)k;
+                        nl = true;
+                    }
+                if (!nl) {
+                    out[o] = ' ';
+                    map[o++] = (uint32_t)i;
                 }
-            if (!nl) {
-                out[o] = ' ';
-                map[o++] = (uint32_t)i;
+            } else {
+                o += html_tag(h, i, e, out + o, map + o);
             }
             i = e;
             continue;
         }
         if (c == '&') {
-            bool done = false;
-            for (int k = 0; entities[k].name; k++) {
-                size_t n = strlen(entities[k].name);
-                if (i + 1 + n <= len && memcmp(h + i + 1, entities[k].name, n) == 0) {
-                    out[o] = entities[k].c;
-                    map[o++] = (uint32_t)i;
-                    i += 1 + n;
-                    done = true;
-                    break;
-                }
-            }
-            if (done)
+            char d;
+            size_t used = html_entity(h, len, i, &d);
+            if (used) {
+                out[o] = d;
+                map[o++] = (uint32_t)i;
+                i += used;
                 continue;
+            }
         }
         out[o] = c;
         map[o++] = (uint32_t)i;

@@ -200,7 +200,8 @@ OUT_CTX = {
     "markdown": ["Set your key first (mine: `{v}`)", "API key: {v}", "- token: `{v}`"],
     "traceback": ["AuthenticationError: Error code: 401 - invalid credentials {v}",
                   "ValueError: bad token {v}"],
-    "html": ["<tr><td>{env}</td><td>{v}</td></tr>"],
+    "html": ["<tr><td>{env}</td><td>{v}</td></tr>",
+             "<tr><td>{env}</td><td><a href=\"https://api.acme-corp.io/v1/status?token={v}&amp;verbose=1\" target=\"_blank\">status</a></td></tr>"],
 }
 ENV_NAME = {"openai": "OPENAI_API_KEY", "hf": "HF_TOKEN", "anthropic": "ANTHROPIC_API_KEY",
             "github": "GITHUB_TOKEN", "google": "GOOGLE_API_KEY", "groq": "GROQ_API_KEY",
@@ -563,6 +564,12 @@ def build_notebook(c, name, plants, pii_tables, code_items):
         cell_code(noise_code(), [{"name": "stdout", "output_type": "stream", "text": jlines(noise_stream())}]
                   if R.random() < 0.5 else
                   [{"output_type": "display_data", "metadata": {}, "data": {"image/png": png(), "text/plain": ["<Figure size 640x480 with 1 Axes>"]}}])
+        if R.random() < 0.5:
+            cell_code(["display(HTML(report_html))"],
+                      [{"output_type": "display_data", "metadata": {}, "data": {"text/html": jlines(
+                          "<div style=\"font-family: monospace; color: #1f77b4\">\n<img src=\"data:image/png;base64,%s\" "
+                          "width=\"400\"/>\n<a href=\"https://wandb.ai/ml-team/llm-finetune/runs/%s\">run page</a>\n</div>"
+                          % (png(), rs(string.ascii_lowercase + string.digits, 8))), "text/plain": ["<IPython.core.display.HTML object>"]}}])
         if R.random() < 0.3:
             cell_code(["model = load_checkpoint()"],
                       [{"output_type": "error", "ename": "FileNotFoundError", "evalue": "x", "traceback": noise_traceback()}])

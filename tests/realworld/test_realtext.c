@@ -179,3 +179,32 @@ WT_TEST(locally_administered_mac_is_not_a_device_id)
     CHECK_INT(count_in("a.txt", "eth0 ether 02:42:ac:1c:00:0c  txqueuelen 0  (Ethernet)\n", "WT-PII-010"), 0);
     CHECK_INT(count_in("a.txt", "device mac: 3c:22:fb:1a:9e:47\n", "WT-PII-010"), 1);
 }
+
+/* a notebook with one display_data output holding `html` */
+static size_t count_in_html_output(const char *html, const char *rule)
+{
+    char nb[4096];
+    snprintf(nb, sizeof nb,
+             "{\"cells\": [{\"cell_type\": \"code\", \"execution_count\": 1, \"metadata\": {}, \"source\": [\"show()\"],"
+             " \"outputs\": [{\"output_type\": \"display_data\", \"metadata\": {}, \"data\": {\"text/html\": [\"%s\"]}}]}],"
+             " \"metadata\": {\"kernelspec\": {\"language\": \"python\", \"name\": \"python3\"}},"
+             " \"nbformat\": 4, \"nbformat_minor\": 5}",
+             html);
+    return count_in("h.ipynb", nb, rule);
+}
+
+WT_TEST(secret_in_an_html_attribute_is_found)
+{
+    CHECK_INT(count_in_html_output("<a href=\\\"https://deploy:Zq8vN3kLp0xW2rT@pkgs.acme-corp.com/simple/\\\">index</a>",
+                                   "WT-SECRET-041"),
+              1);
+    CHECK_INT(count_in_html_output("<img src=\\\"https://maps.googleapis.com/maps/api/staticmap?center=Paris&amp;"
+                                   "key=AIzaSyB7x9Kq2LmN4pR6sT8vW0yZ1aC3eF5gH7j\\\">",
+                                   "WT-SECRET-011"),
+              1);
+    /* inline images and styles are not text */
+    CHECK_INT(count_in_html_output("<img style=\\\"x: ghp_0123\\\" src=\\\"data:image/png;base64,"
+                                   "QUtJQVo3Vk1YNEtMMlEzUDVSNlQ=AKIAZ7VMX4KL2Q3P5R6T\\\">",
+                                   "WT-SECRET-001"),
+              0);
+}
