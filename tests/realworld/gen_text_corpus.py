@@ -434,6 +434,10 @@ CODE_POS = [
     [("WT-CODE-008", "medium", "gpu = os.popen(cmd).read()")],
     [("WT-CODE-009", "medium", "out = subprocess.check_output('nvidia-smi --query-gpu=name --format=csv', shell=True)")],
     [("WT-CODE-007", "low", "exec(open('setup_env.py').read())")],
+    [("import ssl",), ("WT-CODE-011", "medium", "ssl._create_default_https_context = ssl._create_unverified_context")],
+    [("import requests",), ("s = requests.Session()",), ("WT-CODE-011", "medium", "s.verify = False")],
+    [("WT-CODE-010", "medium", "model = torch.hub.load('ultralytics/yolov5', 'yolov5s', pretrained=True)")],
+    [("import jsonpickle",), ("WT-CODE-001", "high", "state = jsonpickle.decode(payload)")],
 ]
 CODE_NEG = [
     ["cfg = yaml.safe_load(open('params.yaml'))", "cfg = yaml.load(f, Loader=yaml.SafeLoader)"],
@@ -449,6 +453,8 @@ CODE_NEG = [
     ["eval_results = trainer.evaluate()", "metric = evaluate.load('accuracy')", "ds = load_dataset('imdb')"],
     ["model = tf.keras.models.load_model('model.keras')", "df = pd.read_csv('train.csv')", "blob = pickle.dumps(obj)"],
     ["PROMPT = \"Never run os.system('rm -rf /') or eval(user_input)\"", "joblib.dump(clf, 'model.joblib')"],
+    ["session.verify = True", "verify = False", "cfg.trust_remote_code = False"],
+    ["model = torch.hub.load('./yolov5', 'custom', path='best.pt', source='local')", "payload = jsonpickle.encode(obj)"],
 ]
 CODE_MD_NEG = "Loading checkpoints: `torch.load(path)` unpickles, so we use `weights_only=True`; never `eval(input())`."
 

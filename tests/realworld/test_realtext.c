@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "text/notebook.h"
 
 static size_t count_in(const char *name, const char *text, const char *rule)
 {
@@ -207,4 +208,50 @@ WT_TEST(secret_in_an_html_attribute_is_found)
                                    "QUtJQVo3Vk1YNEtMMlEzUDVSNlQ=AKIAZ7VMX4KL2Q3P5R6T\\\">",
                                    "WT-SECRET-001"),
               0);
+}
+
+WT_TEST(html_stripping_stays_in_bounds_with_ascending_map)
+{
+    /* random markup from a hostile alphabet: output never longer than input,
+     * offsets strictly ascending and inside the input */
+    static const char alpha[] = "<>\"'= \n&a!-/:dsty;";
+    char in[256], out[256];
+    uint32_t map[256];
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % sizeof in;
+        for (; n < len; n++) {
+            seed = seed * 1103515245u + 12345u;
+            in[n] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+        }
+        size_t o = wt_nb_strip_html(in, len, out, map);
+        CHECK(o <= len);
+        for (size_t i = 0; i < o; i++) {
+            CHECK(map[i] < len);
+            if (i)
+                CHECK(map[i] > map[i - 1]);
+        }
+    }
+}
+
+WT_TEST(attribute_assignments_that_disable_tls)
+{
+    CHECK_INT(count_in("a.py", "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n",
+                       "WT-CODE-011"),
+              1);
+    CHECK_INT(count_in("a.py", "import requests\ns = requests.Session()\ns.verify = False\n", "WT-CODE-011"), 1);
+    CHECK_INT(count_in("a.py", "import requests\ns = requests.Session()\ns.verify = '/etc/ssl/ca.pem'\n", "WT-CODE-011"), 0);
+    CHECK_INT(count_in("a.py", "import requests\nverify = False\nif s.verify == False:\n    pass\n", "WT-CODE-011"), 0);
+    CHECK_INT(count_in("a.py", "self.verify = False  # no HTTP library here\n", "WT-CODE-011"), 0);
+    CHECK_INT(count_in("a.py", "import ssl\nctx = ssl.create_default_context()\n", "WT-CODE-011"), 0);
+}
+
+WT_TEST(torch_hub_load_and_jsonpickle)
+{
+    CHECK_INT(count_in("a.py", "import torch\nm = torch.hub.load('ultralytics/yolov5', 'yolov5s')\n", "WT-CODE-010"), 1);
+    CHECK_INT(count_in("a.py", "import torch\nm = torch.hub.load('./yolov5', 'custom', source='local')\n", "WT-CODE-010"), 0);
+    CHECK_INT(count_in("a.py", "import jsonpickle\nobj = jsonpickle.decode(s)\n", "WT-CODE-001"), 1);
+    CHECK_INT(count_in("a.py", "import jsonpickle\ns = jsonpickle.encode(obj)\n", "WT-CODE-001"), 0);
 }
