@@ -461,9 +461,145 @@ static bool looks_like_name(const char *s, size_t n)
     return true;
 }
 
+/* ---- other typed columns: the header names the type, the cells must fit it ---- */
+static const char *const phone_cols[] = {"phone", "phone_number", "phonenumber", "phone number", "phone_no",
+                                         "mobile", "mobile_number", "mobile_phone", "cell_phone",
+                                         "cellphone", "tel", "telephone", "contact_number", "contact_no",
+                                         "whatsapp", NULL};
+static const char *const dob_cols[] = {"dob", "date_of_birth", "dateofbirth", "date of birth", "birth_date",
+                                       "birthdate", "birth date", "birthday", NULL};
+static const char *const ssn_cols[] = {"ssn", "social_security_number", "social_security",
+                                       "social security number", "ssn_number", NULL};
+
+static bool phone_cell_ok(const char *s, size_t n)
+{
+    if (n < 8 || n > 24 || s[0] == '-')
+        return false;
+    int d = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i]))
+            d++;
+        else if (s[i] == '.')
+            dots++;
+        else if (!strchr("+()- ", s[i]))
+            return false;
+    }
+    if (dots == 1)
+        return false; /* 4158234467.0: a float column */
+    if ((size_t)d == n && d < 10)
+        return false; /* a bare 8-9 digit number is an id more often than a phone */
+    return d >= 8 && d <= 15 && !wt_is_sequential(s, n);
+}
+
+static bool date_cell_ok(const char *s, size_t n)
+{
+    size_t m = 0;
+    while (m < n && s[m] != ' ' && s[m] != 'T')
+        m++; /* a time part may follow */
+    int g[3] = {0}, gl[3] = {0}, k = 0;
+    char sep = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            if (gl[k] >= 4)
+                return false;
+            g[k] = g[k] * 10 + (s[i] - '0');
+            gl[k]++;
+        } else if ((s[i] == '-' || s[i] == '/' || s[i] == '.') && k < 2 && gl[k] && (!sep || s[i] == sep)) {
+            sep = s[i];
+            k++;
+        } else {
+            return false;
+        }
+    }
+    if (k != 2 || !gl[2])
+        return false;
+    if (gl[0] == 4) {
+        if (gl[1] > 2 || gl[2] > 2 || g[1] < 1 || g[1] > 12 || g[2] < 1 || g[2] > 31)
+            return false;
+    } else {
+        if (gl[0] > 2 || gl[1] > 2 || (gl[2] != 4 && gl[2] != 2) || g[0] < 1 || g[1] < 1 || g[0] > 31 ||
+            g[1] > 31 || (g[0] > 12 && g[1] > 12))
+            return false;
+    }
+    return date_ok(s, m);
+}
+
+static bool repeated_groups(const char *s, size_t n);
+
+static bool ssn_cell_ok(const char *s, size_t n)
+{
+    bool shape = false;
+    if (n == 9) {
+        shape = true;
+        for (size_t i = 0; i < n; i++)
+            shape = shape && isdigit((unsigned char)s[i]);
+    } else if (n == 11 && (s[3] == '-' || s[3] == ' ') && s[6] == s[3]) {
+        shape = true;
+        for (size_t i = 0; i < n; i++)
+            shape = shape && (i == 3 || i == 6 || isdigit((unsigned char)s[i]));
+    }
+    return shape && wt_ssn_ok(s, n) && !repeated_groups(s, n);
+}
+
+typedef struct colkind {
+    const char *const *cols;
+    bool (*ok)(const char *, size_t);
+} colkind;
+
+static const colkind *column_kind(uint32_t checks)
+{
+    static const colkind names = {name_cols, looks_like_name}, phones = {phone_cols, phone_cell_ok},
+                         dates = {dob_cols, date_cell_ok}, ssns = {ssn_cols, ssn_cell_ok};
+    if (checks & WT_CK_PHONE)
+        return &phones;
+    if (checks & WT_CK_DATE)
+        return &dates;
+    if (checks & WT_CK_SSN)
+        return &ssns;
+    return &names;
+}
+
+static bool header_is(const colkind *k, const char *s, size_t n)
+{
+    for (size_t w = 0; k->cols[w]; w++)
+        if (n == strlen(k->cols[w]) && strncasecmp(s, k->cols[w], n) == 0)
+            return true;
+    return false;
+}
+
+/* Cells counted by a column scan, so the pattern rows do not count them again. */
+typedef struct colspans {
+    const char *rule_id;
+    size_t s, e;
+} colspans;
+
+typedef struct colset {
+    colspans *v;
+    size_t n, cap;
+} colset;
+
+static void colset_add(colset *cs, const char *rule_id, size_t s, size_t e)
+{
+    if (cs->n == cs->cap) {
+        cs->cap = cs->cap ? cs->cap * 2 : 16;
+        cs->v = wt_xrealloc(cs->v, cs->cap * sizeof *cs->v);
+    }
+    cs->v[cs->n++] = (colspans){rule_id, s, e};
+}
+
+static bool colset_has(const colset *cs, const char *rule_id, size_t s, size_t e)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->v[i].s < e && s < cs->v[i].e && strcmp(cs->v[i].rule_id, rule_id) == 0)
+            return true;
+    return false;
+}
+
 /* The candidate is a header word: if its line is a table header with a
- * name column, count the names below. Sets *first to the first name. */
-static size_t table_names(const char *t, size_t len, size_t at, size_t *first, size_t *end_out)
+ * column of this kind, count the valid cells below. Sets *first to the first
+ * one; every counted cell goes to *cs. */
+static size_t table_column(const char *t, size_t len, size_t at, const colkind *kind, const char *rule_id,
+                           colset *cs, size_t *first, size_t *end_out)
 {
     size_t ls = at, le = at;
     while (ls > 0 && t[ls - 1] != '\n')
@@ -482,10 +618,8 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
     for (size_t j = 0; j < nh && col == SIZE_MAX; j++) {
         if (at < hc[j].s || at >= hc[j].e)
             continue;
-        size_t cl = hc[j].e - hc[j].s;
-        for (size_t w = 0; name_cols[w]; w++)
-            if (cl == strlen(name_cols[w]) && strncasecmp(t + hc[j].s, name_cols[w], cl) == 0)
-                col = j;
+        if (header_is(kind, t + hc[j].s, hc[j].e - hc[j].s))
+            col = j;
     }
     if (col == SIZE_MAX)
         return 0;
@@ -509,9 +643,10 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
             idx = col;
         else if (style == ' ' && nr > 0 && q - p >= 3 && strncmp(t + p, "...", 3) != 0 && nr < nh)
             break;
-        if (idx != SIZE_MAX && idx < nr && looks_like_name(t + rc[idx].s, rc[idx].e - rc[idx].s)) {
+        if (idx != SIZE_MAX && idx < nr && kind->ok(t + rc[idx].s, rc[idx].e - rc[idx].s)) {
             if (*first == SIZE_MAX)
                 *first = rc[idx].s;
+            colset_add(cs, rule_id, rc[idx].s, rc[idx].e);
             count++;
         }
         p = q < len ? q + 1 : len;
@@ -542,7 +677,10 @@ static size_t html_cell(const char *h, size_t len, size_t i, size_t *cs, size_t 
     return 1;
 }
 
-static size_t html_table_names(const char *h, size_t len, size_t *first)
+static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw);
+
+static size_t html_table_column(const char *h, size_t len, const colkind *kind, const char *rule_id, colset *cs,
+                                const uint32_t *map, size_t slen, size_t *first)
 {
     size_t col = SIZE_MAX, count = 0, rows = 0;
     *first = SIZE_MAX;
@@ -565,16 +703,17 @@ static size_t html_table_names(const char *h, size_t len, size_t *first)
                 j = k + 1;
                 continue;
             }
-            size_t cs, ce, nx;
-            if (!html_cell(h, re, k, &cs, &ce, &nx))
+            size_t cs0, ce, nx;
+            if (!html_cell(h, re, k, &cs0, &ce, &nx))
                 break;
             if (col == SIZE_MAX) {
-                for (size_t w = 0; name_cols[w]; w++)
-                    if (ce - cs == strlen(name_cols[w]) && strncasecmp(h + cs, name_cols[w], ce - cs) == 0)
-                        col = ncell;
-            } else if (ncell == col && looks_like_name(h + cs, ce - cs)) {
+                if (header_is(kind, h + cs0, ce - cs0))
+                    col = ncell;
+            } else if (ncell == col && kind->ok(h + cs0, ce - cs0)) {
                 if (*first == SIZE_MAX)
-                    *first = cs;
+                    *first = cs0;
+                if (ce > cs0)
+                    colset_add(cs, rule_id, unmap_offset(map, slen, cs0), unmap_offset(map, slen, ce - 1) + 1);
                 count++;
             }
             ncell++;
@@ -634,7 +773,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     size_t na = 0;
     const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
     const char *header_end = nl ? nl : NULL;
-    size_t table_done = 0;
+    size_t *done = NULL; /* per column row: end of the table already read */
+    colset cols = {0};
     bool markers = nc && wt_hs_has_markers(text, len);
     size_t last_end = 0;
     const wt_hs_row *last_row = NULL;
@@ -644,23 +784,28 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             continue;
         size_t off = c[i].ss, vlen = c[i].se - c[i].ss, cnt = 1, ms = c[i].ms;
         double score = r->score;
-        if (strcmp(r->meta.name, "PersonNameInTable") == 0) {
-            if (c[i].ss < table_done || !tabular_buffer(o))
+        if (r->checks & WT_CK_COLUMN) {
+            size_t ri = c[i].row;
+            if (!tabular_buffer(o) || ri >= nrows)
                 continue;
+            if (!done)
+                done = wt_xcalloc(nrows, sizeof *done);
+            if (c[i].ss < done[ri])
+                continue;
+            const colkind *kind = column_kind(r->checks);
             size_t first = 0, end = 0;
             if (o && o->kind && strcmp(o->kind, "html") == 0 && o->orig_text && o->offset_map) {
-                if (table_done == SIZE_MAX)
-                    continue; /* the markup was read once for this buffer */
-                cnt = html_table_names(o->orig_text, o->orig_len, &first);
-                table_done = SIZE_MAX;
+                /* the markup is read once per column row for this buffer */
+                cnt = html_table_column(o->orig_text, o->orig_len, kind, r->meta.id, &cols, o->offset_map, len,
+                                        &first);
+                done[ri] = SIZE_MAX;
                 if (cnt == 0)
                     continue;
                 first = unmap_offset(o->offset_map, len, first);
-                end = SIZE_MAX;
             } else {
-                cnt = table_names(text, len, c[i].ss, &first, &end);
+                cnt = table_column(text, len, c[i].ss, kind, r->meta.id, &cols, &first, &end);
+                done[ri] = end; /* this header line (and its rows) is done either way */
             }
-            table_done = end; /* this header line (and its rows) is done either way */
             if (cnt == 0)
                 continue;
             off = ms = first;
@@ -670,12 +815,16 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
                 vlen++;
             while (vlen > 0 && text[first + vlen - 1] == ' ')
                 vlen--;
-            if (cnt >= 3)
+            if (kind->ok != looks_like_name)
+                score = 0.85; /* the header names the type and every cell fits it */
+            else if (cnt >= 3)
                 score = 0.85;
         } else {
             bool ctx;
             if (last_row && strcmp(last_row->meta.id, r->meta.id) == 0 && c[i].ss < last_end)
                 continue; /* two rows of one rule on the same item */
+            if (cols.n && colset_has(&cols, r->meta.id, c[i].ss, c[i].se))
+                continue; /* already counted in its table column */
             if (!validate(r, text, len, &c[i], header_end, &score, &ctx))
                 continue;
             last_row = r;
@@ -698,6 +847,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             a[j].first_len = vlen;
         }
     }
+    free(done);
+    free(cols.v);
     *out = a;
     return na;
 }

@@ -279,12 +279,17 @@ def g_person():
             "email": "%s.%s%d@%s" % (f.lower(), l.lower(), R.randint(1, 99), R.choice(DOMAINS)),
             "phone": R.choice(["+1 %d-%d-%04d" % (R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999)),
                                "+44 7%03d %06d" % (R.randint(100, 999), R.randint(0, 999999)),
-                               "(%d) %d-%04d" % (R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999))]),
-            "ssn": g_ssn(), "card": g_card(), "iban": g_iban(), "ip": g_ip()}
+                               "(%d) %d-%04d" % (R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999)),
+                               "%d-%d-%04d" % (R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999)),
+                               "%d.%d.%04d" % (R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999))]),
+            "dob": R.choice(["%d-%02d-%02d" % (R.randint(1940, 2005), R.randint(1, 12), R.randint(1, 28)),
+                             "%02d/%02d/%d" % (R.randint(1, 12), R.randint(1, 28), R.randint(1940, 2005))]),
+            "ssn": g_ssn() if R.random() < 0.7 else g_ssn().replace("-", ""),
+            "card": g_card(), "iban": g_iban(), "ip": g_ip()}
 
 
 PII_RULE = {"email": "WT-PII-001", "phone": "WT-PII-002", "card": "WT-PII-003", "iban": "WT-PII-004",
-            "ssn": "WT-PII-005", "ip": "WT-PII-009", "name": "WT-PII-016"}
+            "ssn": "WT-PII-005", "ip": "WT-PII-009", "dob": "WT-PII-012", "name": "WT-PII-016"}
 
 # ---------------------------------------------------------------- noise
 
@@ -606,9 +611,16 @@ def build_notebook(c, name, plants, pii_tables, code_items):
     # PII tables
     for style in pii_tables:
         people = [g_person() for _ in range(R.randint(3, 8))]
-        cols = R.sample(["email", "phone", "ssn", "card", "iban", "ip"], 3)
+        cols = R.sample(["email", "phone", "ssn", "card", "iban", "ip", "dob"], 3)
         cols = ["name"] + cols + ["score"]
-        if style == "plain":
+        if style == "markdown":
+            rows = ["|    | " + " | ".join(cols) + " |", "|---:|" + "|".join(":---" for _ in cols) + "|"]
+            for n, p in enumerate(people):
+                rows.append("| %2d | " % n + " | ".join(p[k] if k != "score" else "%.4f" % R.random() for k in cols) + " |")
+            text = "\n".join(rows) + "\n"
+            i = cell_code(["print(customers.head(%d).to_markdown())" % len(people)],
+                          [{"name": "stdout", "output_type": "stream", "text": jlines(text)}])
+        elif style == "plain":
             rows = ["    %-22s %s" % ("", "  ".join("%-24s" % k for k in cols))]
             for n, p in enumerate(people):
                 vals = [p[k] if k != "score" else "%.4f" % R.random() for k in cols]
@@ -758,6 +770,19 @@ def configs(c):
     plant("home/.netrc", "machine api.wandb.ai\n  login user\n  password %s\n" % wk, [("WT-SECRET-028", wk, "wandb")])
     gh2 = g_gh()
     plant("home/.git-credentials", "https://jdoe:%s@github.com\n" % gh2, [("WT-SECRET-004", gh2, "github")])
+    # a CSV extract
+    people = [g_person() for _ in range(R.randint(3, 9))]
+    cols = ["customer_id", "name", "email", "phone", "dob", "ssn", "signup_date"]
+    csv = ",".join(cols) + "\n" + "".join(
+        ",".join([str(10000 + n), p["name"], p["email"], p["phone"], p["dob"], p["ssn"],
+                  "2024-%02d-%02d" % (R.randint(1, 12), R.randint(1, 28))]) + "\n" for n, p in enumerate(people))
+    c.write("data/customers_extract.csv", csv)
+    for k in ("name", "email", "phone", "dob", "ssn"):
+        vals = [p[k] for p in people]
+        if k != "name":
+            c.values.extend(vals)
+        c.exp("data/customers_extract.csv", PII_RULE[k], {"line": line_of(csv, vals[0])}, vals[0], "pii",
+              count=len(people))
     # Azure storage connection string in a JSON config
     ak = rs(ALNUM + "+/", 86) + "=="
     az = json.dumps({"IsEncrypted": False, "Values": {
@@ -788,7 +813,7 @@ def main():
         for i in range(nb_count):
             name = "%s_%d.ipynb" % (R.choice(["finetune_llm", "eda_customers", "rag_pipeline", "train_classifier",
                                              "kaggle_submission"]), i)
-            pii = R.sample(["plain", "html"], R.randint(1, 2)) if i % 2 == 0 else []
+            pii = R.sample(["plain", "html", "markdown"], R.randint(1, 3)) if i % 2 == 0 else []
             nb = build_notebook(c, "notebooks/" + name, groups[i], pii, code_groups[i])
             c.write("notebooks/" + name, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         configs(c)

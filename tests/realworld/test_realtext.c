@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "harness.h"
 #include "text/notebook.h"
 
@@ -254,4 +256,38 @@ WT_TEST(torch_hub_load_and_jsonpickle)
     CHECK_INT(count_in("a.py", "import torch\nm = torch.hub.load('./yolov5', 'custom', source='local')\n", "WT-CODE-010"), 0);
     CHECK_INT(count_in("a.py", "import jsonpickle\nobj = jsonpickle.decode(s)\n", "WT-CODE-001"), 1);
     CHECK_INT(count_in("a.py", "import jsonpickle\ns = jsonpickle.encode(obj)\n", "WT-CODE-001"), 0);
+}
+
+WT_TEST(table_columns_named_phone_dob_ssn_are_validated_and_counted)
+{
+    const char *csv = "id,full_name,phone,dob,ssn\n"
+                      "1,Maria Chen,415-823-4467,1987-03-14,457-55-5462\n"
+                      "2,James Smith,(312) 555-0199,11/02/1990,536224589\n"
+                      "3,Wei Tanaka,212.736.5000,1979-07-23,401-23-9876\n";
+    wt_scan_result *r = wt_t_scan_mem("people.csv", csv, strlen(csv));
+    const wt_finding *f = wt_t_find(r, "WT-PII-002");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(json_integer_value(json_object_get(f->props, "count")), 3); /* (312) once, not twice */
+        CHECK_INT(f->loc.line, 2);
+    }
+    f = wt_t_find(r, "WT-PII-012");
+    CHECK(f && json_integer_value(json_object_get(f->props, "count")) == 3);
+    f = wt_t_find(r, "WT-PII-005");
+    CHECK(f && json_integer_value(json_object_get(f->props, "count")) == 3);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(typed_columns_reject_cells_of_another_shape)
+{
+    const char *t = "id,model,phone,dob,ssn\n"
+                    "1,a,iPhone 12,1990,N/A\n"
+                    "2,b,4158234467.0,unknown,12345\n"
+                    "3,c,12345678,2023-13-45,000-12-3456\n";
+    CHECK_INT(count_in("devices.csv", t, "WT-PII-002"), 0);
+    CHECK_INT(count_in("devices.csv", t, "WT-PII-012"), 0);
+    CHECK_INT(count_in("devices.csv", t, "WT-PII-005"), 0);
+    /* a "cell" column (biology) is not a phone column; the word in code is not a table */
+    CHECK_INT(count_in("counts.csv", "gene,cell,count\nACTB,12345678901,3\n", "WT-PII-002"), 0);
+    CHECK_INT(count_in("a.py", "phone,dob = row\nx = 1\n", "WT-PII-002"), 0);
 }
