@@ -576,6 +576,7 @@ typedef struct colspans {
 typedef struct colset {
     colspans *v;
     size_t n, cap;
+    bool sorted;
 } colset;
 
 static void colset_add(colset *cs, const char *rule_id, size_t s, size_t e)
@@ -584,14 +585,42 @@ static void colset_add(colset *cs, const char *rule_id, size_t s, size_t e)
         cs->cap = cs->cap ? cs->cap * 2 : 16;
         cs->v = wt_xrealloc(cs->v, cs->cap * sizeof *cs->v);
     }
+    if (cs->n && s < cs->v[cs->n - 1].s)
+        cs->sorted = false;
+    else if (cs->n == 0)
+        cs->sorted = true;
     cs->v[cs->n++] = (colspans){rule_id, s, e};
 }
 
-static bool colset_has(const colset *cs, const char *rule_id, size_t s, size_t e)
+static int colspan_cmp(const void *a, const void *b)
 {
-    for (size_t i = 0; i < cs->n; i++)
-        if (cs->v[i].s < e && s < cs->v[i].e && strcmp(cs->v[i].rule_id, rule_id) == 0)
+    const colspans *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Cells are disjoint: binary search for the last one starting before e,
+ * then look at the few before it that may still overlap. */
+static bool colset_has(colset *cs, const char *rule_id, size_t s, size_t e)
+{
+    if (!cs->sorted) {
+        qsort(cs->v, cs->n, sizeof *cs->v, colspan_cmp);
+        cs->sorted = true;
+    }
+    size_t lo = 0, hi = cs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs->v[mid].s < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo, steps = 0; k > 0 && steps < 8; k--, steps++) {
+        const colspans *v = &cs->v[k - 1];
+        if (v->e <= s)
+            continue;
+        if (strcmp(v->rule_id, rule_id) == 0)
             return true;
+    }
     return false;
 }
 
