@@ -20,6 +20,8 @@
 #include "core/util.h"
 #include "text/code_rules.h"
 #include "text/magics.h"
+#include "text/secrets.h"
+#include "text/textfile.h"
 
 #define NB_MAX_NODES (2u << 20)
 #define NB_MAX_DEPTH 200
@@ -672,6 +674,7 @@ typedef struct walker {
     char cell_id[NB_MAX_ID + 1];
     bool has_id;
     int output;
+    const char *stream_kind; /* kind of this cell's stream outputs (a `!cat .env` cell: "env") */
 } walker;
 
 static void raw_push(walker *w, uint32_t line)
@@ -853,6 +856,77 @@ static bool key_text(const wt_json *j, int k, char *buf, size_t cap)
     return true;
 }
 
+/* The config kind ("env", "yaml", "ini"...) of the file named by the word
+ * [p, p+n), or NULL. */
+static const char *path_config_kind(const char *p, size_t n)
+{
+    char name[256];
+    while (n && (*p == '"' || *p == '\''))
+        p++, n--;
+    while (n && (p[n - 1] == '"' || p[n - 1] == '\''))
+        n--;
+    if (n == 0 || n >= sizeof name)
+        return NULL;
+    memcpy(name, p, n);
+    name[n] = '\0';
+    const char *k = wt_textfile_kind_by_name(name);
+    return k && wt_text_is_config_kind(k) ? k : NULL;
+}
+
+/* Last whitespace-separated word of [t, t+n). */
+static void last_word(const char *t, size_t n, const char **w, size_t *wn)
+{
+    while (n && isspace((unsigned char)t[n - 1]))
+        n--;
+    size_t a = n;
+    while (a && !isspace((unsigned char)t[a - 1]))
+        a--;
+    *w = t + a;
+    *wn = n - a;
+}
+
+/* A cell that writes a config file (`%%writefile .env`) is that file: its
+ * kind. A cell that only prints one (`!cat .env`, `!head config.yaml`):
+ * *stream_kind = the kind of its printed output. */
+static const char *cell_file_kind(const char *t, size_t n, const char **stream_kind)
+{
+    *stream_kind = NULL;
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)t[i]))
+        i++;
+    size_t eol = i;
+    while (eol < n && t[eol] != '\n')
+        eol++;
+    const char *w;
+    size_t wn;
+    if ((eol - i > 11 && memcmp(t + i, "%%writefile", 11) == 0) || (eol - i > 6 && memcmp(t + i, "%%file", 6) == 0)) {
+        last_word(t + i, eol - i, &w, &wn);
+        return path_config_kind(w, wn);
+    }
+    /* one `!cat PATH` line and nothing else but blanks and comments */
+    size_t e = eol;
+    while (e < n && (isspace((unsigned char)t[e]) || t[e] == '#')) {
+        if (t[e] == '#')
+            while (e < n && t[e] != '\n')
+                e++;
+        else
+            e++;
+    }
+    if (e < n || i >= eol || t[i] != '!')
+        return NULL;
+    size_t c = i + 1;
+    while (c < eol && (t[c] == ' ' || t[c] == '\t'))
+        c++;
+    static const char *const cmds[] = {"cat ", "head ", "tail ", "more ", "less ", NULL};
+    for (int k = 0; cmds[k]; k++)
+        if (eol - c > strlen(cmds[k]) && memcmp(t + c, cmds[k], strlen(cmds[k])) == 0) {
+            last_word(t + c, eol - c, &w, &wn);
+            *stream_kind = path_config_kind(w, wn);
+            break;
+        }
+    return NULL;
+}
+
 static void walk_output(walker *w, int out, int nbformat)
 {
     const wt_json *j = w->j;
@@ -864,7 +938,7 @@ static void walk_output(walker *w, int out, int nbformat)
     if (wt_json_str_eq(j, ot, "stream")) {
         int t = wt_json_get(j, out, "text");
         if (t >= 0)
-            emit_text(w, t, "output", "output", "stream");
+            emit_text(w, t, "output", w->stream_kind ? w->stream_kind : "output", "stream");
     } else if (wt_json_str_eq(j, ot, "execute_result") || wt_json_str_eq(j, ot, "display_data") ||
                wt_json_str_eq(j, ot, "pyout") || wt_json_str_eq(j, ot, "update_display_data")) {
         int data = wt_json_get(j, out, "data");
@@ -926,6 +1000,7 @@ static void walk_cell(walker *w, int cell, int nbformat)
         w->has_id = true;
     }
     w->output = -1;
+    w->stream_kind = NULL;
     /* every "source" (and v3 "input") member, duplicates included: a loader
      * keeps the last one, but all of them are in the file */
     for (int k = j->n[cell].first; k >= 0 && j->n[k].next >= 0; k = j->n[j->n[k].next].next) {
@@ -937,6 +1012,11 @@ static void walk_cell(walker *w, int cell, int nbformat)
         if (code && strcmp(kind, "python") == 0 &&
             wt_magics_cell_kind(w->text.data ? w->text.data : "", w->text.len, NULL) == WT_CELL_SHELL)
             kind = "shell";
+        if (code && strcmp(kind, "python") == 0) {
+            const char *fk = cell_file_kind(w->text.data ? w->text.data : "", w->text.len, &w->stream_kind);
+            if (fk)
+                kind = fk;
+        }
         emit(w, "source", kind, NULL, w->text.data, w->text.len, NULL, NULL, 0);
     }
     /* cell metadata (Colab keeps the executing user's name and e-mail there) */

@@ -185,6 +185,9 @@ SECRETS = {
                  ['DB_PASSWORD = "{v}"', 'conn = psycopg2.connect(host=HOST, user="etl", password="{v}")',
                   'os.environ["SMTP_PASSWORD"] = "{v}"']),
     "env_password": ("WT-SECRET-043", g_password, ['%env DB_PASSWORD={v}', '!export MLFLOW_TRACKING_PASSWORD={v}']),
+    "writefile_password": ("WT-SECRET-043", g_password,
+                           ['%%writefile .env\nHF_HOME=/content/hf\nDB_USER=etl\nDB_PASSWORD={v}',
+                            '%%writefile config.yaml\nmlflow:\n  tracking_uri: https://mlflow.acme-corp.io\n  password: {v}']),
     "dsn": ("WT-SECRET-041", g_password,
             ['conn = psycopg2.connect("host=db.prod.acme.io port=5432 dbname=features user=etl password={v}")',
              'cnxn = pyodbc.connect("Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:acme.database.windows.net,1433;'
@@ -543,8 +546,13 @@ def build_notebook(c, name, plants, pii_tables, code_items):
             tmpl = R.choice(tmpls)
             line = tmpl.format(v=v, env=env)
             pre = noise_code()
-            src = ["import os"] + pre + line.split("\n")
-            ln = 1 + len(pre) + 1
+            body = line.split("\n")
+            if body[0].startswith("%%"):
+                src = body  # a cell magic must be the first line
+                ln = next(n for n, l in enumerate(body) if v.split("\n")[0] in l) + 1
+            else:
+                src = ["import os"] + pre + body
+                ln = 1 + len(pre) + 1
             i = cell_code(src)
             c.exp(file, rule, {"cell": i, "cell_part": "source", "cell_line": ln}, probe, kind)
         elif where in ("stream", "markdown", "traceback", "html"):
@@ -653,6 +661,16 @@ def build_notebook(c, name, plants, pii_tables, code_items):
             ln = next(n for n, l in enumerate(tl) if vals[0] in l) + 1
             c.exp(file, PII_RULE[k], {"cell": i, "cell_part": "output", "cell_line": ln}, vals[0], "pii",
                   count=len(people))
+    if R.random() < 0.6:
+        pw = g_password()
+        c.values.append(pw)
+        yml = "model:\n  name: %s\n  revision: %s\nstorage:\n  bucket: s3://acme-ml/ckpt\n  password: %s\n" % (
+            R.choice(["bert-base-uncased", "gpt2"]), sha(40), pw)
+        i = cell_code(["!cat configs/train.yaml"], [{"name": "stdout", "output_type": "stream", "text": jlines(yml)}])
+        c.exp(file, "WT-SECRET-043", {"cell": i, "cell_part": "output", "cell_line": 6}, pw[:16], "cat_config")
+    cell_code(["!cat requirements.txt"], [{"name": "stdout", "output_type": "stream",
+                                           "text": jlines("torch==2.1.0\ntransformers==4.40.1\n# token: see README\n")}])
+    cell_code(["%%writefile train.py", "import os", "PASSWORD_MIN_LENGTH = 12", "token = tokenizer(text)"])
     cell_md("## Results\n\nSee the [W&B report](https://wandb.ai/ml-team/llm-finetune/reports/%s) and "
             "model card at https://huggingface.co/acme/%s. Contact: ml-team@example.com." % (rs(ALNUM, 10), name))
     return {"cells": cells,

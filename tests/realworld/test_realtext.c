@@ -291,3 +291,40 @@ WT_TEST(typed_columns_reject_cells_of_another_shape)
     CHECK_INT(count_in("counts.csv", "gene,cell,count\nACTB,12345678901,3\n", "WT-PII-002"), 0);
     CHECK_INT(count_in("a.py", "phone,dob = row\nx = 1\n", "WT-PII-002"), 0);
 }
+
+/* a notebook with one code cell (source lines given as a JSON array body) and
+ * an optional stream output */
+static size_t count_in_cell(const char *source_json, const char *stream_json, const char *rule)
+{
+    char nb[4096];
+    snprintf(nb, sizeof nb,
+             "{\"cells\": [{\"cell_type\": \"code\", \"execution_count\": 1, \"metadata\": {}, \"source\": [%s],"
+             " \"outputs\": [%s%s%s]}],"
+             " \"metadata\": {\"kernelspec\": {\"language\": \"python\", \"name\": \"python3\"}},"
+             " \"nbformat\": 4, \"nbformat_minor\": 5}",
+             source_json, stream_json ? "{\"name\": \"stdout\", \"output_type\": \"stream\", \"text\": [" : "",
+             stream_json ? stream_json : "", stream_json ? "]}" : "");
+    return count_in("c.ipynb", nb, rule);
+}
+
+WT_TEST(writefile_cell_is_read_as_the_file_it_writes)
+{
+    CHECK_INT(count_in_cell("\"%%writefile .env\\n\", \"DB_USER=etl\\n\", \"DB_PASSWORD=Kestrel@7981abc\\n\"", NULL,
+                            "WT-SECRET-043"),
+              1);
+    CHECK_INT(count_in_cell("\"%%writefile config.yaml\\n\", \"db:\\n\", \"  password: Kestrel@7981abc\\n\"", NULL,
+                            "WT-SECRET-043"),
+              1);
+    /* a Python file keeps Python rules: an unquoted assignment is not a config line */
+    CHECK_INT(count_in_cell("\"%%writefile train.py\\n\", \"DB_PASSWORD=compute()\\n\"", NULL, "WT-SECRET-043"), 0);
+}
+
+WT_TEST(printed_config_file_is_read_as_config)
+{
+    CHECK_INT(count_in_cell("\"!cat configs/train.yaml\"", "\"db:\\n\", \"  password: Kestrel@7981abc\\n\"",
+                            "WT-SECRET-043"),
+              1);
+    /* the same text printed by any other command is prose */
+    CHECK_INT(count_in_cell("\"print(notes)\"", "\"db:\\n\", \"  password: Kestrel@7981abc\\n\"", "WT-SECRET-043"), 0);
+    CHECK_INT(count_in_cell("\"!cat notes.txt\"", "\"db:\\n\", \"  password: Kestrel@7981abc\\n\"", "WT-SECRET-043"), 0);
+}
