@@ -192,6 +192,18 @@ SECRETS = {
             ['conn = psycopg2.connect("host=db.prod.acme.io port=5432 dbname=features user=etl password={v}")',
              'cnxn = pyodbc.connect("Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:acme.database.windows.net,1433;'
              'Database=sales;Uid=analyst;Pwd={v};Encrypt=yes;")']),
+    "sas": ("WT-SECRET-055",
+            lambda: rs(ALNUM + "+/", 43).replace("+", "%2B").replace("/", "%2F") + "%3D",
+            ['url = "https://acmeml.blob.core.windows.net/data/train.parquet?sv=2022-11-02&ss=b&srt=co&sp=rl'
+             '&se=2025-12-31T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig={v}"',
+             '!azcopy copy "https://acmeml.blob.core.windows.net/ckpt?sp=racwdl&st=2024-05-01T08:00:00Z'
+             '&se=2026-05-01T16:00:00Z&spr=https&sv=2022-11-02&sr=c&sig={v}" ./ckpt --recursive']),
+    "gocspx": ("WT-SECRET-056", lambda: "GOCSPX-" + rs(URLSAFE, 28),
+               ['flow = InstalledAppFlow.from_client_config({{"installed": {{"client_id": "%d-abc.apps.googleusercontent.com", '
+                '"client_secret": "{v}"}}}}, SCOPES)' % 123456789012]),
+    "bearer": ("WT-SECRET-042", lambda: rs(ALNUM, 40) + str(R.randint(0, 9)),
+               ['!curl -s -H "Authorization: Bearer {v}" https://api.acme-corp.io/v1/models',
+                'resp = requests.get(API, headers={{"Authorization": "Token {v}"}})']),
     "kaggle": ("WT-SECRET-054", lambda: rs(HEX, 32),
                ['os.environ["KAGGLE_KEY"] = "{v}"', 'KAGGLE_KEY = "{v}"',
                 """!echo '{{"username":"jdoe","key":"{v}"}}' > ~/.kaggle/kaggle.json"""]),
@@ -354,6 +366,9 @@ def noise_code():
          'TOKEN_LIMIT = 4096'],
         ['!ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519 -N ""', '!aws configure set region us-east-1'],
         ['conn = psycopg2.connect(f"host={HOST} dbname=features user={USER} password={PASSWORD}")'],
+        ['!curl -H "Authorization: Bearer $HF_TOKEN" https://huggingface.co/api/whoami-v2',
+         'headers = {"Authorization": f"Bearer {api_token}"}', '# Authorization: Bearer <your-token>'],
+        ['SAS_DOC = "https://<account>.blob.core.windows.net/<container>?sv=<version>&sig=<signature>"'],
         ['%env WANDB_PROJECT=llm-finetune', '%env TOKENIZERS_PARALLELISM=false', '%env HF_HUB_ENABLE_HF_TRANSFER=1'],
         ['cnxn = pyodbc.connect("Driver={ODBC Driver 18};Server=localhost;Database=x;Trusted_Connection=yes;")'],
     ])
@@ -723,10 +738,25 @@ def configs(c):
                                     ("WT-SECRET-043", gpw, "password")])
     # docker-compose
     pgpw = g_password()
+    rpw = g_password()
     dc = ("services:\n  db:\n    image: postgres@sha256:%s\n    environment:\n      POSTGRES_USER: mlflow\n"
           "      POSTGRES_PASSWORD: %s\n  mlflow:\n    image: ghcr.io/mlflow/mlflow:v2.12.1\n    environment:\n"
-          "      MLFLOW_TRACKING_PASSWORD: ${MLFLOW_PASSWORD}\n" % (sha(), pgpw))
-    plant("docker-compose.yml", dc, [("WT-SECRET-043", pgpw, "password")])
+          "      MLFLOW_TRACKING_PASSWORD: ${MLFLOW_PASSWORD}\n  worker:\n    environment:\n      - REDIS_HOST=redis\n"
+          "      - REDIS_PASSWORD=%s\n      - CELERY_TOKEN_FILE=/run/secrets/celery\n" % (sha(), pgpw, rpw))
+    plant("docker-compose.yml", dc, [("WT-SECRET-043", pgpw, "password"), ("WT-SECRET-043", rpw, "password")])
+    kpw = g_password()
+    k8s = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inference\nspec:\n  template:\n    spec:\n"
+           "      containers:\n        - name: server\n          image: acme/llm-server:1.4.2\n          env:\n"
+           "            - name: MODEL_ID\n              value: acme/llm-7b\n            - name: DB_PASSWORD\n"
+           "              value: \"%s\"\n            - name: HF_TOKEN\n              valueFrom:\n"
+           "                secretKeyRef:\n                  name: hf\n                  key: token\n" % kpw)
+    plant("deploy/k8s/deployment.yaml", k8s, [("WT-SECRET-043", kpw, "password")])
+    gsec = SECRETS["gocspx"][1]()
+    cs = json.dumps({"installed": {"client_id": "%d-%s.apps.googleusercontent.com" % (R.randint(10**11, 10**12), rs(HEX, 32)),
+                                   "project_id": "ml-notebooks", "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                                   "token_uri": "https://oauth2.googleapis.com/token", "client_secret": gsec,
+                                   "redirect_uris": ["http://localhost"]}}, indent=2)
+    plant("client_secret.json", cs, [("WT-SECRET-056", gsec, "gocspx")])
     # toml
     an, tpw = SECRETS["anthropic"][1](), g_password()
     t = ('[tool.poetry]\nname = "ragbot"\nversion = "0.3.1"\n\n[llm]\nprovider = "anthropic"\napi_key = "%s"\n'

@@ -328,3 +328,41 @@ WT_TEST(printed_config_file_is_read_as_config)
     CHECK_INT(count_in_cell("\"print(notes)\"", "\"db:\\n\", \"  password: Kestrel@7981abc\\n\"", "WT-SECRET-043"), 0);
     CHECK_INT(count_in_cell("\"!cat notes.txt\"", "\"db:\\n\", \"  password: Kestrel@7981abc\\n\"", "WT-SECRET-043"), 0);
 }
+
+WT_TEST(authorization_header_tokens)
+{
+    CHECK_INT(count_in("a.py", "!curl -s -H \"Authorization: Bearer Zq8vN3kLp0xW2rT5yU7iO9pA1sD3fG5hJ7kL9\" https://api.acme.io\n",
+                       "WT-SECRET-042"),
+              1);
+    CHECK_INT(count_in("a.py", "!curl -H \"Authorization: Bearer $HF_TOKEN\" https://huggingface.co/api/whoami-v2\n",
+                       "WT-SECRET-042"),
+              0);
+    CHECK_INT(count_in("a.py", "headers = {\"Authorization\": f\"Bearer {api_token}\"}\n", "WT-SECRET-042"), 0);
+    CHECK_INT(count_in("a.md", "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE\n", "WT-SECRET-042"), 0);
+}
+
+WT_TEST(compose_list_and_kubernetes_env_passwords)
+{
+    CHECK_INT(count_in("docker-compose.yml", "    environment:\n      - REDIS_PASSWORD=Kestrel@7981abc\n", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in("docker-compose.yml", "    environment:\n      - \"REDIS_PASSWORD=Kestrel@7981abc\"\n", "WT-SECRET-043"), 1);
+    const char *k8s = "          env:\n            - name: DB_PASSWORD\n              value: \"Kestrel@7981abc\"\n"
+                      "            - name: HF_TOKEN\n              valueFrom:\n                secretKeyRef:\n"
+                      "                  name: hf\n";
+    CHECK_INT(count_in("deploy.yaml", k8s, "WT-SECRET-043"), 1);
+}
+
+WT_TEST(azure_sas_and_google_oauth_client_secret)
+{
+    CHECK_INT(count_in("a.py",
+                       "url = \"https://acct.blob.core.windows.net/c/f.parquet?sv=2022-11-02&ss=b&srt=co&sp=rl"
+                       "&se=2025-12-31T00:00:00Z&spr=https&sig=q8Zt2vLk%2B9XwRb3Jm%2FYp4Nc7Hd1Sf6Ga0Ue5Ki2Ox7%3D\"\n",
+                       "WT-SECRET-055"),
+              1);
+    CHECK_INT(count_in("a.md", "https://<account>.blob.core.windows.net/<container>?sv=<version>&sig=<signature>\n",
+                       "WT-SECRET-055"),
+              0);
+    CHECK_INT(count_in("client_secret.json", "{\"installed\": {\"client_secret\": \"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\"}}",
+                       "WT-SECRET-056"),
+              1);
+    CHECK_INT(count_in("a.py", "CLIENT_SECRET = \"GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n", "WT-SECRET-056"), 0);
+}
