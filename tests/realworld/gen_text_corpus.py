@@ -527,9 +527,34 @@ class Corpus:
             f.write(text)
 
 
+def secret_probe(kind, v):
+    """The start of what the scanner reports as the secret (the finding's column points there)."""
+    if kind == "dburl":
+        return v.split("://", 1)[1].split("@")[0].split(":", 1)[1][:16]
+    if kind == "slack_hook":
+        return v.split("://", 1)[1][:16]
+    return v.split("\n")[0][:16]
+
+
+def code_probe(t):
+    """Where a code finding's column points: the callee, a shell command, or an assigned name."""
+    t = t.strip()
+    if t.startswith("!"):
+        return t[1:].split()[0]
+    head = t.split("(")[0]
+    if "(" not in t:
+        return t.split()[0]
+    if " = " in head:
+        return head.split(" = ", 1)[1].strip()[:20]
+    return head.strip()[:20]
+
+
 def secret_value(kind):
     rule, gen, tmpls = SECRETS[kind]
     v = gen()
+    # a random value that happens to hold a placeholder run ("xXxX") is rightly ignored: draw again
+    while any(w in v.lower() for w in ("xxxx", "0000000", "1234567", "abcdefg", "example", "sample", "dummy")):
+        v = gen()
     return rule, v, tmpls
 
 
@@ -554,7 +579,7 @@ def build_notebook(c, name, plants, pii_tables, code_items):
         rule, v, tmpls = secret_value(kind)
         c.values.append(v)
         env = ENV_NAME.get(kind, "API_TOKEN")
-        probe = v.split("\n")[0][:16]
+        probe = secret_probe(kind, v)
         if kind == "gcp_dict":
             probe = v[:16]
         if where == "code":
@@ -625,8 +650,7 @@ def build_notebook(c, name, plants, pii_tables, code_items):
             exps = [(r, s, ln + 1, t) for r, s, ln, t in exps]
         i = cell_code(src)
         for r, s, ln, t in exps:
-            c.exp(file, r, {"cell": i, "cell_part": "source", "cell_line": ln}, t.split("(")[0].split()[-1][:20],
-                  "code", severity=s)
+            c.exp(file, r, {"cell": i, "cell_part": "source", "cell_line": ln}, code_probe(t), "code", severity=s)
     if code_items:
         neg = R.sample(CODE_NEG, 4)
         cell_code([l for g in neg for l in g])

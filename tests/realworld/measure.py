@@ -25,6 +25,51 @@ def load_findings(path):
     return [f for f in doc["findings"] if f["category"] in ("secret", "pii", "code")]
 
 
+def texts_of(nb, cell, part):
+    """The texts a finding in (cell, part) can point into, as lists of lines."""
+    try:
+        c = nb["cells"][cell]
+    except (IndexError, KeyError, TypeError):
+        return []
+    def j(v):
+        return "".join(v) if isinstance(v, list) else (v or "")
+    if part == "source":
+        return [j(c.get("source")).split("\n")]
+    out = []
+    for o in c.get("outputs", []):
+        if "text" in o:
+            out.append(j(o["text"]).split("\n"))
+        if "traceback" in o:
+            out.append("\n".join(o["traceback"]).split("\n"))
+        for mime, v in (o.get("data") or {}).items():
+            if isinstance(v, (str, list)):
+                out.append(j(v).split("\n"))
+    return out
+
+
+def column_ok(corpus, e, f, cache):
+    """The finding's column points at the start of the expected text."""
+    loc = f["location"]
+    col = loc.get("column")
+    if not col:
+        return True
+    path = "%s/%s" % (corpus, e["file"])
+    if e["file"].endswith(".ipynb"):
+        if path not in cache:
+            cache[path] = json.load(open(path, encoding="utf-8"))
+        cands = texts_of(cache[path], loc.get("cell"), loc.get("cell_part"))
+        ln = loc.get("cell_line")
+    else:
+        if path not in cache:
+            cache[path] = open(path, encoding="utf-8").read().split("\n")
+        cands = [cache[path]]
+        ln = loc.get("line")
+    for lines in cands:
+        if ln and ln <= len(lines) and lines[ln - 1][col - 1:].startswith(e["probe"]):
+            return True
+    return False
+
+
 def loc_key(e_loc, f_loc):
     if "cell" in e_loc:
         return all(f_loc.get(k) == e_loc[k] for k in ("cell", "cell_part", "cell_line"))
@@ -53,6 +98,7 @@ def main():
     stats = collections.defaultdict(lambda: collections.Counter())
     problems = []
     misses = []
+    cache = {}
     for e in expect:
         hit = None
         for j, f in enumerate(findings):
@@ -82,6 +128,9 @@ def main():
         probe = json.dumps(e["probe"])[1:-1] if e["file"].endswith(".ipynb") else e["probe"]
         if probe not in text and e["probe"] not in text:
             problems.append("raw line %s does not hold %r: %s %s %s" % (line, e["probe"], e["rule"], e["file"], e["loc"]))
+        if e.get("col", True) and not column_ok(corpus, e, f, cache):
+            problems.append("column %s does not point at %r: %s %s %s" % (f["location"].get("column"), e["probe"],
+                                                                         e["rule"], e["file"], e["loc"]))
     fps = []
     for j, f in enumerate(findings):
         if not used[j]:

@@ -16,6 +16,6 @@ trap 'rm -rf "$tmp"' EXIT
 "$WT_BIN" scan "$tmp/corpus" --format text -v --no-reports --fail-on none --no-color -j 2 >"$tmp/out.txt" 2>&1
 
 "$PY" "$WT_SRC/tests/realworld/measure.py" "$tmp/truth.json" "$tmp/out.json" "$tmp/corpus" \
-    --min-precision 0.97 --min-recall 0.97 \
+    --min-precision 0.99 --min-recall 0.99 \
     --no-leak "$tmp/out.json" "$tmp/out.sarif" "$tmp/out.txt" $(find "$tmp/reports" -type f)
 echo "realworld text corpus: ok"
