@@ -196,8 +196,56 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
     return true;
 }
 
-static bool judge_url(const char *text, const wt_hs_cand *c, wt_text_match *m)
+/* Value of `key=` (case-insensitive, at a word start) inside [s, e), or NULL. */
+static const char *dsn_value(const char *text, size_t s, size_t e, const char *key, size_t *vn)
 {
+    size_t kl = strlen(key);
+    for (size_t i = s; i + kl < e; i++) {
+        if (strncasecmp(text + i, key, kl) != 0 || (i > s && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
+            continue;
+        size_t a = i + kl, b = a;
+        while (b < e && text[b] != ';' && text[b] != ' ' && text[b] != '\t' && text[b] != '"' && text[b] != '\'')
+            b++;
+        *vn = b - a;
+        return text + a;
+    }
+    return NULL;
+}
+
+/* libpq "host=... user=... password=..." and ODBC "Server=...;Uid=...;Pwd=...":
+ * the same checks as a URL (password equal to the user, local host). */
+static bool judge_dsn(const char *text, size_t len, const wt_hs_cand *c, wt_text_match *m)
+{
+    const char *p = text + c->ss;
+    size_t pn = c->se - c->ss, un = 0, hn = 0;
+    /* the string goes on after the password (libpq: "password=x host=y") */
+    size_t e = c->me;
+    while (e < len && e < c->me + 300 && text[e] != '\n' && text[e] != '"' && text[e] != '\'')
+        e++;
+    const char *u = dsn_value(text, c->ms, e, "user=", &un);
+    if (!u)
+        u = dsn_value(text, c->ms, e, "uid=", &un);
+    if (u && un == pn && memcmp(u, p, pn) == 0)
+        return false;
+    const char *h = dsn_value(text, c->ms, e, "host=", &hn);
+    if (!h)
+        h = dsn_value(text, c->ms, e, "server=", &hn);
+    if (!h)
+        h = dsn_value(text, c->ms, e, "data source=", &hn);
+    if (h && hn >= 4 && strncasecmp(h, "tcp:", 4) == 0)
+        h += 4, hn -= 4;
+    if (h && ((hn >= 9 && strncasecmp(h, "localhost", 9) == 0) || (hn >= 4 && strncmp(h, "127.", 4) == 0) ||
+              (hn == 1 && h[0] == '.') || (hn == 7 && strncasecmp(h, "(local)", 7) == 0))) {
+        m->severity = WT_SEV_MEDIUM;
+        snprintf(m->note, sizeof m->note, " (local host)");
+    }
+    return true;
+}
+
+static bool judge_url(const char *text, size_t len, const wt_hs_cand *c, wt_text_match *m)
+{
+    if (c->ke == c->ks)
+        return judge_dsn(text, len, c, m); /* no user group: a key=value connection string */
     const char *p = text + c->ss, *u = text + c->ks;
     size_t pn = c->se - c->ss, un = c->ke - c->ks;
     static const char *const weak[] = {"password", "pass", "passwd", "pwd", "secret", "x-oauth-basic",
@@ -290,7 +338,7 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
         m->confidence = m->confidence > 0.5 ? 0.5 : m->confidence;
         snprintf(m->note, sizeof m->note, " (a commonly used weak password)");
     }
-    if ((r->checks & WT_CK_URL) && !judge_url(text, c, m))
+    if ((r->checks & WT_CK_URL) && !judge_url(text, len, c, m))
         return false;
     if ((r->checks & WT_CK_GENERIC) && !judge_generic(text, c, m))
         return false;

@@ -366,3 +366,21 @@ WT_TEST(azure_sas_and_google_oauth_client_secret)
               1);
     CHECK_INT(count_in("a.py", "CLIENT_SECRET = \"GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n", "WT-SECRET-056"), 0);
 }
+
+WT_TEST(connection_string_user_password_and_local_host)
+{
+    /* password equal to the user: a tutorial default, like postgres://postgres:postgres@... */
+    CHECK_INT(count_in("a.py", "c = connect(\"host=localhost dbname=test user=postgres password=postgres\")\n",
+                       "WT-SECRET-041"),
+              0);
+    const char *odbc = "c = pyodbc.connect(\"Driver={ODBC Driver 18};Server=localhost;Uid=sa;Pwd=Kestrel@7981abc;\")\n";
+    wt_scan_result *r = wt_t_scan_mem("a.py", odbc, strlen(odbc));
+    const wt_finding *f = wt_t_find(r, "WT-SECRET-041");
+    CHECK(f && f->severity == WT_SEV_MEDIUM); /* local host */
+    wt_scan_result_free(r);
+    const char *pq = "c = connect(\"dbname=x user=etl password=Kestrel@7981abc host=db.prod.acme.io\")\n";
+    r = wt_t_scan_mem("a.py", pq, strlen(pq));
+    f = wt_t_find(r, "WT-SECRET-041");
+    CHECK(f && f->severity == WT_SEV_HIGH);
+    wt_scan_result_free(r);
+}
