@@ -185,6 +185,7 @@ typedef struct wt_scan_result {
     size_t nbreq_found, nbreq_scanned; /* notebooks & requirement files */
     uint64_t bytes_total;     /* sum of sizes of top-level artifacts */
     uint64_t bytes_read;      /* bytes actually read */
+    uint64_t bytes_unpacked;  /* bytes decompressed from archives and codecs, all levels */
     double seconds;
     wt_analyzer_stat *stats;
     size_t nstats;

@@ -412,6 +412,11 @@ static void print_stats(FILE *out, const wt_scan_result *r) {
     fprintf(out, "  bytes read:  %llu of %llu (%s of %s, %.3f%%)\n", (unsigned long long)r->bytes_read,
             (unsigned long long)r->bytes_total, rd, tot,
             r->bytes_total ? 100.0 * (double)r->bytes_read / (double)r->bytes_total : 0.0);
+    if (r->bytes_unpacked) {
+        char up[32];
+        human_bytes(r->bytes_unpacked, up, sizeof up);
+        fprintf(out, "  decompressed: %llu (%s)\n", (unsigned long long)r->bytes_unpacked, up);
+    }
     fprintf(out, "  wall time:   %.3f s\n", r->seconds);
     if (r->nstats) {
         fprintf(out, "  %-20s %10s %12s\n", "analyzer", "artifacts", "time (ms)");

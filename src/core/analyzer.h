@@ -71,6 +71,10 @@ void wt_ctx_set_class(wt_ctx *ctx, wt_artifact_class c);
 /* Account decompressed bytes against the top-level artifact's budget;
  * returns false (and the caller must stop) when the budget is exceeded. */
 bool wt_ctx_charge_unpacked(wt_ctx *ctx, uint64_t n);
+/* True once that budget is spent: decompressors check it before decoding
+ * more, so a nested bomb stops everywhere, not only in the stream that
+ * crossed the line. */
+bool wt_ctx_unpack_spent(const wt_ctx *ctx);
 
 /* Open a sibling file of the top-level artifact by path relative to the
  * artifact's directory (e.g. "keras_metadata.pb" next to saved_model.pb).

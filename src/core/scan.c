@@ -44,6 +44,7 @@ typedef struct scan_state {
     _Atomic size_t next;
     _Atomic size_t done;
     _Atomic uint64_t bytes_done;
+    _Atomic uint64_t bytes_unpacked;
     uint64_t bytes_total;
     size_t total_artifacts;
     uint64_t bytes_read_start;
@@ -133,6 +134,8 @@ bool wt_ctx_charge_unpacked(wt_ctx *ctx, uint64_t n) {
     }
     return true;
 }
+
+bool wt_ctx_unpack_spent(const wt_ctx *ctx) { return ctx->top->unpack_reported; }
 
 /* Join dir(relpath of top) with rel, normalising "." and ".."; NULL if it
  * escapes the root or is absolute. */
@@ -550,6 +553,7 @@ static void scan_entry(scan_state *st, size_t i) {
     free(top.kind);
     atomic_fetch_add(&st->done, 1);
     atomic_fetch_add(&st->bytes_done, e->size);
+    atomic_fetch_add(&st->bytes_unpacked, top.unpacked);
     report_progress(st, NULL);
 }
 
@@ -651,6 +655,7 @@ static wt_scan_result *state_finish(scan_state *st, uint64_t t0) {
     r->nbreq_scanned = st->nbreq_scanned;
     r->bytes_total = st->bytes_total;
     r->bytes_read = wt_reader_bytes_read_total() - st->bytes_read_start;
+    r->bytes_unpacked = atomic_load(&st->bytes_unpacked);
     r->seconds = (double)(wt_now_ns() - t0) / 1e9;
     size_t ns = 0;
     r->stats = wt_xcalloc(wt_registry_nanalyzers, sizeof *r->stats);

@@ -350,7 +350,9 @@ static int la_analyze(wt_ctx *ctx, wt_reader *r, const char *kind) {
     size_t n = 0;
     bool traversal_reported = false, torch_layout = false;
     for (;;) {
-        if (wt_ctx_expired(ctx)) break;
+        /* once the decompression budget is spent (a bomb, reported once),
+         * even walking headers would inflate the rest of a compressed tar */
+        if (wt_ctx_expired(ctx) || wt_ctx_unpack_spent(ctx)) break;
         struct archive_entry *e;
         int rc = archive_read_next_header(a, &e);
         if (rc == ARCHIVE_EOF) break;

@@ -53,9 +53,16 @@ static const uint8_t *head(pb_fetch_fn fetch, void *ctx, uint64_t pos, uint64_t 
     return p;
 }
 
-static bool valid_tag(uint64_t tag)
+/* Fetch the head of a field at pos and decode its tag (field numbers
+ * 1..2^29-1); *q is the offset just past the tag. */
+static const uint8_t *read_tag(pb_fetch_fn fetch, void *ctx, uint64_t pos, uint64_t end, size_t want, size_t *got,
+                               size_t *q, uint64_t *tag)
 {
-    return (tag >> 3) != 0 && (tag >> 3) <= 0x1fffffff;
+    const uint8_t *p = head(fetch, ctx, pos, end, want, got);
+    *q = 0;
+    if (!p || !wt_pb_varint(p, *got, q, tag) || (*tag >> 3) == 0 || (*tag >> 3) > 0x1fffffff)
+        return NULL;
+    return p;
 }
 
 static bool raw_skip_group(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t end, uint32_t num, int depth);
@@ -65,13 +72,10 @@ static bool raw_skip_group(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t
  * level of the group this field sits in (-1 at a message's top level). */
 static bool raw_field(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t end, int depth, pb_raw *f)
 {
-    size_t got = 0;
-    const uint8_t *p = head(fetch, ctx, *pos, end, PB_MAX_FIELD_HEAD, &got);
-    if (!p)
-        return false;
-    size_t q = 0;
+    size_t got = 0, q = 0;
     uint64_t tag;
-    if (!wt_pb_varint(p, got, &q, &tag) || !valid_tag(tag))
+    const uint8_t *p = read_tag(fetch, ctx, *pos, end, PB_MAX_FIELD_HEAD, &got, &q, &tag);
+    if (!p)
         return false;
     f->tag_off = *pos;
     f->num = (uint32_t)(tag >> 3);
@@ -126,13 +130,9 @@ static bool raw_skip_group(pb_fetch_fn fetch, void *ctx, uint64_t *pos, uint64_t
     if (depth > PB_MAX_GROUP_DEPTH)
         return false;
     while (*pos < end) {
-        size_t got = 0;
-        const uint8_t *p = head(fetch, ctx, *pos, end, 12, &got);
-        if (!p)
-            return false;
-        size_t q = 0;
+        size_t got = 0, q = 0;
         uint64_t tag;
-        if (!wt_pb_varint(p, got, &q, &tag) || !valid_tag(tag))
+        if (!read_tag(fetch, ctx, *pos, end, 12, &got, &q, &tag))
             return false;
         if ((tag & 7) == WT_PB_EGROUP) {
             *pos += q;

@@ -321,6 +321,7 @@ uint64_t wt_unpacker_fill(wt_unpacker *u, uint64_t want) {
     if (want > u->cap) want = u->cap;
     while (u->state == WT_UNPACK_RUNNING && u->out_len < want) {
         if (u->ctx && wt_ctx_expired(u->ctx)) { u->state = WT_UNPACK_EXPIRED; break; }
+        if (u->ctx && wt_ctx_unpack_spent(u->ctx)) { u->state = WT_UNPACK_CAP_TOTAL; break; }
         if (!u->inited) { u->state = WT_UNPACK_CORRUPT; break; }
         bool have_in = refill(u);
         /* decode in steps of at most 1 MiB so budgets are checked often */

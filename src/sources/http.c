@@ -81,7 +81,10 @@ wt_http_client *wt_http_client_new(const wt_http_auth *auth) {
         curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
         curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
         curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-        curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        /* not CURL_LOCK_DATA_CONNECT: libcurl does not support sharing a
+         * connection cache between concurrent threads (CURLSHOPT_SHARE(3)),
+         * and the scan's worker threads use this client at once. TLS session
+         * resumption keeps reconnecting cheap. */
     }
     return c;
 }

@@ -358,7 +358,7 @@ WT_TEST(exec_of_a_repository_file_is_only_low)
     wt_scan_result_free(r);
 }
 
-WT_TEST(pathological_inputs_stay_fast_and_findings_are_capped)
+WT_TEST(pathological_inputs_end_and_findings_are_capped)
 {
     /* 100k nested calls with verify=False on one line: 1000 findings + a limit */
     wt_buf b;
@@ -374,12 +374,10 @@ WT_TEST(pathological_inputs_stay_fast_and_findings_are_capped)
     for (int i = 0; i < 200000; i++)
         wt_buf_puts(&b, "!b");
     wt_buf_putc(&b, '\n');
-    uint64_t t0 = wt_now_ns();
+    /* quadratic behaviour would take minutes: the CTest timeout catches it */
     wt_scan_result *r = wt_t_scan_mem("gen.py", b.data, b.len);
-    double secs = (double)(wt_now_ns() - t0) / 1e9;
     CHECK_INT(wt_t_count(r, "WT-CODE-011"), 1000);
     CHECK_INT(wt_t_count(r, "WT-SCAN-002"), 1);
-    CHECK(secs < 20); /* quadratic behaviour would take minutes */
     wt_scan_result_free(r);
     wt_buf_free(&b);
 }

@@ -1376,7 +1376,7 @@ WT_TEST(torch_load_of_a_path_string_is_not_decoded_as_bytes) {
     pa_free(&a);
 }
 
-WT_TEST(crafted_flood_of_dangerous_globals_is_capped_and_fast) {
+WT_TEST(crafted_flood_of_dangerous_globals_is_capped) {
     /* 20000 distinct long dotted names that all re-root to os.system */
     pasm a = {0};
     pa_proto(&a, 4);
@@ -1390,12 +1390,11 @@ WT_TEST(crafted_flood_of_dangerous_globals_is_capped_and_fast) {
     }
     pa_op(&a, 'N');
     pa_stop(&a);
-    uint64_t t0 = wt_now_ns();
+    /* speed is the benchmarks' business; a quadratic policy walk shows there
+     * and as a CTest timeout here */
     wt_scan_result *r = scan(&a);
-    uint64_t ms = (wt_now_ns() - t0) / 1000000;
     CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 101);
     EXPECT_EVIDENCE(r, "WT-PICKLE-001", "19900 more");
-    CHECK(ms < 20000);
     wt_scan_result_free(r);
     pa_free(&a);
 }
