@@ -133,6 +133,21 @@ static bool url_userinfo(const char *text, size_t ss)
     return false;
 }
 
+/* `pip show` / METADATA lines (Author-email: ..., Maintainer-email: ...): the
+ * published contact of a package's maintainers, not data about a person
+ * the notebook processes. */
+static bool package_metadata(const char *text, size_t at)
+{
+    size_t ls = at;
+    while (ls > 0 && text[ls - 1] != '\n' && at - ls < 200)
+        ls--;
+    static const char *const keys[] = {"Author-email:", "Maintainer-email:", "Author:", "Maintainer:", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (at - ls >= strlen(keys[i]) && strncmp(text + ls, keys[i], strlen(keys[i])) == 0)
+            return true;
+    return false;
+}
+
 static bool email_ok(const char *s, size_t n)
 {
     const char *at = memchr(s, '@', n);
@@ -345,7 +360,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         return false;
     if ((k & WT_CK_MAC) && !mac_ok(s, n))
         return false;
-    if ((k & WT_CK_EMAIL) && (!email_ok(s, n) || url_userinfo(text, c->ss)))
+    if ((k & WT_CK_EMAIL) && (!email_ok(s, n) || url_userinfo(text, c->ss) || package_metadata(text, c->ss)))
         return false;
     if (k & WT_CK_PHONE) {
         int d = ndigits(s, n);

@@ -204,6 +204,8 @@ SECRETS = {
     "bearer": ("WT-SECRET-042", lambda: rs(ALNUM, 40) + str(R.randint(0, 9)),
                ['!curl -s -H "Authorization: Bearer {v}" https://api.acme-corp.io/v1/models',
                 'resp = requests.get(API, headers={{"Authorization": "Token {v}"}})']),
+    "ngrok": ("WT-SECRET-057", lambda: str(R.randint(1, 9)) + rs(ALNUM, 26) + "_" + rs(ALNUM, 21),
+              ['!ngrok config add-authtoken {v}', 'ngrok.set_auth_token("{v}")']),
     "kaggle": ("WT-SECRET-054", lambda: rs(HEX, 32),
                ['os.environ["KAGGLE_KEY"] = "{v}"', 'KAGGLE_KEY = "{v}"',
                 """!echo '{{"username":"jdoe","key":"{v}"}}' > ~/.kaggle/kaggle.json"""]),
@@ -396,6 +398,11 @@ def noise_stream():
         "torch==2.1.0+cu121\ntransformers @ git+https://github.com/huggingface/transformers@%s\n"
         "NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2\n" % sha(40),
         "Processed 1,234,567 rows in 12.3s; loss=+1.2345e-03; lr=+3.0e-04\n",
+        "Name: transformers\nVersion: 4.40.1\nSummary: State-of-the-art Machine Learning for JAX, PyTorch and TensorFlow\n"
+        "Home-page: https://github.com/huggingface/transformers\nAuthor: The Hugging Face team (past and future) with the "
+        "help of all our contributors\nAuthor-email: transformers@huggingface.co\nLicense: Apache 2.0 License\n",
+        "wandb: Appending key for api.wandb.ai to your netrc file: /root/.netrc\n"
+        "Running on public URL: https://%s.gradio.live\n" % rs(HEX, 18),
         "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 172.28.0.12  netmask 255.255.0.0  "
         "broadcast 172.28.255.255\n        ether 02:42:ac:1c:00:0c  txqueuelen 0  (Ethernet)\n",
         "+-----------------------------------------------------------------------------+\n"

@@ -384,3 +384,14 @@ WT_TEST(connection_string_user_password_and_local_host)
     CHECK(f && f->severity == WT_SEV_HIGH);
     wt_scan_result_free(r);
 }
+
+WT_TEST(ngrok_authtoken_and_package_metadata_emails)
+{
+    CHECK_INT(count_in("a.py", "!ngrok config add-authtoken 2NYS1TMd9ZTY8xs1fRzNGJ2pL6d_7ZSaHQ2xVNRqZ5mR9LxKx\n", "WT-SECRET-057"), 1);
+    CHECK_INT(count_in("a.py", "ngrok.set_auth_token(\"2bQxR7mLpW3zK9vT1yN5cH8dF2g_4sJ6uE1rA9wX3zQ7pL2ab\")\n", "WT-SECRET-057"), 1);
+    CHECK_INT(count_in("a.py", "!ngrok authtoken $NGROK_AUTHTOKEN\n", "WT-SECRET-057"), 0);
+    /* the same shape without ngrok on the line is not an ngrok token */
+    CHECK_INT(count_in("a.py", "run_id = '2NYS1TMd9ZTY8xs1fRzNGJ2pL6d_7ZSaHQ2xVNRqZ5mR9LxKx'\n", "WT-SECRET-057"), 0);
+    CHECK_INT(count_in("out.txt", "Name: transformers\nAuthor-email: transformers@huggingface.co\n", "WT-PII-001"), 0);
+    CHECK_INT(count_in("out.txt", "Name: transformers\ncontact: maria.chen49@gmail.com\n", "WT-PII-001"), 1);
+}
