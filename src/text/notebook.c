@@ -886,8 +886,9 @@ static void last_word(const char *t, size_t n, const char **w, size_t *wn)
 }
 
 /* A cell that writes a config file (`%%writefile .env`) is that file: its
- * kind. A cell that only prints one (`!cat .env`, `!head config.yaml`):
- * *stream_kind = the kind of its printed output. */
+ * kind. A cell that only prints one (`!cat .env`, `!head config.yaml`) or
+ * the environment (`!env`, `!printenv`): *stream_kind = the kind of its
+ * printed output. */
 static const char *cell_file_kind(const char *t, size_t n, const char **stream_kind)
 {
     *stream_kind = NULL;
@@ -917,6 +918,16 @@ static const char *cell_file_kind(const char *t, size_t n, const char **stream_k
     size_t c = i + 1;
     while (c < eol && (t[c] == ' ' || t[c] == '\t'))
         c++;
+    /* `!env`, `!printenv`, `!export -p`: the environment, printed as KEY=value lines */
+    size_t ce = eol;
+    while (ce > c && isspace((unsigned char)t[ce - 1]))
+        ce--;
+    static const char *const envs[] = {"env", "printenv", "export", "export -p", NULL};
+    for (int k = 0; envs[k]; k++)
+        if (ce - c == strlen(envs[k]) && memcmp(t + c, envs[k], ce - c) == 0) {
+            *stream_kind = "env";
+            return NULL;
+        }
     static const char *const cmds[] = {"cat ", "head ", "tail ", "more ", "less ", NULL};
     for (int k = 0; cmds[k]; k++)
         if (eol - c > strlen(cmds[k]) && memcmp(t + c, cmds[k], strlen(cmds[k])) == 0) {

@@ -218,6 +218,8 @@ static bool judge_dsn(const char *text, size_t len, const wt_hs_cand *c, wt_text
 {
     const char *p = text + c->ss;
     size_t pn = c->se - c->ss, un = 0, hn = 0;
+    if (p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '<' || p[0] == '[' || p[0] == '*')
+        return false; /* {password}, %s, $PGPASSWORD, <password> */
     /* the string goes on after the password (libpq: "password=x host=y") */
     size_t e = c->me;
     while (e < len && e < c->me + 300 && text[e] != '\n' && text[e] != '"' && text[e] != '\'')

@@ -714,6 +714,13 @@ def build_notebook(c, name, plants, pii_tables, code_items):
             R.choice(["bert-base-uncased", "gpt2"]), sha(40), pw)
         i = cell_code(["!cat configs/train.yaml"], [{"name": "stdout", "output_type": "stream", "text": jlines(yml)}])
         c.exp(file, "WT-SECRET-043", {"cell": i, "cell_part": "output", "cell_line": 6}, pw[:16], "cat_config")
+    if R.random() < 0.5:
+        pw = g_password()
+        c.values.append(pw)
+        envout = ("HOSTNAME=%s\nCOLAB_GPU=1\nHOME=/root\nTOKENIZERS_PARALLELISM=false\nMLFLOW_TRACKING_PASSWORD=%s\n"
+                  "PATH=/opt/bin:/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin\n" % (sha(12), pw))
+        i = cell_code(["!printenv"], [{"name": "stdout", "output_type": "stream", "text": jlines(envout)}])
+        c.exp(file, "WT-SECRET-043", {"cell": i, "cell_part": "output", "cell_line": 5}, pw[:16], "printenv")
     cell_code(["!cat requirements.txt"], [{"name": "stdout", "output_type": "stream",
                                            "text": jlines("torch==2.1.0\ntransformers==4.40.1\n# token: see README\n")}])
     cell_code(["%%writefile train.py", "import os", "PASSWORD_MIN_LENGTH = 12", "token = tokenizer(text)"])
@@ -800,11 +807,14 @@ def configs(c):
     plant("etl/config.ini", ini, [("WT-SECRET-043", ipw, "password"), ("WT-SECRET-006", gl, "gitlab")])
     # Dockerfile
     gh, pyp = g_gh(), SECRETS["pypi"][1]()
+    dpw = g_password()
     dk = ("FROM python:3.11-slim@sha256:%s\nARG GITHUB_TOKEN=%s\nENV PIP_INDEX_URL=https://pypi.org/simple\n"
-          "ENV TWINE_PASSWORD=%s\nRUN pip install --no-cache-dir -r requirements.txt\n"
+          "ENV TWINE_PASSWORD=%s\nENV HF_HUB_DISABLE_TELEMETRY=1 TOKENIZERS_PARALLELISM=false\n"
+          "ENV DB_PASSWORD %s\nRUN pip install --no-cache-dir -r requirements.txt\n"
           "RUN --mount=type=secret,id=hf_token huggingface-cli login --token $(cat /run/secrets/hf_token)\n"
-          'CMD ["python", "serve.py"]\n' % (sha(), gh, pyp))
-    plant("Dockerfile", dk, [("WT-SECRET-004", gh, "github"), ("WT-SECRET-026", pyp, "pypi")])
+          'CMD ["python", "serve.py"]\n' % (sha(), gh, pyp, dpw))
+    plant("Dockerfile", dk, [("WT-SECRET-004", gh, "github"), ("WT-SECRET-026", pyp, "pypi"),
+                             ("WT-SECRET-043", dpw, "password")])
     # .npmrc
     npm = g_npm()
     plant("web/.npmrc", "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=%s\nsave-exact=true\n" % npm,

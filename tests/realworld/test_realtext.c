@@ -175,6 +175,12 @@ WT_TEST(libpq_and_odbc_connection_string_passwords)
                        "WT-SECRET-041"),
               0);
     CHECK_INT(count_in("a.py", "conn = connect(\"host=h user=u password=%s\" % pw)\n", "WT-SECRET-041"), 0);
+    /* another `password=` nearby must not pull an f-string placeholder in */
+    CHECK_INT(count_in("a.py",
+                       "conn = psycopg2.connect(f\"host={HOST} dbname=x user={USER} password={PASSWORD}\")\n"
+                       "conn2 = psycopg2.connect(dbname=\"x\", user=\"me\", password=password)\n",
+                       "WT-SECRET-041"),
+              0);
 }
 
 WT_TEST(locally_administered_mac_is_not_a_device_id)
@@ -394,4 +400,14 @@ WT_TEST(ngrok_authtoken_and_package_metadata_emails)
     CHECK_INT(count_in("a.py", "run_id = '2NYS1TMd9ZTY8xs1fRzNGJ2pL6d_7ZSaHQ2xVNRqZ5mR9LxKx'\n", "WT-SECRET-057"), 0);
     CHECK_INT(count_in("out.txt", "Name: transformers\nAuthor-email: transformers@huggingface.co\n", "WT-PII-001"), 0);
     CHECK_INT(count_in("out.txt", "Name: transformers\ncontact: maria.chen49@gmail.com\n", "WT-PII-001"), 1);
+}
+
+WT_TEST(printed_environment_and_dockerfile_env)
+{
+    CHECK_INT(count_in_cell("\"!printenv\"", "\"HOME=/root\\n\", \"DB_PASSWORD=Kestrel@7981abc\\n\"", "WT-SECRET-043"), 1);
+    CHECK_INT(count_in_cell("\"!env | grep -c X\"", "\"DB_PASSWORD=Kestrel@7981abc\\n\"", "WT-SECRET-043"), 0);
+    const char *df = "FROM python:3.11\nENV DB_PASSWORD=Kestrel@7981abc\nARG API_TOKEN=Zq8vN3kLp0xW2rT5yU7i\n"
+                     "ENV SMTP_PASSWORD Falcon*5673eX\nENV PIP_NO_CACHE_DIR=1\nENV TOKENIZERS_PARALLELISM=false\n"
+                     "ENV HF_TOKEN_PATH /run/secrets/hf\n";
+    CHECK_INT(count_in("Dockerfile", df, "WT-SECRET-043"), 3);
 }
