@@ -160,6 +160,10 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
         return false;
     if (n > 20 && strncmp(v, "eyJ", 3) == 0 && jwt_is_sample(v, n))
         return false; /* a documentation JWT (the JWT rule drops it too) */
+    if ((n == 40 && v[0] == 'g' && v[1] == 'h' && v[3] == '_') || (n == 40 && strncmp(v, "npm_", 4) == 0)) {
+        if (!wt_token_crc32_ok(v, n))
+            return false; /* a GitHub/npm-shaped value whose checksum fails: made up */
+    }
     /* Keys that are public or test-mode by design (Stripe publishable and
      * test keys): the provider rule reports the live secret ones. */
     static const char *const public_prefix[] = {"sk_test_", "rk_test_", "pk_test_", "pk_live_", "whsec_test"};
@@ -328,13 +332,12 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     if ((r->checks & WT_CK_JWT) && (!jwt_header_ok(s, n) || jwt_is_sample(s, n)))
         return false;
     if (r->checks & WT_CK_CRC32) {
-        if (wt_token_crc32_ok(s, n)) {
-            m->confidence = 0.99;
-            snprintf(m->note, sizeof m->note, " (checksum valid)");
-        } else {
-            m->confidence = 0.5;
-            snprintf(m->note, sizeof m->note, " (checksum mismatch: possibly fake or truncated)");
-        }
+        /* every real token carries its checksum: a mismatch is a made-up or
+         * documentation value (GitHub's docs example), never a credential */
+        if (!wt_token_crc32_ok(s, n))
+            return false;
+        m->confidence = 0.99;
+        snprintf(m->note, sizeof m->note, " (checksum valid)");
     }
     if ((r->checks & WT_CK_URL) && weak) {
         m->confidence = m->confidence > 0.5 ? 0.5 : m->confidence;

@@ -361,6 +361,8 @@ def noise_code():
         ['GOOGLE_API_KEY = "<your-google-api-key>"', 'HF_TOKEN = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"'],
         ['password_hash = "%s"' % ("$2b$12$" + rs(ALNUM + "./", 53))],
         ['!kaggle competitions download -c titanic', 'os.environ["KAGGLE_USERNAME"] = "jdoe"'],
+        ['# token from the GitHub docs', 'GITHUB_TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"',
+         'NPM_TOKEN = "npm_%s"  # made up: its checksum fails' % (rs(ALNUM, 30) + "AAAAAA")],
         ['!pip install git+https://${GITHUB_TOKEN}@github.com/acme/internal-lib.git'],
         ['DB_URL = "mysql://{user}:{pw}@{host}/{db}".format(**cfg)'],
         ['resp = requests.get(url, headers={"Authorization": f"Bearer {token}"})'],
