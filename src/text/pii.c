@@ -561,6 +561,96 @@ typedef struct colkind {
     bool (*ok)(const char *, size_t);
 } colkind;
 
+/* Columns that hold one part of a name: one capitalised word is a name there.
+ * Under "name", "customer", "patient"... one word is as often a product, a
+ * city or a Pokemon (Kaggle datasets): a person's name needs two words. */
+static const char *const name_part_cols[] = {"first_name", "firstname", "first name", "last_name", "lastname",
+                                             "last name", "surname", "given_name", "family_name", NULL};
+
+static size_t name_words(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
+            w++;
+    return w;
+}
+
+/* Columns that only hold people. */
+static const char *const people_cols[] = {"customer", "customer_name", "patient", "patient_name", "employee",
+                                          "employee_name", "person", NULL};
+
+static bool in_cols(const char *const *cols, const char *h, size_t hn)
+{
+    for (size_t i = 0; cols[i]; i++)
+        if (hn == strlen(cols[i]) && strncasecmp(h, cols[i], hn) == 0)
+            return true;
+    return false;
+}
+
+/* Does a header cell name an attribute of a person (email, phone, age,
+ * gender, birth date, address, salary...)? Compared word by word
+ * ("Customer_Age", "e-mail"), never as a substring ("page", "image"). */
+static bool person_attribute(const char *h, size_t hn)
+{
+    static const char *const words[] = {"email", "mail", "phone", "mobile", "tel", "telephone", "age", "gender",
+                                        "sex", "dob", "birth", "birthday", "birthdate", "address", "street", "zip",
+                                        "zipcode", "postcode", "postal", "ssn", "salary", "income", "card", "iban",
+                                        "account", "occupation", "job", "ip", "customer", "patient", "employee",
+                                        "user", "username", "nationality", "marital", "passport", NULL};
+    size_t i = 0;
+    while (i < hn) {
+        while (i < hn && !isalnum((unsigned char)h[i]))
+            i++;
+        size_t a = i;
+        while (i < hn && isalnum((unsigned char)h[i]))
+            i++;
+        if (i > a && in_cols(words, h + a, i - a))
+            return true;
+    }
+    return false;
+}
+
+/* Does a header cell name an attribute of a place, product, company or
+ * species (population, price, brand, species...)? */
+static bool thing_attribute(const char *h, size_t hn)
+{
+    static const char *const words[] = {"population", "capital", "continent", "country", "region", "area", "gdp",
+                                        "price", "brand", "model", "category", "product", "sku", "species", "genus",
+                                        "stock", "ticker", "symbol", "sector", "industry", "manufacturer",
+                                        "revenue", "founded", "headquarters", "elevation", "latitude", "longitude",
+                                        "type", "type1", "type2", "hp", "attack", "defense", "genre", "rating",
+                                        "calories", "abv", NULL};
+    size_t i = 0;
+    while (i < hn) {
+        while (i < hn && !isalnum((unsigned char)h[i]))
+            i++;
+        size_t a = i;
+        while (i < hn && isalnum((unsigned char)h[i]))
+            i++;
+        if (i > a && in_cols(words, h + a, i - a))
+            return true;
+    }
+    return false;
+}
+
+/* Is the cell [s, n) valid for the column headed [h, hn)? person: the
+ * header says the rows are people (another column names a person's
+ * attribute, or none names an attribute of a place, product or species). */
+static bool cell_ok(const colkind *k, const char *h, size_t hn, bool person, const char *s, size_t n)
+{
+    if (!k->ok(s, n))
+        return false;
+    if (k->ok != looks_like_name)
+        return true;
+    if (in_cols(name_part_cols, h, hn))
+        return true; /* first_name, surname: one word is a name */
+    if (name_words(s, n) < 2)
+        return false;
+    /* "name" next to country and population is a city; next to email or age, a person */
+    return person || in_cols(people_cols, h, hn);
+}
+
 static const colkind *column_kind(uint32_t checks)
 {
     static const colkind names = {name_cols, looks_like_name}, phones = {phone_cols, phone_cell_ok},
@@ -665,6 +755,14 @@ static size_t table_column(const char *t, size_t len, size_t at, const colkind *
         if (header_is(kind, t + hc[j].s, hc[j].e - hc[j].s))
             col = j;
     }
+    bool person_attr = false, thing_attr = false;
+    for (size_t j = 0; j < nh; j++) {
+        if (j == col)
+            continue;
+        person_attr = person_attr || person_attribute(t + hc[j].s, hc[j].e - hc[j].s);
+        thing_attr = thing_attr || thing_attribute(t + hc[j].s, hc[j].e - hc[j].s);
+    }
+    bool person = person_attr || !thing_attr;
     if (col == SIZE_MAX)
         return 0;
     size_t count = 0, rows = 0, p = le < len ? le + 1 : len;
@@ -687,7 +785,8 @@ static size_t table_column(const char *t, size_t len, size_t at, const colkind *
             idx = col;
         else if (style == ' ' && nr > 0 && q - p >= 3 && strncmp(t + p, "...", 3) != 0 && nr < nh)
             break;
-        if (idx != SIZE_MAX && idx < nr && kind->ok(t + rc[idx].s, rc[idx].e - rc[idx].s)) {
+        if (idx != SIZE_MAX && idx < nr &&
+            cell_ok(kind, t + hc[col].s, hc[col].e - hc[col].s, person, t + rc[idx].s, rc[idx].e - rc[idx].s)) {
             if (*first == SIZE_MAX)
                 *first = rc[idx].s;
             colset_add(cs, rule_id, rc[idx].s, rc[idx].e);
@@ -726,7 +825,8 @@ static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw);
 static size_t html_table_column(const char *h, size_t len, const colkind *kind, const char *rule_id, colset *cs,
                                 const uint32_t *map, size_t slen, size_t *first)
 {
-    size_t col = SIZE_MAX, count = 0, rows = 0;
+    size_t col = SIZE_MAX, count = 0, rows = 0, hs = 0, he = 0;
+    bool person = false, header_row = false;
     *first = SIZE_MAX;
     size_t i = 0;
     while (i + 3 < len && rows < MAX_TABLE_ROWS) {
@@ -738,6 +838,8 @@ static size_t html_table_column(const char *h, size_t len, const colkind *kind, 
         size_t re = tre ? (size_t)(tre - h) : len;
         size_t j = rs, ncell = 0;
         rows++;
+        header_row = col == SIZE_MAX;
+        bool row_person = false, row_thing = false;
         while (j + 3 < re) {
             const char *lt = memchr(h + j, '<', re - j);
             if (!lt || (size_t)(lt - h) + 3 > re)
@@ -750,10 +852,16 @@ static size_t html_table_column(const char *h, size_t len, const colkind *kind, 
             size_t cs0, ce, nx;
             if (!html_cell(h, re, k, &cs0, &ce, &nx))
                 break;
-            if (col == SIZE_MAX) {
-                if (header_is(kind, h + cs0, ce - cs0))
+            if (header_row) {
+                if (col == SIZE_MAX && header_is(kind, h + cs0, ce - cs0)) {
                     col = ncell;
-            } else if (ncell == col && kind->ok(h + cs0, ce - cs0)) {
+                    hs = cs0;
+                    he = ce;
+                } else {
+                    row_person = row_person || person_attribute(h + cs0, ce - cs0);
+                    row_thing = row_thing || thing_attribute(h + cs0, ce - cs0);
+                }
+            } else if (ncell == col && cell_ok(kind, h + hs, he - hs, person, h + cs0, ce - cs0)) {
                 if (*first == SIZE_MAX)
                     *first = cs0;
                 if (ce > cs0)
@@ -763,6 +871,8 @@ static size_t html_table_column(const char *h, size_t len, const colkind *kind, 
             ncell++;
             j = nx;
         }
+        if (header_row && col != SIZE_MAX)
+            person = row_person || !row_thing;
         i = re + 1;
     }
     return count;

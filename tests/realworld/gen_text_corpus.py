@@ -403,6 +403,11 @@ def noise_stream():
         "Name: transformers\nVersion: 4.40.1\nSummary: State-of-the-art Machine Learning for JAX, PyTorch and TensorFlow\n"
         "Home-page: https://github.com/huggingface/transformers\nAuthor: The Hugging Face team (past and future) with the "
         "help of all our contributors\nAuthor-email: transformers@huggingface.co\nLicense: Apache 2.0 License\n",
+        "     name   type1  type2  total  hp  attack\n0    Bulbasaur  Grass  Poison  318  45  49\n"
+        "1      Ivysaur  Grass  Poison  405  60  62\n2     Venusaur  Grass  Poison  525  80  82\n"
+        "3   Charmander   Fire    NaN  309  39  52\n4   Charmeleon   Fire    NaN  405  58  64\n",
+        "           name  country  population\n0         Tokyo    Japan    37400068\n1         Delhi    India    28514000\n"
+        "2      Shanghai    China    25582000\n3     Sao Paulo   Brazil    21650000\n4   Mexico City   Mexico    21581000\n",
         "wandb: Appending key for api.wandb.ai to your netrc file: /root/.netrc\n"
         "Running on public URL: https://%s.gradio.live\n" % rs(HEX, 18),
         "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 172.28.0.12  netmask 255.255.0.0  "

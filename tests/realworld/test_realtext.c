@@ -411,3 +411,26 @@ WT_TEST(printed_environment_and_dockerfile_env)
                      "ENV HF_TOKEN_PATH /run/secrets/hf\n";
     CHECK_INT(count_in("Dockerfile", df, "WT-SECRET-043"), 3);
 }
+
+WT_TEST(one_word_values_under_a_name_column_are_not_people)
+{
+    /* Kaggle's Pokemon, cars, countries...: a "name" column of single words */
+    const char *poke = "   #        name type1  total\n0  1   Bulbasaur  Grass    318\n1  2     Ivysaur  Grass    405\n"
+                       "2  3    Venusaur  Grass    525\n3  4  Charmander   Fire    309\n4  5  Charmeleon   Fire    405\n";
+    CHECK_INT(count_in("pokemon.txt", poke, "WT-PII-016"), 0);
+    /* first-name columns hold one word */
+    CHECK_INT(count_in("people.csv", "id,first_name,age\n1,Maria,34\n2,James,29\n", "WT-PII-016"), 1);
+    CHECK_INT(count_in("people.csv", "id,name,age\n1,Maria Chen,34\n2,James Smith,29\n", "WT-PII-016"), 1);
+}
+
+WT_TEST(two_word_names_of_places_are_not_people)
+{
+    const char *cities = "           name  country  population\n0         Tokyo    Japan    37400068\n"
+                         "1      Sao Paulo   Brazil    21650000\n2    Mexico City   Mexico    21581000\n";
+    CHECK_INT(count_in("cities.txt", cities, "WT-PII-016"), 0);
+    /* the same names next to a person's attribute are people */
+    CHECK_INT(count_in("people.csv", "name,country,email\nMaria Chen,Brazil,mc@gmail.com\nJames Smith,Japan,js@gmail.com\n",
+                       "WT-PII-016"),
+              1);
+    CHECK_INT(count_in("people.csv", "name,city\nMaria Chen,Oslo\nJames Smith,Rome\n", "WT-PII-016"), 1);
+}
