@@ -434,3 +434,10 @@ WT_TEST(two_word_names_of_places_are_not_people)
               1);
     CHECK_INT(count_in("people.csv", "name,city\nMaria Chen,Oslo\nJames Smith,Rome\n", "WT-PII-016"), 1);
 }
+
+WT_TEST(published_test_cards_and_private_tlds)
+{
+    CHECK_INT(count_in("pay.txt", "card: 3782 822463 10005\ncard: 4012 8888 8888 1881\n", "WT-PII-003"), 0);
+    CHECK_INT(count_in("pay.txt", "card: 3741 403610 73465\n", "WT-PII-003"), 1);
+    CHECK_INT(count_in("keys.txt", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG jdoe@macbook-pro.lan\n", "WT-PII-001"), 0);
+}
