@@ -193,6 +193,15 @@ static bool email_ok(const char *s, size_t n)
         return false; /* git@github.com:org/repo */
     if (ln >= 7 && (strncasecmp(s, "noreply", 7) == 0 || strncasecmp(s, "no-reply", 8) == 0))
         return false;
+    /* role mailboxes of an organisation, not of a person */
+    static const char *const roles[] = {"info",      "support",   "contact",  "press",   "sales",     "admin",
+                                        "hello",     "team",      "help",     "security", "privacy",  "billing",
+                                        "marketing", "office",    "hr",       "jobs",    "careers",   "webmaster",
+                                        "postmaster", "abuse",    "feedback", "enquiries", "inquiries", "media",
+                                        "legal",     "donotreply", "do-not-reply", "notifications", NULL};
+    for (size_t i = 0; roles[i]; i++)
+        if (ln == strlen(roles[i]) && strncasecmp(s, roles[i], ln) == 0)
+            return false;
     return ln >= 1;
 }
 

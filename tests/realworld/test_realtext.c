@@ -441,3 +441,9 @@ WT_TEST(published_test_cards_and_private_tlds)
     CHECK_INT(count_in("pay.txt", "card: 3741 403610 73465\n", "WT-PII-003"), 1);
     CHECK_INT(count_in("keys.txt", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG jdoe@macbook-pro.lan\n", "WT-PII-001"), 0);
 }
+
+WT_TEST(role_mailboxes_are_not_personal)
+{
+    CHECK_INT(count_in("out.txt", "Contact: press@openai.com or support@acme-corp.com\n", "WT-PII-001"), 0);
+    CHECK_INT(count_in("out.txt", "Contact: maria.press@acme-corp.com\n", "WT-PII-001"), 1);
+}
