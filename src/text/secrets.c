@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/embedded.h"
 #include "core/util.h"
 #include "text/validators.h"
 
@@ -31,6 +32,61 @@ static const char *const key_stoplist[] = {
     "path_", "file_", "credentialsid", "credentials_id", "author", "access_token_url",
     "compass", "passage", "tokenizer", "_id",
 };
+
+/* ---- published example values (rules/secret_examples.txt) ---- */
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+static span *g_examples;
+static size_t g_nexamples;
+static pthread_once_t g_examples_once = PTHREAD_ONCE_INIT;
+
+static int span_cmp(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    size_t m = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->p, y->p, m);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static void load_examples(void)
+{
+    size_t len = 0;
+    const char *t = wt_rules_text("secret_examples.txt", &len);
+    if (!t)
+        return;
+    size_t cap = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && t[j] != '\n')
+            j++;
+        size_t e = j;
+        while (e > i && (t[e - 1] == '\r' || t[e - 1] == ' ' || t[e - 1] == '\t'))
+            e--;
+        if (e > i && t[i] != '#') {
+            if (g_nexamples == cap) {
+                cap = cap ? cap * 2 : 16;
+                g_examples = wt_xrealloc(g_examples, cap * sizeof *g_examples);
+            }
+            g_examples[g_nexamples++] = (span){t + i, e - i};
+        }
+        i = j + 1;
+    }
+    if (g_nexamples)
+        qsort(g_examples, g_nexamples, sizeof *g_examples, span_cmp);
+}
+
+/* A value printed in vendor documentation or an emulator's defaults. */
+static bool published_example(const char *s, size_t n)
+{
+    pthread_once(&g_examples_once, load_examples);
+    if (!g_nexamples)
+        return false;
+    span key = {s, n};
+    return bsearch(&key, g_examples, g_nexamples, sizeof *g_examples, span_cmp) != NULL;
+}
 
 static bool has_class(const char *s, size_t n, int *classes)
 {
@@ -293,6 +349,8 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     m->confidence = r->score;
     m->count = 1;
     if ((r->checks & WT_CK_CFGONLY) && !wt_text_is_config_kind(kind))
+        return false;
+    if (published_example(s, n))
         return false;
     if (!(r->checks & WT_CK_NOPLACE) && (wt_is_placeholder(s, n) || wt_is_env_lookup(s, n)))
         return false;

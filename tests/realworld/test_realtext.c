@@ -447,3 +447,16 @@ WT_TEST(role_mailboxes_are_not_personal)
     CHECK_INT(count_in("out.txt", "Contact: press@openai.com or support@acme-corp.com\n", "WT-PII-001"), 0);
     CHECK_INT(count_in("out.txt", "Contact: maria.press@acme-corp.com\n", "WT-PII-001"), 1);
 }
+
+WT_TEST(published_development_keys_are_not_secrets)
+{
+    const char *azurite = "AzureWebJobsStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+                          "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                          "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\n";
+    CHECK_INT(count_in("local.env", azurite, "WT-SECRET-014"), 0);
+    CHECK_INT(count_in("local.env", azurite, "WT-SECRET-043"), 0);
+    const char *real = "AzureWebJobsStorage=DefaultEndpointsProtocol=https;AccountName=mlstore7;AccountKey="
+                       "q8Zt2vLk9XwRb3Jm/Yp4Nc7Hd1Sf6Ga0Ue5Ki2Ox7bT3rW9sQ1eY5uI7oP2aS4dF6gH8jK0lZ2xC4vB6nM8qW0==;"
+                       "EndpointSuffix=core.windows.net\n";
+    CHECK_INT(count_in("local.env", real, "WT-SECRET-014"), 1);
+}
