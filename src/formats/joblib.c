@@ -93,8 +93,8 @@ static int joblib_analyze(wt_ctx *ctx, wt_reader *r) {
     }
     wt_ctx_set_kind(ctx, kind);
     /* The decoded pickle's analyzer marks the artifact as a model; an lz4
-     * frame gets its own unscannable finding, so the core's generic one for
-     * model names would only repeat it. */
+     * frame that does not decode gets its own finding, so the core's generic
+     * one for model names would only repeat it. */
     if (c == WT_CODEC_LZ4 && wt_is_model_extension(wt_ctx_name(ctx))) wt_ctx_set_class(ctx, WT_CLASS_MODEL);
     return wt_unpack_scan_stream(ctx, r, off, c, &joblib_stream_rules);
 }

@@ -4,6 +4,7 @@
 #include "numpy.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,7 +308,10 @@ static int npy_analyze(wt_ctx *ctx, wt_reader *r) {
                 "object array (dtype %s): loading it needs allow_pickle=True and unpickles the payload", h.descr);
         wt_ctx_set_class(ctx, WT_CLASS_MODEL);
         wt_reader *sub = wt_reader_new_sub(r, h.data_offset, size - h.data_offset);
-        wt_scan_child_as(ctx, "pickle", sub, "pickle");
+        /* the pickle's findings give offsets inside it: the name says where it starts */
+        char member[40];
+        snprintf(member, sizeof member, "pickle@%llu", (unsigned long long)h.data_offset);
+        wt_scan_child_as(ctx, member, sub, "pickle");
         wt_reader_unref(sub);
         return WT_OK;
     }

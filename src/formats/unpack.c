@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "core/util.h"
+#include "lz4.h"
 
 #define IN_CHUNK (64u * 1024u)
 #define RATIO_FLOOR (1u << 20) /* ratios are only judged past 1 MiB of output */
@@ -37,6 +38,7 @@ struct wt_unpacker {
         lzma_stream lz;
     } s;
     ZSTD_DStream *zs;
+    wt_lz4 *lz4;
 };
 
 const char *wt_codec_name(wt_codec c) {
@@ -163,6 +165,10 @@ static bool dec_init(wt_unpacker *u) {
         rc = u->zs && !ZSTD_isError(ZSTD_initDStream(u->zs)) ? Z_OK : -1;
         if (rc == Z_OK) ZSTD_DCtx_setParameter(u->zs, ZSTD_d_windowLogMax, 27); /* 128 MiB window at most */
         break;
+    case WT_CODEC_LZ4:
+        u->lz4 = wt_lz4_new();
+        rc = Z_OK;
+        break;
     default:
         set_err(u, WT_UNPACK_UNSUPPORTED, wt_codec_name(u->codec));
         return false;
@@ -179,6 +185,7 @@ static void dec_end(wt_unpacker *u) {
     case WT_CODEC_BZIP2: BZ2_bzDecompressEnd(&u->s.bz); break;
     case WT_CODEC_XZ: case WT_CODEC_LZMA_ALONE: case WT_CODEC_LZMA_ZIP: lzma_end(&u->s.lz); break;
     case WT_CODEC_ZSTD: ZSTD_freeDStream(u->zs); u->zs = NULL; break;
+    case WT_CODEC_LZ4: wt_lz4_free(u->lz4); u->lz4 = NULL; break;
     default: break;
     }
     u->inited = false;
@@ -290,6 +297,12 @@ static size_t dec_step(wt_unpacker *u, uint8_t *out, size_t room, bool *end, boo
         else if (rc == 0 && u->in_pos + used >= u->in_avail && u->in_off >= u->in_end) *end = true;
         break;
     }
+    case WT_CODEC_LZ4: {
+        wt_lz4_status st = wt_lz4_step(u->lz4, in, in_left, &used, out, room, &produced);
+        if (st == WT_LZ4_END) *end = true;
+        else if (st == WT_LZ4_ERROR) { *bad = true; set_err(u, WT_UNPACK_CORRUPT, wt_lz4_error(u->lz4)); }
+        break;
+    }
     default:
         *bad = true;
         break;
@@ -300,6 +313,8 @@ static size_t dec_step(wt_unpacker *u, uint8_t *out, size_t room, bool *end, boo
 
 /* Restart the decoder for a following concatenated member (gzip, bzip2). */
 static bool next_member(wt_unpacker *u) {
+    /* lz4.frame reads concatenated frames; the decoder is ready for the next one */
+    if (u->codec == WT_CODEC_LZ4) return refill(u);
     if (u->codec != WT_CODEC_GZIP && u->codec != WT_CODEC_BZIP2) return false;
     if (!refill(u)) return false;
     size_t left = u->in_avail - u->in_pos;
@@ -469,7 +484,7 @@ char *wt_unpack_child_name(wt_ctx *ctx, wt_codec codec) {
 int wt_unpack_scan_stream(wt_ctx *ctx, wt_reader *r, uint64_t off, wt_codec codec, const wt_stream_rules *rules) {
     uint64_t size = wt_reader_size(r);
     if (off > size) off = size;
-    if (codec == WT_CODEC_NONE || codec == WT_CODEC_LZ4) {
+    if (codec == WT_CODEC_NONE) {
         wt_location loc = wt_loc_offset(off);
         wt_emit(ctx, rules->unscannable, WT_SEV_NONE, &loc, wt_codec_name(codec),
                 "%s-compressed data cannot be decoded by this build; the content was not scanned",

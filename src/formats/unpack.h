@@ -29,7 +29,7 @@ typedef enum {
     WT_CODEC_LZMA_ALONE,  /* .lzma "alone" format (joblib "lzma") */
     WT_CODEC_LZMA_ZIP,    /* zip method 14: version, props size, props, raw LZMA1 */
     WT_CODEC_ZSTD,
-    WT_CODEC_LZ4,         /* recognised, not decodable (no liblz4 in the build) */
+    WT_CODEC_LZ4,         /* LZ4 frame (our own decoder, lz4.h: the build has no liblz4) */
 } wt_codec;
 
 const char *wt_codec_name(wt_codec c);
@@ -91,7 +91,7 @@ char *wt_member_name_clean(char *s);
 typedef struct wt_stream_rules {
     const char *bomb;        /* ratio / size limit reached */
     const char *corrupt;     /* truncated or corrupt stream, prefix scanned */
-    const char *unscannable; /* nothing could be decoded (lz4, garbage) */
+    const char *unscannable; /* nothing could be decoded (unknown codec, garbage) */
 } wt_stream_rules;
 
 /* Name for the decompressed content of the current artifact: the basename

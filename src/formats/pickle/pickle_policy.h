@@ -27,6 +27,7 @@ typedef enum {
     PK_SEM_CALL,         /* f(fn, *a) -> fn(*a) (operator.call, apply) */
     PK_SEM_IMPORT,       /* f("mod") -> module mod */
     PK_SEM_RESOLVE,      /* f("mod:attr") / f("mod.attr") -> object */
+    PK_SEM_RESOLVE2,     /* f("mod", "attr") -> mod.attr (numpy's _ufunc_reconstruct) */
     PK_SEM_GETITEM,      /* f(obj, key) -> obj[key] (sys.modules['os']) */
     PK_SEM_LOADS,        /* f(bytes) unpickles bytes: decode them too */
     PK_SEM_PASSBYTES,    /* f(bytes) -> the same bytes (io.BytesIO, bytes) */

@@ -51,7 +51,10 @@ enum {
     V_NONE, V_BOOL, V_INT, V_BIGINT, V_FLOAT, V_STR, V_BYTES, V_TUPLE, V_LIST, V_DICT, V_SET,
     V_FROZENSET, V_REF, V_CALL, V_PERSID, V_EXT, V_BUF, V_UNKNOWN
 };
-enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32, F_BIGKIDS = 64 };
+/* F_NEWOBJ: made by INST/OBJ/NEWOBJ/NEWOBJ_EX; F_TYPEINST: made by NEWOBJ/NEWOBJ_EX,
+ * which the unpickler only runs on a type (cls.__new__(cls, ...)): an instance of it */
+enum { F_RAW = 1, F_NEWOBJ = 2, F_LIVE = 4, F_BYTEARRAY = 8, F_INLINE = 16, F_GLOBALNAME = 32, F_BIGKIDS = 64,
+       F_TYPEINST = 128 };
 #define PK_SMALL 4 /* first item array size; grows to PK_KEEP */
 #define PK_INLINE 24 /* strings shorter than this live inside the value */
 
@@ -82,6 +85,15 @@ typedef struct seen {
     pk_verdict v;
     bool reported;
     uint64_t off;
+    /* getattr-like globals: times pushed on the stack, and times called with a
+     * target that resolves to a judged global (see getattr_target) */
+    uint32_t pushes, resolved;
+    /* a name reached through a resolved getattr/_ufunc_reconstruct (1/2): calling
+     * it while loading is reported as the call it is (bound methods and enum
+     * members are never called by benign pickles) */
+    uint8_t via;
+    bool via_reported;
+    bool walk_reported; /* a called method walk through an allowlisted class was reported */
 } seen;
 
 typedef struct memo_slot {
@@ -535,6 +547,8 @@ static void stack_elide(vm *m) {
     m->sbase += half;
 }
 
+static void count_push(vm *m, const pv *v);
+
 static bool push(vm *m, pv *v) {
     if (!v) return false;
     if (m->sp >= UINT32_MAX - 1) {
@@ -548,6 +562,7 @@ static bool push(vm *m, pv *v) {
         m->stack = wt_xrealloc(m->stack, m->scap * sizeof *m->stack);
     }
     m->stack[m->sp++ - m->sbase] = v;
+    if (v->kind == V_REF) count_push(m, v);
     return true;
 }
 
@@ -928,6 +943,44 @@ static pk_sem sem_of(vm *m, const pv *callee) {
     return s ? s->v.sem : PK_SEM_NONE;
 }
 
+/* Every appearance of a getattr-like global on the stack (import, memo GET, DUP,
+ * call result) is counted, so that the end of the stream can tell whether each
+ * one was consumed by a resolved call (and nothing else used it as a value). */
+static void count_push(vm *m, const pv *v) {
+    if (m->nseen == 0) return;
+    seen *s = seen_get(m, v->text, (uint32_t)v->u.mlen);
+    if (s && (s->v.sem == PK_SEM_GETATTR || s->v.sem == PK_SEM_RESOLVE2 || s->v.sem == PK_SEM_PARTIAL) &&
+        s->pushes < UINT32_MAX)
+        s->pushes++;
+}
+
+/* The global that getattr(obj, attr) statically reaches, or NULL: obj must be an
+ * imported global (module or class: getattr(IntervalStrategy, 'STEPS') is what
+ * Python 3.11+ pickles enum members as), or an instance that NEWOBJ made from an
+ * imported class, or copyreg's helpers made (getattr(inst, 'method') is how a bound
+ * method pickles: C.method, plus instance attributes that BUILD set from values
+ * already judged in this stream). Instances returned by arbitrary calls are not
+ * resolved: getattr(ndarray, 'tofile') is not an attribute of the function that
+ * built the array. */
+static const pv *getattr_target(const pv *obj) {
+    if (!obj) return NULL;
+    if (obj->kind == V_REF) return obj->u.mlen > 0 ? obj : NULL;
+    if (obj->kind != V_CALL || obj->nkids < 2) return NULL;
+    const pv *callee = obj->kids[0];
+    if (!callee || callee->kind != V_REF || callee->u.mlen == 0) return NULL;
+    if (obj->flags & F_TYPEINST) return callee;
+    static const char *const makers[] = {"copyreg.__newobj__", "copy_reg.__newobj__", "copyreg.__newobj_ex__",
+                                         "copy_reg.__newobj_ex__", "copyreg._reconstructor",
+                                         "copy_reg._reconstructor", NULL};
+    for (int i = 0; makers[i]; i++) {
+        if (strcmp(callee->text, makers[i]) == 0) {
+            const pv *cls = kid(obj->kids[1], 0);
+            return cls && cls->kind == V_REF && cls->u.mlen > 0 ? cls : NULL;
+        }
+    }
+    return NULL;
+}
+
 /* ---------------- embedded bytes ---------------- */
 
 /* Full bytes of a str/bytes value (malloc'd), reading raw ones from the
@@ -1066,6 +1119,21 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
     return v;
 }
 
+/* module + Head.rest where module + Head is allowed by a row. */
+static bool allowlisted_head(const pv *ref) {
+    if (ref->kind != V_REF || ref->u.mlen == 0 || ref->u.mlen >= ref->tlen) return false;
+    const char *name = ref->text + ref->u.mlen + 1;
+    const char *dot = strchr(name, '.');
+    if (!dot) return false;
+    char *mod = wt_xstrndup(ref->text, ref->u.mlen);
+    char *head = wt_xstrndup(name, (size_t)(dot - name));
+    pk_verdict v;
+    pk_policy_eval(mod, head, &v);
+    free(mod);
+    free(head);
+    return v.known && v.level == PK_LVL_ALLOW;
+}
+
 /* Symbolically call callee(*args, **kwargs). Takes ownership of all three
  * and returns the (owned) result. */
 static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int flags, int depth) {
@@ -1091,6 +1159,9 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
             return do_call(m, target, margs, NULL, off, 0, depth + 1);
         }
         if (s == PK_SEM_PARTIAL && kid(iargs, 0)) {
+            /* building a partial is how one pickles (silent when it wraps a global);
+             * calling one while loading is an indirection that hides the call */
+            if (inner->kind == V_REF) report_seen(m, seen_get(m, inner->text, (uint32_t)inner->u.mlen), off, NULL, true, NULL);
             pv *fn = v_ref(kid(iargs, 0));
             pv *nargs = args_slice(m, iargs, 1);
             if (nargs && (args->kind == V_TUPLE || args->kind == V_LIST))
@@ -1101,8 +1172,56 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
     }
     pv *res = make_call(m, v_ref(callee), v_ref(args), v_ref(kwargs), flags);
     if (!res) { v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs); return NULL; }
-    if (callee->kind == V_REF) {
+    /* getattr(global, 'name') adds nothing to what GLOBAL 'module global.name' can
+     * reach: the resolved name is judged (below) instead of getattr itself */
+    const pv *gtarget = NULL;
+    bool resolved = false;
+    pk_sem csem = callee->kind == V_REF ? sem_of(m, callee) : PK_SEM_NONE;
+    if (csem != PK_SEM_NONE && str_of(kid(args, 1)) && !kwargs && args->kind == V_TUPLE && args->n == 2) {
+        if (csem == PK_SEM_GETATTR) resolved = (gtarget = getattr_target(kid(args, 0))) != NULL;
+        /* likewise _ufunc_reconstruct('numpy', 'log1p') is GLOBAL numpy log1p */
+        else if (csem == PK_SEM_RESOLVE2) resolved = str_of(kid(args, 0)) != NULL;
+    }
+    /* functools.partial(fn) of an imported fn (how a partial pickles: the arguments
+     * follow in BUILD) is a value standing for fn: fn is judged as imported, and a
+     * call of the partial inside the stream is followed to fn (above) */
+    if (csem == PK_SEM_PARTIAL && args->kind == V_TUPLE && args->n >= 1 && kid(args, 0) &&
+        kid(args, 0)->kind == V_REF && kid(args, 0)->u.mlen > 0)
+        resolved = true;
+    if (callee->kind == V_REF && resolved) {
         seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
+        if (s && s->resolved < UINT32_MAX) s->resolved++;
+    } else if (callee->kind == V_REF) {
+        seen *s = seen_get(m, callee->text, (uint32_t)callee->u.mlen);
+        /* protocols < 4 pickle a nested class as getattr(Outer, 'Inner') and a classmethod
+         * as getattr(Class, 'name'): instantiating a class (NEWOBJ, or a capitalised
+         * name) is not a method call... */
+        const char *last = strrchr(callee->text, '.');
+        bool classlike = (flags & F_TYPEINST) || (last && last[1] >= 'A' && last[1] <= 'Z');
+        /* ...nor is a constructor that a row allows by name (ZoneInfo._unpickle) */
+        if (s && s->via && !s->via_reported && !classlike && s->v.level != PK_LVL_ALLOW) {
+            s->via_reported = true;
+            char *ev = render_str(res);
+            emit(m, "WT-PICKLE-001", WT_SEV_CRITICAL, off, ev,
+                 "pickle calls %s, which it fetched with %s while loading (a method of a rebuilt object or "
+                 "module called at load time: ndarray.tofile, DataFrame.to_pickle... write files)",
+                 callee->text, s->via == 1 ? "getattr" : "an import-by-name helper");
+            free(ev);
+        }
+        /* a method of an allowlisted class named directly by a dotted GLOBAL and
+         * called while loading (pathlib + Path.write_text, numpy + ndarray.tofile,
+         * pandas.core.frame + DataFrame.to_csv): the allowlist vouches for building
+         * the object, not for calling its methods with pickle-chosen arguments */
+        if (s && !s->via && !s->walk_reported && !classlike && s->v.level < PK_LVL_HIGH &&
+            s->v.level != PK_LVL_ALLOW && allowlisted_head(callee)) {
+            s->walk_reported = true;
+            char *ev = render_str(res);
+            emit(m, "WT-PICKLE-002", WT_SEV_HIGH, off, ev,
+                 "pickle calls %s, a method reached through an allowlisted class: the allowlist covers building the "
+                 "object, not calling its methods while loading (Path.write_text, ndarray.tofile write files)",
+                 callee->text);
+            free(ev);
+        }
         if (s && !s->reported && s->v.level != PK_LVL_ALLOW) {
             char *ev = render_str(res);
             report_seen(m, s, off, ev, true, (flags & F_NEWOBJ) ? " (instantiated)" : NULL);
@@ -1114,8 +1233,12 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
     pv *alt = NULL;
     bool have_alt = true;
     switch (sem) {
+    case PK_SEM_RESOLVE2:
+        if (str_of(a0) && str_of(a1)) alt = make_global(m, str_of(a0), str_of(a1), off);
+        else have_alt = false;
+        break;
     case PK_SEM_GETATTR:
-        if (str_of(a1)) alt = make_attr(m, a0, str_of(a1), off);
+        if (str_of(a1)) alt = make_attr(m, gtarget ? gtarget : a0, str_of(a1), off);
         else if (a1) {
             emit(m, "WT-PICKLE-002", WT_SEV_HIGH, off, NULL, "pickle calls getattr with a computed attribute name");
             have_alt = false;
@@ -1197,6 +1320,10 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
         }
         break;
     }
+    }
+    if (resolved && alt && alt->kind == V_REF && (sem == PK_SEM_GETATTR || sem == PK_SEM_RESOLVE2)) {
+        seen *as = seen_get(m, alt->text, (uint32_t)alt->u.mlen);
+        if (as && !as->via) as->via = sem == PK_SEM_GETATTR ? 1 : 2;
     }
     v_unref(m, callee); v_unref(m, args); v_unref(m, kwargs);
     if (have_alt && alt) {
@@ -1872,14 +1999,14 @@ static int step(vm *m) {
     case 0x81:
         if (!(w = pop(m, off))) break;
         if (!(v = pop(m, off))) { v_unref(m, w); break; }
-        push(m, do_call(m, v, w, NULL, off, F_NEWOBJ, 0));
+        push(m, do_call(m, v, w, NULL, off, F_NEWOBJ | F_TYPEINST, 0));
         break;
     case 0x92: {
         pv *kw = pop(m, off);
         if (!kw) break;
         if (!(w = pop(m, off))) { v_unref(m, kw); break; }
         if (!(v = pop(m, off))) { v_unref(m, kw); v_unref(m, w); break; }
-        push(m, do_call(m, v, w, kw, off, F_NEWOBJ, 0));
+        push(m, do_call(m, v, w, kw, off, F_NEWOBJ | F_TYPEINST, 0));
         break;
     }
     case 'b': op_build(m, off); break;
@@ -1999,7 +2126,10 @@ static void flush_seen(vm *m) {
     size_t n = 0;
     for (uint32_t i = 0; i < m->seencap; i++) {
         seen *s = &m->seen[i];
-        if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW) list[n++] = s;
+        /* a getattr every appearance of which was a resolved call was judged through
+         * the names it resolved to */
+        if (s->qual && !s->reported && s->v.level != PK_LVL_ALLOW && !(s->pushes && s->pushes == s->resolved))
+            list[n++] = s;
     }
     qsort(list, n, sizeof *list, seen_cmp);
     for (size_t i = 0; i < n; i++) report_seen(m, list[i], list[i]->off, NULL, false, NULL);
