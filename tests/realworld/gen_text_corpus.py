@@ -184,6 +184,9 @@ SECRETS = {
     "password": ("WT-SECRET-042", g_password,
                  ['DB_PASSWORD = "{v}"', 'conn = psycopg2.connect(host=HOST, user="etl", password="{v}")',
                   'os.environ["SMTP_PASSWORD"] = "{v}"']),
+    "auth_pair": ("WT-SECRET-042", g_password,
+                  ['demo.launch(share=True, auth=("admin", "{v}"))', 'r = requests.get(API, auth=("svc-reader", "{v}"))',
+                   'server.login("notifications@acme-corp.com", "{v}")']),
     "env_password": ("WT-SECRET-043", g_password, ['%env DB_PASSWORD={v}', '!export MLFLOW_TRACKING_PASSWORD={v}']),
     "writefile_password": ("WT-SECRET-043", g_password,
                            ['%%writefile .env\nHF_HOME=/content/hf\nDB_USER=etl\nDB_PASSWORD={v}',
@@ -373,6 +376,8 @@ def noise_code():
         ['!curl -H "Authorization: Bearer $HF_TOKEN" https://huggingface.co/api/whoami-v2',
          'headers = {"Authorization": f"Bearer {api_token}"}', '# Authorization: Bearer <your-token>'],
         ['SAS_DOC = "https://<account>.blob.core.windows.net/<container>?sv=<version>&sig=<signature>"'],
+        ['server.login(SMTP_USER, SMTP_PASSWORD)', 'r = requests.get(url, auth=(user, password))',
+         'demo.launch(auth=("admin", "admin"))'],
         ['%env WANDB_PROJECT=llm-finetune', '%env TOKENIZERS_PARALLELISM=false', '%env HF_HUB_ENABLE_HF_TRANSFER=1'],
         ['cnxn = pyodbc.connect("Driver={ODBC Driver 18};Server=localhost;Database=x;Trusted_Connection=yes;")'],
     ])

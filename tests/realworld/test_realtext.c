@@ -460,3 +460,16 @@ WT_TEST(published_development_keys_are_not_secrets)
                        "EndpointSuffix=core.windows.net\n";
     CHECK_INT(count_in("local.env", real, "WT-SECRET-014"), 1);
 }
+
+WT_TEST(literal_user_password_pairs)
+{
+    CHECK_INT(count_in("a.py", "demo.launch(share=True, auth=(\"admin\", \"Kestrel@7981abc\"))\n", "WT-SECRET-042"), 1);
+    CHECK_INT(count_in("a.py", "r = requests.get(url, auth=HTTPBasicAuth('svc', 'Falcon*5673eX'))\n", "WT-SECRET-042"), 1);
+    CHECK_INT(count_in("a.py", "server.login('maria.chen49@gmail.com', 'qzvx mfkd pwle hrtn')\n", "WT-SECRET-042"), 1);
+    CHECK_INT(count_in("a.py", "server.login(SMTP_USER, SMTP_PASSWORD)\nr = requests.get(u, auth=(user, pw))\n",
+                       "WT-SECRET-042"),
+              0);
+    CHECK_INT(count_in("a.py", "ftp.login('anonymous', 'guest@example.com')\ndemo.launch(auth=('admin', 'admin'))\n",
+                       "WT-SECRET-042"),
+              0);
+}
