@@ -473,3 +473,19 @@ WT_TEST(literal_user_password_pairs)
                        "WT-SECRET-042"),
               0);
 }
+
+WT_TEST(api_keys_in_url_query_strings)
+{
+    CHECK_INT(count_in("a.txt", "HTTPError: 401 Client Error: Unauthorized for url: "
+                                "https://newsapi.org/v2/top-headlines?country=us&apiKey=q8Zt2vLk9XwRb3JmYp4Nc7Hd\n",
+                       "WT-SECRET-042"),
+              1);
+    CHECK_INT(count_in("a.py", "u = f\"https://api.acme.io/v1?api_key={API_KEY}&page=2\"\n"
+                               "u2 = \"https://api.acme.io/v1?api_key=YOUR_API_KEY_HERE_1234\"\n",
+                       "WT-SECRET-042"),
+              0);
+    /* a Google key in a URL is the Google rule's, not a generic one */
+    const char *g = "u = \"https://maps.googleapis.com/maps/api/geocode/json?key=AIzaSyB7x9Kq2LmN4pR6sT8vW0yZ1aC3eF5gH7j\"\n";
+    CHECK_INT(count_in("a.py", g, "WT-SECRET-011"), 1);
+    CHECK_INT(count_in("a.py", g, "WT-SECRET-042"), 0);
+}
