@@ -489,3 +489,13 @@ WT_TEST(api_keys_in_url_query_strings)
     CHECK_INT(count_in("a.py", g, "WT-SECRET-011"), 1);
     CHECK_INT(count_in("a.py", g, "WT-SECRET-042"), 0);
 }
+
+WT_TEST(short_placeholder_words_inside_random_tokens)
+{
+    /* "nTOdof" inside a SendGrid key is chance, not a TODO */
+    CHECK_INT(count_in("a.py", "sg = SendGridAPIClient('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')\n",
+                       "WT-SECRET-022"),
+              1);
+    CHECK_INT(count_in("a.py", "API_TOKEN = 'fake_token_for_tests_9f8e7d'\nSECRET = 'TODO-fill-in-later-42'\n", "WT-SECRET-042"), 0);
+    CHECK_INT(count_in("settings.toml", "password = \"HW%s%uDcUjUx9\"\n", "WT-SECRET-043"), 1);
+}
