@@ -43,6 +43,9 @@ const wt_analyzer *const wt_registry_analyzers[] = {
     &wt_paddle_analyzer,
     &wt_gbdt_analyzer,
     &wt_chat_template_analyzer, /* tokenizer_config.json, *.jinja (additive) */
+    &wt_skops_analyzer,         /* .skops schema.json (additive) */
+    &wt_hf_config_analyzer,     /* HF auto_map / custom_pipelines (additive) */
+    &wt_hydra_target_analyzer,  /* Hydra _target_ in model configs (additive) */
     /* notebooks and text */
     &wt_notebook_analyzer,
     &wt_textfile_analyzer, /* low-score fallback for any text file */

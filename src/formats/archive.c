@@ -163,6 +163,15 @@ static void tar_scan_members(wt_ctx *ctx, wt_reader *r, tmember *m, size_t n) {
     if (legacy) {
         wt_ctx_set_kind(ctx, "pytorch-legacy-tar");
         wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+    } else {
+        /* a NeMo checkpoint (.nemo) is a tar of model_config.yaml + weights */
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(legacy_base(m[i].name), "model_config.yaml") == 0) {
+                wt_ctx_set_kind(ctx, "nemo");
+                wt_ctx_set_class(ctx, WT_CLASS_MODEL);
+                break;
+            }
+        }
     }
     for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
         const char *b = legacy_base(m[i].name);
@@ -188,7 +197,7 @@ static int tar_analyze(wt_ctx *ctx, wt_reader *r) {
     wt_vec ms = {0};
     char *longname = NULL, *paxpath = NULL;
     uint64_t paxsize = 0;
-    bool has_paxsize = false, bad_sum_reported = false, traversal_reported = false;
+    bool has_paxsize = false, bad_sum_reported = false, traversal_reported = false, link_reported = false;
     size_t nmem = 0;
     while (!wt_ctx_expired(ctx)) {
         if (pos >= size) break;
@@ -261,6 +270,23 @@ static int tar_analyze(wt_ctx *ctx, wt_reader *r) {
                     "tar member %s would be extracted outside the target folder", ev);
             free(ev);
             traversal_reported = true;
+        }
+        if ((type == '1' || type == '2') && !link_reported) {
+            /* a link whose target leaves the folder: extracting it and then a
+             * member through it writes anywhere (tarfile before the 3.12 filters) */
+            char *target = field_str(h + 157, 100);
+            if (bad_path(target)) {
+                wt_location loc = wt_loc_offset(pos);
+                char *ev = wt_xasprintf("%s -> %s", name, target);
+                char *evs = wt_shorten(ev, strlen(ev), 160);
+                wt_emit(ctx, "WT-ARCHIVE-003", WT_SEV_NONE, &loc, evs,
+                        "tar member %s is a %s to %s, outside the target folder", name,
+                        type == '2' ? "symbolic link" : "hard link", target);
+                free(evs);
+                free(ev);
+                link_reported = true;
+            }
+            free(target);
         }
         if (type == '0' || type == 0 || type == '7' || type == 'S') {
             if (lim->max_members && nmem >= lim->max_members) {

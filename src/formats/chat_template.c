@@ -15,11 +15,15 @@
 
 static int ct_probe(const char *name, const uint8_t *head, size_t headlen, uint64_t size)
 {
-    (void)head;
-    (void)headlen;
     (void)size;
     const char *b = wt_basename(name);
     if (strcasecmp(b, "tokenizer_config.json") == 0 || strcasecmp(b, "chat_template.json") == 0)
+        return 1;
+    /* renamed or prefixed copies (my_tokenizer_config.json, processor_chat_template.json)
+     * and any JSON whose first bytes already carry a chat_template key */
+    if (wt_str_endswith_ci(b, ".json") &&
+        (strcasestr(b, "tokenizer") || strcasestr(b, "chat_template") ||
+         (head && memmem(head, headlen, "\"chat_template\"", 15))))
         return 1;
     if (wt_str_endswith_ci(b, ".jinja") || wt_str_endswith_ci(b, ".jinja2") || wt_str_endswith_ci(b, ".j2"))
         return 1;

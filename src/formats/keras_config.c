@@ -16,7 +16,7 @@
 #define K_MAX_DEPTH 128
 #define K_MAX_NODES 2000000
 
-enum { E_LAMBDA_CODE, E_LAMBDA, E_CUSTOM, E_DANGER, E_EXTERNAL, E__N };
+enum { E_LAMBDA_CODE, E_LAMBDA, E_CUSTOM, E_DANGER, E_EXTERNAL, E_RESOURCE, E__N };
 
 typedef struct kwalk {
     wt_ctx *ctx;
@@ -24,7 +24,7 @@ typedef struct kwalk {
     const char *raw;
     size_t rawlen;
     wt_keras_stats *st;
-    const wt_fmt_table *layers, *mods;
+    const wt_fmt_table *layers, *mods, *extargs;
     size_t nodes;
     size_t nemit[E__N];
     bool over_limit;
@@ -190,6 +190,33 @@ static void check_lambda_fn(kwalk *w, json_t *cfg, const char *layer, const char
     free(full);
 }
 
+/* Arguments that make the loader open a file, directory or URL
+ * (keras_external_args.tsv): TFSMLayer.filepath, StringLookup.vocabulary... */
+static void check_external_args(kwalk *w, json_t *cfg, const char *cn, const char *layer)
+{
+    if (!w->extargs || !json_is_object(cfg))
+        return;
+    for (size_t i = 0; i < w->extargs->nrows; i++) {
+        if (strcmp(wt_fmt_cell(w->extargs, i, 0), cn) != 0)
+            continue;
+        const char *key = wt_fmt_cell(w->extargs, i, 1);
+        const char *val = jstr(cfg, key);
+        if (!val || !*val)
+            continue;
+        w->st->external++;
+        if (!may_emit(w, E_RESOURCE))
+            continue;
+        char ws[160];
+        wt_location loc;
+        bool has = raw_loc(w, key, &loc);
+        char *ev = wt_shorten(val, strlen(val), 120);
+        wt_emit(w->ctx, "WT-KERAS-008", WT_SEV_NONE, has ? &loc : NULL, ev,
+                "Keras %s layer '%s' %s '%s': %s%s", cn, layer, key, ev, wt_fmt_cell(w->extargs, i, 2),
+                where_sfx(w, ws, sizeof ws));
+        free(ev);
+    }
+}
+
 static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
 {
     char ws[160];
@@ -200,6 +227,7 @@ static void check_object(kwalk *w, json_t *o, const char *cn, const char *outer)
     if (!layer)
         layer = outer ? outer : cn;
     w->st->layers++;
+    check_external_args(w, cfg, cn, layer);
     if (strcmp(cn, "Lambda") == 0 && json_is_object(cfg)) {
         size_t before = w->st->lambdas;
         check_lambda_fn(w, cfg, layer, "function", "function_type");
@@ -341,6 +369,7 @@ static void kwalk_init(kwalk *w, wt_ctx *ctx, const char *where, wt_keras_stats 
     w->st = st;
     w->layers = wt_fmt_table_get("keras_layers.tsv", 1);
     w->mods = wt_fmt_table_get("keras_modules.tsv", 3);
+    w->extargs = wt_fmt_table_get("keras_external_args.tsv", 3);
 }
 
 void wt_keras_check_value(wt_ctx *ctx, json_t *root, const char *where, wt_keras_stats *st)

@@ -38,6 +38,9 @@ extern const wt_analyzer wt_msgpack_analyzer;
 extern const wt_analyzer wt_paddle_analyzer;
 extern const wt_analyzer wt_gbdt_analyzer;
 extern const wt_analyzer wt_chat_template_analyzer;  /* tokenizer_config.json, *.jinja */
+extern const wt_analyzer wt_skops_analyzer;          /* .skops schema.json */
+extern const wt_analyzer wt_hf_config_analyzer;      /* auto_map / custom_pipelines remote code */
+extern const wt_analyzer wt_hydra_target_analyzer;   /* _target_ / target / cls in model configs */
 extern const wt_rule_table wt_formats_rule_table;    /* every rule of these formats */
 
 /* ---- rule tables (rules/<name>.tsv): '#' comments, tab-separated ---- */

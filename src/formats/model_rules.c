@@ -47,6 +47,39 @@ static const wt_rule rules[] = {
      "Keras model config or HDF5 structure is malformed",
      "The loader may fail or behave differently from this scanner",
      "CWE-20", SC, ATL_SC, NIST_MS},
+    {"WT-KERAS-008", "KerasExternalResource", WT_CAT_MODEL, WT_SEV_HIGH,
+     "Keras layer opens a file, directory or URL named by the model while it is loaded",
+     "Deserialization reads local files or fetches URLs chosen by the model author even in safe_mode "
+     "(TFSMLayer runs an external SavedModel; lookup vocabularies: CVE-2025-12058 file read and SSRF)",
+     "CWE-73", SC, ATL_EXEC, NIST_M},
+    /* skops */
+    {"WT-SKOPS-001", "SkopsUnsafeType", WT_CAT_MODEL, WT_SEV_CRITICAL,
+     "skops schema imports, constructs or calls a type or function that the pickle policy rates unsafe",
+     "skops.io.load imports every __module__/__class__ of the schema (ObjectNode, FunctionNode, TypeNode, "
+     "MethodNode, OperatorFuncNode); users pass trusted=get_untrusted_types() and skops' checks were bypassed "
+     "(CVE-2025-54412, CVE-2025-54413). Severity per rules/pickle_globals.tsv; unknown types are low",
+     "CWE-502", SC, ATL_EXEC, NIST_M},
+    /* Hugging Face configs */
+    {"WT-HF-001", "HfRemoteCodeOtherRepo", WT_CAT_MODEL, WT_SEV_HIGH,
+     "auto_map / custom_pipelines load Python code from another repository",
+     "With trust_remote_code, transformers downloads 'org/repo--module.Class' from that other repository and runs "
+     "it: the code is outside the repository being reviewed and can change at any time",
+     "CWE-829", SC, ATL_EXEC, NIST_M},
+    {"WT-HF-002", "HfRemoteCode", WT_CAT_MODEL, WT_SEV_LOW,
+     "auto_map / custom_pipelines need trust_remote_code (the repository's Python files run at load)",
+     "Loading runs the repository's own .py files (scanned as code); informative on its own",
+     "CWE-829", SC, ATL_EXEC, NIST_M},
+    /* instantiate-style configs */
+    {"WT-HYDRA-001", "ConfigInstantiatesDangerousTarget", WT_CAT_MODEL, WT_SEV_CRITICAL,
+     "Model config names a dangerous callable in _target_ / target / cls",
+     "Libraries that build models from metadata (Hydra/OmegaConf instantiate in NeMo, Uni2TS, FlexTok) import "
+     "and call it at load time (CVE-2025-23304); severity per rules/pickle_globals.tsv",
+     "CWE-94", SC, ATL_EXEC, NIST_M},
+    {"WT-YAML-001", "YamlPythonTag", WT_CAT_MODEL, WT_SEV_MEDIUM,
+     "YAML file carries a PyYAML python tag (!!python/object/apply, /new, /name, /module)",
+     "yaml.load with an unsafe loader imports and calls the tagged callable (nested deserialization, modelscan issue "
+     "338); plain configs never need the tag. Dangerous targets take their rules/pickle_globals.tsv severity",
+     "CWE-502", SC, ATL_EXEC, NIST_M},
     /* TensorFlow */
     {"WT-TF-001", "TfUnsafeOp", WT_CAT_MODEL, WT_SEV_HIGH,
      "TensorFlow graph uses an op that touches files, the network, processes or Python",

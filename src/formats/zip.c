@@ -82,6 +82,12 @@ const wt_rule wt_zip_rules[] = {
      "bytes see a pickle or an image: two files in one, a way to slip content past one of them. The zip's "
      "members are scanned.",
      "CWE-434", OWASP_ML06, ATLAS_SC, NIST_M},
+    {"WT-ZIP-014", "ZipNulInMemberName", WT_CAT_MODEL, WT_SEV_HIGH,
+     "A ZIP member name contains a NUL byte",
+     "Python's zipfile (Keras .keras, numpy .npz) cuts the name at the NUL ('config.json\\0.txt' is config.json) "
+     "while other readers keep the whole name: the loader and a scanner see different members. Only crafted "
+     "files do this; the member is handled under the name zipfile gives it.",
+     "CWE-158", OWASP_ML06, ATLAS_SC, NIST_M},
 };
 const size_t wt_zip_nrules = sizeof wt_zip_rules / sizeof wt_zip_rules[0];
 
@@ -141,9 +147,13 @@ long wt_zip_find_eocd(const uint8_t *tail, size_t n) {
     return fallback;
 }
 
+/* A member name as Python's zipfile sees it: cut at the first NUL byte
+ * (ZipInfo does this), so 'config.json\0.txt' is routed as config.json. */
 static char *dup_name(const uint8_t *p, size_t n) {
+    const uint8_t *nul = memchr(p, 0, n);
+    if (nul) n = (size_t)(nul - p);
     char *s = wt_xmalloc(n + 1);
-    for (size_t i = 0; i < n; i++) s[i] = p[i] ? (char)p[i] : '?';
+    memcpy(s, p, n);
     s[n] = 0;
     return wt_member_name_clean(s);
 }
@@ -439,6 +449,13 @@ static void scan_entry(zscan *z, zent *e) {
         emit_at(z, "WT-ZIP-001", WT_SEV_NONE, e->loff, ev, b.data);
         free(ev);
         wt_buf_free(&b);
+    }
+    if (e->craw && memchr(e->craw, 0, e->crawlen)) {
+        char *raw = wt_shorten((const char *)e->craw, e->crawlen, 120);
+        char *m = wt_xasprintf("member name contains a NUL byte: Python's zipfile reads it as \"%s\"", e->cname);
+        emit_at(z, "WT-ZIP-014", WT_SEV_NONE, e->loff, raw, m);
+        free(m);
+        free(raw);
     }
     if (bad_path(e->cname) || (name_diff && bad_path(e->lname))) {
         char *m = wt_xasprintf("member name %s would be extracted outside the target folder", e->cname);

@@ -148,10 +148,14 @@ static json_t *location_json(const wt_finding *f) {
         if (l->line) {
             reg = json_object();
             json_object_set_new(reg, "startLine", json_integer(l->line));
-            if (l->column) json_object_set_new(reg, "startColumn", json_integer(l->column));
+            /* In a notebook the column counts in the decoded cell line, not in the
+             * raw JSON line (indentation, quotes, escapes): the region is the raw
+             * line, the cell column goes to the properties. */
+            bool in_cell = l->cell >= 0 && l->cell_part;
+            if (l->column && !in_cell) json_object_set_new(reg, "startColumn", json_integer(l->column));
             if (l->end_line >= l->line && l->end_line) json_object_set_new(reg, "endLine", json_integer(l->end_line));
             bool same_line = l->end_line == 0 || l->end_line == l->line;
-            if (l->end_column && (!same_line || l->end_column >= l->column))
+            if (l->end_column && !in_cell && (!same_line || l->end_column >= l->column))
                 json_object_set_new(reg, "endColumn", json_integer(l->end_column));
         } else if (l->has_offset) {
             reg = json_object();
@@ -205,6 +209,7 @@ static json_t *result_json(const wt_finding *f, size_t rule_index) {
         json_object_set_new(props, "cell", json_integer(f->loc.cell));
         json_object_set_new(props, "cellPart", json_string(f->loc.cell_part));
         if (f->loc.cell_line) json_object_set_new(props, "cellLine", json_integer(f->loc.cell_line));
+        if (f->loc.column) json_object_set_new(props, "cellColumn", json_integer(f->loc.column));
         if (f->loc.cell_id) json_object_set_new(props, "cellId", wt_jstr(f->loc.cell_id));
     }
     json_object_set_new(o, "properties", props);

@@ -106,6 +106,7 @@ typedef struct cond_term {
 typedef struct row {
     const char *rule_id; /* points into code_rules[] */
     int ptype;
+    bool assign; /* "=target": an assignment to target, RHS is argument @0 */
     char pat[96];
     size_t patlen;
     cond_term terms[MAX_TERMS];
@@ -313,6 +314,14 @@ static bool parse_row(row *r, const char *line, size_t n)
     if (!copy_field(r->pat, sizeof r->pat, f[1], fl[1]) || fl[1] == 0)
         return false;
     r->patlen = fl[1];
+    if (r->pat[0] == '=') {
+        r->assign = true;
+        memmove(r->pat, r->pat + 1, r->patlen);
+        r->patlen--;
+        fl[1]--;
+        if (r->patlen == 0 || r->pat[0] == '@' || (r->pat[0] == '*' && r->patlen == 1))
+            return false;
+    }
     if (strcmp(r->pat, "@pipe_to_shell") == 0)
         r->ptype = P_PIPE;
     else if (strcmp(r->pat, "*") == 0)
@@ -396,6 +405,17 @@ static void load_rules(void)
             continue;
         }
         int ri = (int)g_nrows++;
+        if (r->assign) {
+            if (r->ptype == P_EXACT || r->ptype == P_SUFFIX) {
+                const char *dot = strrchr(r->pat, '.');
+                const char *last = dot ? dot + 1 : r->pat;
+                key_add("A:", last, strlen(last), ri);
+            } else {
+                g_nrows--;
+                bad = true;
+            }
+            continue;
+        }
         switch (r->ptype) {
         case P_EXACT:
         case P_SUFFIX: {
@@ -670,6 +690,8 @@ static size_t canonical(scanner *s, int a, int e, bool unknown_recv, char *out, 
                 p = "numpy", l = 5;
             } else if (l == 2 && memcmp(p, "tf", 2) == 0) {
                 p = "tensorflow", l = 10;
+            } else if (l == 2 && memcmp(p, "pd", 2) == 0) {
+                p = "pandas", l = 6;
             }
         }
         if (n + l + 2 >= cap)
@@ -924,7 +946,15 @@ static void try_rows(scanner *s, const key_slot *k, const char *name, size_t n, 
         }
         char ev[200];
         const char *shown = name[0] == '?' ? name + 1 : name; /* "?.extractall" -> ".extractall" */
-        snprintf(ev, sizeof ev, "%s(...%s)", shown, note);
+        if (r->assign) {
+            /* show the assigned name or constant, never string contents */
+            char v[64] = "...";
+            if (c && c->nargs > 0 && s->t[c->args[0].a].type != T_STR)
+                arg_text(s, &c->args[0], v, sizeof v);
+            snprintf(ev, sizeof ev, "%s = %s", shown, v);
+        } else {
+            snprintf(ev, sizeof ev, "%s(...%s)", shown, note);
+        }
         size_t end = close < s->nt ? s->t[close].off + s->t[close].len : s->t[s->nt - 1].off + s->t[s->nt - 1].len;
         wt_code_hit h = {WT_CODE_HIT_RULE, r->rule_id, r->sev, r->msg, ev, off, end - off, NULL, 0};
         hit(s, &h);
@@ -967,6 +997,31 @@ static void process_call(scanner *s, int a, int e, bool unknown_recv)
         scan_command_arg(s, &c);
     else if (name[0] == '?' && is_ipython_magic_call(s, name, a))
         scan_magic_call(s, &c);
+}
+
+/* `a.b = value` at statement level: rows whose callee is "=a.b" / "=*.b",
+ * with the value as positional argument @0 */
+static void process_assign(scanner *s, int a, int e, bool unknown_recv)
+{
+    if (!bloom_maybe("A:", s->text + s->t[e].off, s->t[e].len))
+        return; /* the attribute assigned is never a rule target */
+    char name[256];
+    size_t n = canonical(s, a, e, unknown_recv, name, sizeof name);
+    if (n == 0)
+        return;
+    const char *dot = strrchr(name, '.');
+    const char *last = dot ? dot + 1 : name;
+    const key_slot *k = key_find("A:", last, strlen(last), false);
+    if (!k || e + 2 >= s->nt)
+        return;
+    call c;
+    memset(&c, 0, sizeof c);
+    c.parsed = true;
+    c.nargs = 1;
+    c.args[0].a = e + 2;
+    c.args[0].b = s->nt;
+    c.args[0].kwtok = -1;
+    try_rows(s, k, name, n, &c, a, s->nt - 1);
 }
 
 /* keyword argument of a `*` row: evaluate against the enclosing call */
@@ -1137,6 +1192,8 @@ static void analyze_statement(scanner *s)
                     e += 2;
                 if (op_is(s, e + 1, '(') && !name_is(s, i - 1, "def") && !name_is(s, i - 1, "class"))
                     process_call(s, i, e, recv_expr);
+                else if (depth == 0 && (e > i || recv_expr) && op_is(s, e + 1, '='))
+                    process_assign(s, i, e, recv_expr);
             }
         } else if (t->type == T_OP) {
             char c = s->text[t->off];

@@ -50,6 +50,7 @@ static const struct { const char *name; uint32_t bit; } check_names[] = {
     {"bech32", WT_CK_BECH32}, {"ipv4", WT_CK_IPV4}, {"ipv6", WT_CK_IPV6}, {"mac", WT_CK_MAC},
     {"email", WT_CK_EMAIL}, {"phone", WT_CK_PHONE}, {"date", WT_CK_DATE},
     {"noplaceholder", WT_CK_NOPLACE}, {"ctxsep", WT_CK_CTXSEP}, {"pem", WT_CK_PEM}, {"assign", WT_CK_ASSIGN}, {"assignq", WT_CK_ASSIGNQ},
+    {"column", WT_CK_COLUMN},
 };
 
 /* Split one line into at most max tab-separated fields (in place). */
@@ -621,6 +622,8 @@ static bool assign_follows(const char *t, size_t len, size_t at, bool quoted)
         i++;
     if (i < len && (t[i] == '"' || t[i] == '\''))
         i++;
+    if (i < len && t[i] == ']')
+        i++; /* os.environ["KEY"] = "..." */
     for (int k = 0; k < 3 && i < len && (t[i] == ' ' || t[i] == '\t'); k++)
         i++;
     if (i >= len)

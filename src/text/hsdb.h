@@ -58,6 +58,9 @@ enum {
                                  <= 30 identifier chars, an optional quote, <= 3 blanks and one of
                                  = : ( , */
     WT_CK_ASSIGNQ = 1u << 29, /* same, then '=' or ':' (or '=>', ':=') and a quoted value */
+    WT_CK_COLUMN = 1u << 30,  /* PII: the match is a table column header (name, phone, dob, ssn);
+                                 the cells below it are validated (by the row's phone/date/ssn
+                                 check, or as person names) and counted */
 };
 
 typedef struct wt_hs_row {

@@ -11,13 +11,17 @@
  */
 #include "text/notebook.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "text/code_rules.h"
 #include "text/magics.h"
+#include "text/secrets.h"
+#include "text/textfile.h"
 
 #define NB_MAX_NODES (2u << 20)
 #define NB_MAX_DEPTH 200
@@ -456,6 +460,90 @@ static const struct {
 } entities[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}, {"#39;", '\''},
                 {"#x27;", '\''}, {"nbsp;", ' '}, {"#34;", '"'}, {"#x2F;", '/'}, {"#47;", '/'}, {NULL, 0}};
 
+/* Decode the entity at h[i] == '&' into *c; returns the bytes consumed (0: none). */
+static size_t html_entity(const char *h, size_t len, size_t i, char *c)
+{
+    for (int k = 0; entities[k].name; k++) {
+        size_t n = strlen(entities[k].name);
+        if (i + 1 + n <= len && memcmp(h + i + 1, entities[k].name, n) == 0) {
+            *c = entities[k].c;
+            return 1 + n;
+        }
+    }
+    return 0;
+}
+
+/* Is the quoted attribute value starting at q (the quote) in the tag that
+ * starts at t worth scanning? Links and sources (href="https://user:pw@...",
+ * src="...?key=AIza...") are; style="..." and data: URIs (inline base64
+ * images) are not. */
+static bool html_attr_kept(const char *h, size_t t, size_t q, size_t vs, size_t ve)
+{
+    size_t k = q;
+    while (k > t && (h[k - 1] == ' ' || h[k - 1] == '\t' || h[k - 1] == '\n' || h[k - 1] == '\r'))
+        k--;
+    if (k == t || h[k - 1] != '=')
+        return false; /* not an attribute value */
+    k--;
+    while (k > t && (h[k - 1] == ' ' || h[k - 1] == '\t'))
+        k--;
+    size_t ne = k;
+    while (k > t && (isalnum((unsigned char)h[k - 1]) || h[k - 1] == '-' || h[k - 1] == '_' || h[k - 1] == ':'))
+        k--;
+    if (ne - k == 5 && strncasecmp(h + k, "style", 5) == 0)
+        return false;
+    size_t vb = vs;
+    while (vb < ve && (h[vb] == ' ' || h[vb] == '\t'))
+        vb++;
+    return !(ve - vb >= 5 && strncasecmp(h + vb, "data:", 5) == 0);
+}
+
+/* A tag [i, e): its newlines (so lines never move) and its kept quoted
+ * attribute values, each between two spaces; one space if nothing else. */
+static size_t html_tag(const char *h, size_t i, size_t e, char *out, uint32_t *map)
+{
+    size_t o = 0;
+    for (size_t k = i + 1; k < e; k++) {
+        if (h[k] == '\n') {
+            out[o] = '\n';
+            map[o++] = (uint32_t)k;
+            continue;
+        }
+        if (h[k] != '"' && h[k] != '\'')
+            continue;
+        const char *close = memchr(h + k + 1, h[k], e - k - 1);
+        if (!close)
+            break;
+        size_t ve = (size_t)(close - h);
+        if (!html_attr_kept(h, i, k, k + 1, ve)) {
+            for (size_t m = k + 1; m < ve; m++)
+                if (h[m] == '\n') {
+                    out[o] = '\n';
+                    map[o++] = (uint32_t)m;
+                }
+            k = ve;
+            continue;
+        }
+        out[o] = ' ';
+        map[o++] = (uint32_t)k;
+        for (size_t m = k + 1; m < ve;) {
+            char c = h[m];
+            size_t used = c == '&' ? html_entity(h, ve, m, &c) : 0;
+            out[o] = c;
+            map[o++] = (uint32_t)m;
+            m += used ? used : 1;
+        }
+        out[o] = ' ';
+        map[o++] = (uint32_t)ve;
+        k = ve;
+    }
+    if (o == 0) {
+        out[o] = ' ';
+        map[o++] = (uint32_t)i;
+    }
+    return o;
+}
+
 size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
 {
     size_t o = 0, i = 0;
@@ -490,34 +578,34 @@ size_t wt_nb_strip_html(const char *h, size_t len, char *out, uint32_t *map)
                 i++;
                 continue;
             }
-            bool nl = false;
-            for (size_t k = i; k < e; k++)
-                if (h[k] == '\n') {
-                    out[o] = '\n';
-                    map[o++] = (uint32_t)k;
-                    nl = true;
+            if (h[i + 1] == '!' || h[i + 1] == '?' || h[i + 1] == '/') {
+                /* comments, doctypes, end tags: only their newlines */
+                bool nl = false;
+                for (size_t k = i; k < e; k++)
+                    if (h[k] == '\n') {
+                        out[o] = '\n';
+                        map[o++] = (uint32_t)k;
+                        nl = true;
+                    }
+                if (!nl) {
+                    out[o] = ' ';
+                    map[o++] = (uint32_t)i;
                 }
-            if (!nl) {
-                out[o] = ' ';
-                map[o++] = (uint32_t)i;
+            } else {
+                o += html_tag(h, i, e, out + o, map + o);
             }
             i = e;
             continue;
         }
         if (c == '&') {
-            bool done = false;
-            for (int k = 0; entities[k].name; k++) {
-                size_t n = strlen(entities[k].name);
-                if (i + 1 + n <= len && memcmp(h + i + 1, entities[k].name, n) == 0) {
-                    out[o] = entities[k].c;
-                    map[o++] = (uint32_t)i;
-                    i += 1 + n;
-                    done = true;
-                    break;
-                }
-            }
-            if (done)
+            char d;
+            size_t used = html_entity(h, len, i, &d);
+            if (used) {
+                out[o] = d;
+                map[o++] = (uint32_t)i;
+                i += used;
                 continue;
+            }
         }
         out[o] = c;
         map[o++] = (uint32_t)i;
@@ -586,6 +674,7 @@ typedef struct walker {
     char cell_id[NB_MAX_ID + 1];
     bool has_id;
     int output;
+    const char *stream_kind; /* kind of this cell's stream outputs (a `!cat .env` cell: "env") */
 } walker;
 
 static void raw_push(walker *w, uint32_t line)
@@ -767,6 +856,88 @@ static bool key_text(const wt_json *j, int k, char *buf, size_t cap)
     return true;
 }
 
+/* The config kind ("env", "yaml", "ini"...) of the file named by the word
+ * [p, p+n), or NULL. */
+static const char *path_config_kind(const char *p, size_t n)
+{
+    char name[256];
+    while (n && (*p == '"' || *p == '\''))
+        p++, n--;
+    while (n && (p[n - 1] == '"' || p[n - 1] == '\''))
+        n--;
+    if (n == 0 || n >= sizeof name)
+        return NULL;
+    memcpy(name, p, n);
+    name[n] = '\0';
+    const char *k = wt_textfile_kind_by_name(name);
+    return k && wt_text_is_config_kind(k) ? k : NULL;
+}
+
+/* Last whitespace-separated word of [t, t+n). */
+static void last_word(const char *t, size_t n, const char **w, size_t *wn)
+{
+    while (n && isspace((unsigned char)t[n - 1]))
+        n--;
+    size_t a = n;
+    while (a && !isspace((unsigned char)t[a - 1]))
+        a--;
+    *w = t + a;
+    *wn = n - a;
+}
+
+/* A cell that writes a config file (`%%writefile .env`) is that file: its
+ * kind. A cell that only prints one (`!cat .env`, `!head config.yaml`) or
+ * the environment (`!env`, `!printenv`): *stream_kind = the kind of its
+ * printed output. */
+static const char *cell_file_kind(const char *t, size_t n, const char **stream_kind)
+{
+    *stream_kind = NULL;
+    size_t i = 0;
+    while (i < n && isspace((unsigned char)t[i]))
+        i++;
+    size_t eol = i;
+    while (eol < n && t[eol] != '\n')
+        eol++;
+    const char *w;
+    size_t wn;
+    if ((eol - i > 11 && memcmp(t + i, "%%writefile", 11) == 0) || (eol - i > 6 && memcmp(t + i, "%%file", 6) == 0)) {
+        last_word(t + i, eol - i, &w, &wn);
+        return path_config_kind(w, wn);
+    }
+    /* one `!cat PATH` line and nothing else but blanks and comments */
+    size_t e = eol;
+    while (e < n && (isspace((unsigned char)t[e]) || t[e] == '#')) {
+        if (t[e] == '#')
+            while (e < n && t[e] != '\n')
+                e++;
+        else
+            e++;
+    }
+    if (e < n || i >= eol || t[i] != '!')
+        return NULL;
+    size_t c = i + 1;
+    while (c < eol && (t[c] == ' ' || t[c] == '\t'))
+        c++;
+    /* `!env`, `!printenv`, `!export -p`: the environment, printed as KEY=value lines */
+    size_t ce = eol;
+    while (ce > c && isspace((unsigned char)t[ce - 1]))
+        ce--;
+    static const char *const envs[] = {"env", "printenv", "export", "export -p", NULL};
+    for (int k = 0; envs[k]; k++)
+        if (ce - c == strlen(envs[k]) && memcmp(t + c, envs[k], ce - c) == 0) {
+            *stream_kind = "env";
+            return NULL;
+        }
+    static const char *const cmds[] = {"cat ", "head ", "tail ", "more ", "less ", NULL};
+    for (int k = 0; cmds[k]; k++)
+        if (eol - c > strlen(cmds[k]) && memcmp(t + c, cmds[k], strlen(cmds[k])) == 0) {
+            last_word(t + c, eol - c, &w, &wn);
+            *stream_kind = path_config_kind(w, wn);
+            break;
+        }
+    return NULL;
+}
+
 static void walk_output(walker *w, int out, int nbformat)
 {
     const wt_json *j = w->j;
@@ -778,7 +949,7 @@ static void walk_output(walker *w, int out, int nbformat)
     if (wt_json_str_eq(j, ot, "stream")) {
         int t = wt_json_get(j, out, "text");
         if (t >= 0)
-            emit_text(w, t, "output", "output", "stream");
+            emit_text(w, t, "output", w->stream_kind ? w->stream_kind : "output", "stream");
     } else if (wt_json_str_eq(j, ot, "execute_result") || wt_json_str_eq(j, ot, "display_data") ||
                wt_json_str_eq(j, ot, "pyout") || wt_json_str_eq(j, ot, "update_display_data")) {
         int data = wt_json_get(j, out, "data");
@@ -840,6 +1011,7 @@ static void walk_cell(walker *w, int cell, int nbformat)
         w->has_id = true;
     }
     w->output = -1;
+    w->stream_kind = NULL;
     /* every "source" (and v3 "input") member, duplicates included: a loader
      * keeps the last one, but all of them are in the file */
     for (int k = j->n[cell].first; k >= 0 && j->n[k].next >= 0; k = j->n[j->n[k].next].next) {
@@ -851,6 +1023,11 @@ static void walk_cell(walker *w, int cell, int nbformat)
         if (code && strcmp(kind, "python") == 0 &&
             wt_magics_cell_kind(w->text.data ? w->text.data : "", w->text.len, NULL) == WT_CELL_SHELL)
             kind = "shell";
+        if (code && strcmp(kind, "python") == 0) {
+            const char *fk = cell_file_kind(w->text.data ? w->text.data : "", w->text.len, &w->stream_kind);
+            if (fk)
+                kind = fk;
+        }
         emit(w, "source", kind, NULL, w->text.data, w->text.len, NULL, NULL, 0);
     }
     /* cell metadata (Colab keeps the executing user's name and e-mail there) */

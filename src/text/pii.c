@@ -91,6 +91,8 @@ static bool ipv6_public(const char *s, size_t n)
 
 static bool mac_ok(const char *s, size_t n)
 {
+    if (n < 2)
+        return false;
     int digits_only = 1, zero = 1, ff = 1;
     for (size_t i = 0; i < n; i++) {
         char c = (char)tolower((unsigned char)s[i]);
@@ -104,7 +106,15 @@ static bool mac_ok(const char *s, size_t n)
             ff = 0;
     }
     (void)digits_only;
-    return !zero && !ff;
+    if (zero || ff)
+        return false;
+    /* Locally administered (container and VM NICs: Docker 02:42:..., random
+     * per-network Wi-Fi addresses) or multicast addresses are not a device's
+     * burned-in identifier. */
+    int hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : tolower((unsigned char)s[0]) - 'a' + 10;
+    int lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : tolower((unsigned char)s[1]) - 'a' + 10;
+    int first = hi * 16 + lo;
+    return (first & 0x03) == 0;
 }
 
 /* "scheme://user:pass@host" and "scheme://user@host": the part before '@'
@@ -123,6 +133,21 @@ static bool url_userinfo(const char *text, size_t ss)
     return false;
 }
 
+/* `pip show` / METADATA lines (Author-email: ..., Maintainer-email: ...): the
+ * published contact of a package's maintainers, not data about a person
+ * the notebook processes. */
+static bool package_metadata(const char *text, size_t at)
+{
+    size_t ls = at;
+    while (ls > 0 && text[ls - 1] != '\n' && at - ls < 200)
+        ls--;
+    static const char *const keys[] = {"Author-email:", "Maintainer-email:", "Author:", "Maintainer:", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (at - ls >= strlen(keys[i]) && strncmp(text + ls, keys[i], strlen(keys[i])) == 0)
+            return true;
+    return false;
+}
+
 static bool email_ok(const char *s, size_t n)
 {
     const char *at = memchr(s, '@', n);
@@ -132,7 +157,9 @@ static bool email_ok(const char *s, size_t n)
     size_t dn = n - (size_t)(dom - s), ln = (size_t)(at - s);
     static const char *const bad_dom[] = {"example.com", "example.org", "example.net", "test.com",
                                           "localhost", "domain.com", "email.com", "company.com",
-                                          "users.noreply.github.com", "sentry.io", NULL};
+                                          "users.noreply.github.com", "sentry.io",
+                                          /* machine accounts, not people */
+                                          "gserviceaccount.com", "users.noreply.gitlab.com", NULL};
     for (size_t i = 0; bad_dom[i]; i++) {
         size_t bl = strlen(bad_dom[i]);
         if (dn >= bl && strncasecmp(dom + dn - bl, bad_dom[i], bl) == 0 &&
@@ -146,6 +173,16 @@ static bool email_ok(const char *s, size_t n)
     if (!dot)
         return false;
     size_t tl = dn - (size_t)(dot + 1 - dom);
+    /* reserved names (RFC 2606 / 6761): a label "example", TLDs .test .invalid .local... */
+    static const char *const reserved_tld[] = {"test",  "example", "invalid",     "localhost", "local", "internal",
+                                               "lan",   "home",    "localdomain", "corp",      "intranet", NULL};
+    for (size_t i = 0; reserved_tld[i]; i++)
+        if (tl == strlen(reserved_tld[i]) && strncasecmp(dot + 1, reserved_tld[i], tl) == 0)
+            return false;
+    for (size_t i = 0; i + 7 <= dn; i++)
+        if ((i == 0 || dom[i - 1] == '.') && strncasecmp(dom + i, "example", 7) == 0 &&
+            (i + 7 == dn || dom[i + 7] == '.'))
+            return false;
     static const char *const file_tld[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "py", "js",
                                            "ts", "css", "html", "json", "yaml", "yml", "txt", "md",
                                            "ipynb", "pt", "pth", "bin", "onnx", "ckpt", "h5", NULL};
@@ -156,6 +193,15 @@ static bool email_ok(const char *s, size_t n)
         return false; /* git@github.com:org/repo */
     if (ln >= 7 && (strncasecmp(s, "noreply", 7) == 0 || strncasecmp(s, "no-reply", 8) == 0))
         return false;
+    /* role mailboxes of an organisation, not of a person */
+    static const char *const roles[] = {"info",      "support",   "contact",  "press",   "sales",     "admin",
+                                        "hello",     "team",      "help",     "security", "privacy",  "billing",
+                                        "marketing", "office",    "hr",       "jobs",    "careers",   "webmaster",
+                                        "postmaster", "abuse",    "feedback", "enquiries", "inquiries", "media",
+                                        "legal",     "donotreply", "do-not-reply", "notifications", NULL};
+    for (size_t i = 0; roles[i]; i++)
+        if (ln == strlen(roles[i]) && strncasecmp(s, roles[i], ln) == 0)
+            return false;
     return ln >= 1;
 }
 
@@ -208,7 +254,41 @@ static bool card_ok(const char *s, size_t n)
     for (size_t i = 0; i < n && k < 23; i++)
         if (isdigit((unsigned char)s[i]))
             dig[k++] = s[i];
+    dig[k] = '\0';
+    /* test numbers published by payment processors (Stripe, PayPal, Braintree docs) */
+    static const char *const test_cards[] = {
+        "378282246310005",  "371449635398431",  "378734493671000",  "5610591081018250", "30569309025904",
+        "38520000023237",   "6011111111111117", "6011000990139424", "3530111333300000", "3566002020360505",
+        "5555555555554444", "5105105105105100", "4111111111111111", "4012888888881881", "4222222222222",
+        "4242424242424242", "4000056655665556", "5200828282828210", "2223003122003222", "6200000000000005",
+        "3056930009020004", "36227206271667",   "6011981111111113", "5454545454545454", "4000000000000002",
+        "4000000000009995", "4000002500003155", "4012000033330026", "4217651111111119", "6011000000000004",
+        NULL};
+    for (int i = 0; test_cards[i]; i++)
+        if (strcmp(dig, test_cards[i]) == 0)
+            return false;
     return !wt_is_sequential(dig + 1, (size_t)k - 1);
+}
+
+/* Is the number at `at` a later group of a space-grouped IBAN
+ * ("GB76 NWBK 6782 0866 0690 25")? Walks back over 4-character groups to a
+ * country code and check digits. */
+static bool in_iban_run(const char *text, size_t at)
+{
+    size_t p = at;
+    for (int g = 0; g < 8 && p >= 5 && text[p - 1] == ' '; g++) {
+        const char *q = text + p - 5;
+        bool grp = true;
+        for (int i = 0; i < 4; i++)
+            grp = grp && (isdigit((unsigned char)q[i]) || isupper((unsigned char)q[i]));
+        if (!grp || (p >= 6 && isalnum((unsigned char)text[p - 6]) ))
+            return false;
+        if (isupper((unsigned char)q[0]) && isupper((unsigned char)q[1]) && isdigit((unsigned char)q[2]) &&
+            isdigit((unsigned char)q[3]))
+            return true;
+        p -= 5;
+    }
+    return false;
 }
 
 /* 111-22-3333: every group one repeated digit (documentation samples). */
@@ -260,7 +340,9 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
     uint32_t k = r->checks;
     double sc = r->score;
     bool validated = false;
-    if ((k & WT_CK_LUHN) && !card_ok(s, n))
+    if ((k & WT_CK_LUHN) && (!card_ok(s, n) || in_iban_run(text, c->ss)))
+        return false;
+    if ((k & WT_CK_AADHAAR) && in_iban_run(text, c->ss))
         return false;
     if (k & WT_CK_LUHN)
         validated = true;
@@ -301,7 +383,7 @@ static bool validate(const wt_hs_row *r, const char *text, size_t len, const wt_
         return false;
     if ((k & WT_CK_MAC) && !mac_ok(s, n))
         return false;
-    if ((k & WT_CK_EMAIL) && (!email_ok(s, n) || url_userinfo(text, c->ss)))
+    if ((k & WT_CK_EMAIL) && (!email_ok(s, n) || url_userinfo(text, c->ss) || package_metadata(text, c->ss)))
         return false;
     if (k & WT_CK_PHONE) {
         int d = ndigits(s, n);
@@ -417,9 +499,264 @@ static bool looks_like_name(const char *s, size_t n)
     return true;
 }
 
+/* ---- other typed columns: the header names the type, the cells must fit it ---- */
+static const char *const phone_cols[] = {"phone", "phone_number", "phonenumber", "phone number", "phone_no",
+                                         "mobile", "mobile_number", "mobile_phone", "cell_phone",
+                                         "cellphone", "tel", "telephone", "contact_number", "contact_no",
+                                         "whatsapp", NULL};
+static const char *const dob_cols[] = {"dob", "date_of_birth", "dateofbirth", "date of birth", "birth_date",
+                                       "birthdate", "birth date", "birthday", NULL};
+static const char *const ssn_cols[] = {"ssn", "social_security_number", "social_security",
+                                       "social security number", "ssn_number", NULL};
+
+static bool phone_cell_ok(const char *s, size_t n)
+{
+    if (n < 8 || n > 24 || s[0] == '-')
+        return false;
+    int d = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i]))
+            d++;
+        else if (s[i] == '.')
+            dots++;
+        else if (!strchr("+()- ", s[i]))
+            return false;
+    }
+    if (dots == 1)
+        return false; /* 4158234467.0: a float column */
+    if ((size_t)d == n && d < 10)
+        return false; /* a bare 8-9 digit number is an id more often than a phone */
+    return d >= 8 && d <= 15 && !wt_is_sequential(s, n);
+}
+
+static bool date_cell_ok(const char *s, size_t n)
+{
+    size_t m = 0;
+    while (m < n && s[m] != ' ' && s[m] != 'T')
+        m++; /* a time part may follow */
+    int g[3] = {0}, gl[3] = {0}, k = 0;
+    char sep = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            if (gl[k] >= 4)
+                return false;
+            g[k] = g[k] * 10 + (s[i] - '0');
+            gl[k]++;
+        } else if ((s[i] == '-' || s[i] == '/' || s[i] == '.') && k < 2 && gl[k] && (!sep || s[i] == sep)) {
+            sep = s[i];
+            k++;
+        } else {
+            return false;
+        }
+    }
+    if (k != 2 || !gl[2])
+        return false;
+    if (gl[0] == 4) {
+        if (gl[1] > 2 || gl[2] > 2 || g[1] < 1 || g[1] > 12 || g[2] < 1 || g[2] > 31)
+            return false;
+    } else {
+        if (gl[0] > 2 || gl[1] > 2 || (gl[2] != 4 && gl[2] != 2) || g[0] < 1 || g[1] < 1 || g[0] > 31 ||
+            g[1] > 31 || (g[0] > 12 && g[1] > 12))
+            return false;
+    }
+    return date_ok(s, m);
+}
+
+static bool repeated_groups(const char *s, size_t n);
+
+static bool ssn_cell_ok(const char *s, size_t n)
+{
+    bool shape = false;
+    if (n == 9) {
+        shape = true;
+        for (size_t i = 0; i < n; i++)
+            shape = shape && isdigit((unsigned char)s[i]);
+    } else if (n == 11 && (s[3] == '-' || s[3] == ' ') && s[6] == s[3]) {
+        shape = true;
+        for (size_t i = 0; i < n; i++)
+            shape = shape && (i == 3 || i == 6 || isdigit((unsigned char)s[i]));
+    }
+    return shape && wt_ssn_ok(s, n) && !repeated_groups(s, n);
+}
+
+typedef struct colkind {
+    const char *const *cols;
+    bool (*ok)(const char *, size_t);
+} colkind;
+
+/* Columns that hold one part of a name: one capitalised word is a name there.
+ * Under "name", "customer", "patient"... one word is as often a product, a
+ * city or a Pokemon (Kaggle datasets): a person's name needs two words. */
+static const char *const name_part_cols[] = {"first_name", "firstname", "first name", "last_name", "lastname",
+                                             "last name", "surname", "given_name", "family_name", NULL};
+
+static size_t name_words(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
+            w++;
+    return w;
+}
+
+/* Columns that only hold people. */
+static const char *const people_cols[] = {"customer", "customer_name", "patient", "patient_name", "employee",
+                                          "employee_name", "person", NULL};
+
+static bool in_cols(const char *const *cols, const char *h, size_t hn)
+{
+    for (size_t i = 0; cols[i]; i++)
+        if (hn == strlen(cols[i]) && strncasecmp(h, cols[i], hn) == 0)
+            return true;
+    return false;
+}
+
+/* Does a header cell name an attribute of a person (email, phone, age,
+ * gender, birth date, address, salary...)? Compared word by word
+ * ("Customer_Age", "e-mail"), never as a substring ("page", "image"). */
+static bool person_attribute(const char *h, size_t hn)
+{
+    static const char *const words[] = {"email", "mail", "phone", "mobile", "tel", "telephone", "age", "gender",
+                                        "sex", "dob", "birth", "birthday", "birthdate", "address", "street", "zip",
+                                        "zipcode", "postcode", "postal", "ssn", "salary", "income", "card", "iban",
+                                        "account", "occupation", "job", "ip", "customer", "patient", "employee",
+                                        "user", "username", "nationality", "marital", "passport", NULL};
+    size_t i = 0;
+    while (i < hn) {
+        while (i < hn && !isalnum((unsigned char)h[i]))
+            i++;
+        size_t a = i;
+        while (i < hn && isalnum((unsigned char)h[i]))
+            i++;
+        if (i > a && in_cols(words, h + a, i - a))
+            return true;
+    }
+    return false;
+}
+
+/* Does a header cell name an attribute of a place, product, company or
+ * species (population, price, brand, species...)? */
+static bool thing_attribute(const char *h, size_t hn)
+{
+    static const char *const words[] = {"population", "capital", "continent", "country", "region", "area", "gdp",
+                                        "price", "brand", "model", "category", "product", "sku", "species", "genus",
+                                        "stock", "ticker", "symbol", "sector", "industry", "manufacturer",
+                                        "revenue", "founded", "headquarters", "elevation", "latitude", "longitude",
+                                        "type", "type1", "type2", "hp", "attack", "defense", "genre", "rating",
+                                        "calories", "abv", NULL};
+    size_t i = 0;
+    while (i < hn) {
+        while (i < hn && !isalnum((unsigned char)h[i]))
+            i++;
+        size_t a = i;
+        while (i < hn && isalnum((unsigned char)h[i]))
+            i++;
+        if (i > a && in_cols(words, h + a, i - a))
+            return true;
+    }
+    return false;
+}
+
+/* Is the cell [s, n) valid for the column headed [h, hn)? person: the
+ * header says the rows are people (another column names a person's
+ * attribute, or none names an attribute of a place, product or species). */
+static bool cell_ok(const colkind *k, const char *h, size_t hn, bool person, const char *s, size_t n)
+{
+    if (!k->ok(s, n))
+        return false;
+    if (k->ok != looks_like_name)
+        return true;
+    if (in_cols(name_part_cols, h, hn))
+        return true; /* first_name, surname: one word is a name */
+    if (name_words(s, n) < 2)
+        return false;
+    /* "name" next to country and population is a city; next to email or age, a person */
+    return person || in_cols(people_cols, h, hn);
+}
+
+static const colkind *column_kind(uint32_t checks)
+{
+    static const colkind names = {name_cols, looks_like_name}, phones = {phone_cols, phone_cell_ok},
+                         dates = {dob_cols, date_cell_ok}, ssns = {ssn_cols, ssn_cell_ok};
+    if (checks & WT_CK_PHONE)
+        return &phones;
+    if (checks & WT_CK_DATE)
+        return &dates;
+    if (checks & WT_CK_SSN)
+        return &ssns;
+    return &names;
+}
+
+static bool header_is(const colkind *k, const char *s, size_t n)
+{
+    for (size_t w = 0; k->cols[w]; w++)
+        if (n == strlen(k->cols[w]) && strncasecmp(s, k->cols[w], n) == 0)
+            return true;
+    return false;
+}
+
+/* Cells counted by a column scan, so the pattern rows do not count them again. */
+typedef struct colspans {
+    const char *rule_id;
+    size_t s, e;
+} colspans;
+
+typedef struct colset {
+    colspans *v;
+    size_t n, cap;
+    bool sorted;
+} colset;
+
+static void colset_add(colset *cs, const char *rule_id, size_t s, size_t e)
+{
+    if (cs->n == cs->cap) {
+        cs->cap = cs->cap ? cs->cap * 2 : 16;
+        cs->v = wt_xrealloc(cs->v, cs->cap * sizeof *cs->v);
+    }
+    if (cs->n && s < cs->v[cs->n - 1].s)
+        cs->sorted = false;
+    else if (cs->n == 0)
+        cs->sorted = true;
+    cs->v[cs->n++] = (colspans){rule_id, s, e};
+}
+
+static int colspan_cmp(const void *a, const void *b)
+{
+    const colspans *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Cells are disjoint: binary search for the last one starting before e,
+ * then look at the few before it that may still overlap. */
+static bool colset_has(colset *cs, const char *rule_id, size_t s, size_t e)
+{
+    if (!cs->sorted) {
+        qsort(cs->v, cs->n, sizeof *cs->v, colspan_cmp);
+        cs->sorted = true;
+    }
+    size_t lo = 0, hi = cs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs->v[mid].s < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo, steps = 0; k > 0 && steps < 8; k--, steps++) {
+        const colspans *v = &cs->v[k - 1];
+        if (v->e <= s)
+            continue;
+        if (strcmp(v->rule_id, rule_id) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The candidate is a header word: if its line is a table header with a
- * name column, count the names below. Sets *first to the first name. */
-static size_t table_names(const char *t, size_t len, size_t at, size_t *first, size_t *end_out)
+ * column of this kind, count the valid cells below. Sets *first to the first
+ * one; every counted cell goes to *cs. */
+static size_t table_column(const char *t, size_t len, size_t at, const colkind *kind, const char *rule_id,
+                           colset *cs, size_t *first, size_t *end_out)
 {
     size_t ls = at, le = at;
     while (ls > 0 && t[ls - 1] != '\n')
@@ -438,11 +775,17 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
     for (size_t j = 0; j < nh && col == SIZE_MAX; j++) {
         if (at < hc[j].s || at >= hc[j].e)
             continue;
-        size_t cl = hc[j].e - hc[j].s;
-        for (size_t w = 0; name_cols[w]; w++)
-            if (cl == strlen(name_cols[w]) && strncasecmp(t + hc[j].s, name_cols[w], cl) == 0)
-                col = j;
+        if (header_is(kind, t + hc[j].s, hc[j].e - hc[j].s))
+            col = j;
     }
+    bool person_attr = false, thing_attr = false;
+    for (size_t j = 0; j < nh; j++) {
+        if (j == col)
+            continue;
+        person_attr = person_attr || person_attribute(t + hc[j].s, hc[j].e - hc[j].s);
+        thing_attr = thing_attr || thing_attribute(t + hc[j].s, hc[j].e - hc[j].s);
+    }
+    bool person = person_attr || !thing_attr;
     if (col == SIZE_MAX)
         return 0;
     size_t count = 0, rows = 0, p = le < len ? le + 1 : len;
@@ -465,9 +808,11 @@ static size_t table_names(const char *t, size_t len, size_t at, size_t *first, s
             idx = col;
         else if (style == ' ' && nr > 0 && q - p >= 3 && strncmp(t + p, "...", 3) != 0 && nr < nh)
             break;
-        if (idx != SIZE_MAX && idx < nr && looks_like_name(t + rc[idx].s, rc[idx].e - rc[idx].s)) {
+        if (idx != SIZE_MAX && idx < nr &&
+            cell_ok(kind, t + hc[col].s, hc[col].e - hc[col].s, person, t + rc[idx].s, rc[idx].e - rc[idx].s)) {
             if (*first == SIZE_MAX)
                 *first = rc[idx].s;
+            colset_add(cs, rule_id, rc[idx].s, rc[idx].e);
             count++;
         }
         p = q < len ? q + 1 : len;
@@ -498,9 +843,13 @@ static size_t html_cell(const char *h, size_t len, size_t i, size_t *cs, size_t 
     return 1;
 }
 
-static size_t html_table_names(const char *h, size_t len, size_t *first)
+static size_t unmap_offset(const uint32_t *map, size_t len, size_t raw);
+
+static size_t html_table_column(const char *h, size_t len, const colkind *kind, const char *rule_id, colset *cs,
+                                const uint32_t *map, size_t slen, size_t *first)
 {
-    size_t col = SIZE_MAX, count = 0, rows = 0;
+    size_t col = SIZE_MAX, count = 0, rows = 0, hs = 0, he = 0;
+    bool person = false, header_row = false;
     *first = SIZE_MAX;
     size_t i = 0;
     while (i + 3 < len && rows < MAX_TABLE_ROWS) {
@@ -512,6 +861,8 @@ static size_t html_table_names(const char *h, size_t len, size_t *first)
         size_t re = tre ? (size_t)(tre - h) : len;
         size_t j = rs, ncell = 0;
         rows++;
+        header_row = col == SIZE_MAX;
+        bool row_person = false, row_thing = false;
         while (j + 3 < re) {
             const char *lt = memchr(h + j, '<', re - j);
             if (!lt || (size_t)(lt - h) + 3 > re)
@@ -521,21 +872,30 @@ static size_t html_table_names(const char *h, size_t len, size_t *first)
                 j = k + 1;
                 continue;
             }
-            size_t cs, ce, nx;
-            if (!html_cell(h, re, k, &cs, &ce, &nx))
+            size_t cs0, ce, nx;
+            if (!html_cell(h, re, k, &cs0, &ce, &nx))
                 break;
-            if (col == SIZE_MAX) {
-                for (size_t w = 0; name_cols[w]; w++)
-                    if (ce - cs == strlen(name_cols[w]) && strncasecmp(h + cs, name_cols[w], ce - cs) == 0)
-                        col = ncell;
-            } else if (ncell == col && looks_like_name(h + cs, ce - cs)) {
+            if (header_row) {
+                if (col == SIZE_MAX && header_is(kind, h + cs0, ce - cs0)) {
+                    col = ncell;
+                    hs = cs0;
+                    he = ce;
+                } else {
+                    row_person = row_person || person_attribute(h + cs0, ce - cs0);
+                    row_thing = row_thing || thing_attribute(h + cs0, ce - cs0);
+                }
+            } else if (ncell == col && cell_ok(kind, h + hs, he - hs, person, h + cs0, ce - cs0)) {
                 if (*first == SIZE_MAX)
-                    *first = cs;
+                    *first = cs0;
+                if (ce > cs0)
+                    colset_add(cs, rule_id, unmap_offset(map, slen, cs0), unmap_offset(map, slen, ce - 1) + 1);
                 count++;
             }
             ncell++;
             j = nx;
         }
+        if (header_row && col != SIZE_MAX)
+            person = row_person || !row_thing;
         i = re + 1;
     }
     return count;
@@ -590,7 +950,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
     size_t na = 0;
     const char *nl = memchr(text, '\n', len < HEADER_BYTES ? len : HEADER_BYTES);
     const char *header_end = nl ? nl : NULL;
-    size_t table_done = 0;
+    size_t *done = NULL; /* per column row: end of the table already read */
+    colset cols = {0};
     bool markers = nc && wt_hs_has_markers(text, len);
     size_t last_end = 0;
     const wt_hs_row *last_row = NULL;
@@ -600,23 +961,28 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             continue;
         size_t off = c[i].ss, vlen = c[i].se - c[i].ss, cnt = 1, ms = c[i].ms;
         double score = r->score;
-        if (strcmp(r->meta.name, "PersonNameInTable") == 0) {
-            if (c[i].ss < table_done || !tabular_buffer(o))
+        if (r->checks & WT_CK_COLUMN) {
+            size_t ri = c[i].row;
+            if (!tabular_buffer(o) || ri >= nrows)
                 continue;
+            if (!done)
+                done = wt_xcalloc(nrows, sizeof *done);
+            if (c[i].ss < done[ri])
+                continue;
+            const colkind *kind = column_kind(r->checks);
             size_t first = 0, end = 0;
             if (o && o->kind && strcmp(o->kind, "html") == 0 && o->orig_text && o->offset_map) {
-                if (table_done == SIZE_MAX)
-                    continue; /* the markup was read once for this buffer */
-                cnt = html_table_names(o->orig_text, o->orig_len, &first);
-                table_done = SIZE_MAX;
+                /* the markup is read once per column row for this buffer */
+                cnt = html_table_column(o->orig_text, o->orig_len, kind, r->meta.id, &cols, o->offset_map, len,
+                                        &first);
+                done[ri] = SIZE_MAX;
                 if (cnt == 0)
                     continue;
                 first = unmap_offset(o->offset_map, len, first);
-                end = SIZE_MAX;
             } else {
-                cnt = table_names(text, len, c[i].ss, &first, &end);
+                cnt = table_column(text, len, c[i].ss, kind, r->meta.id, &cols, &first, &end);
+                done[ri] = end; /* this header line (and its rows) is done either way */
             }
-            table_done = end; /* this header line (and its rows) is done either way */
             if (cnt == 0)
                 continue;
             off = ms = first;
@@ -626,12 +992,16 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
                 vlen++;
             while (vlen > 0 && text[first + vlen - 1] == ' ')
                 vlen--;
-            if (cnt >= 3)
+            if (kind->ok != looks_like_name)
+                score = 0.85; /* the header names the type and every cell fits it */
+            else if (cnt >= 3)
                 score = 0.85;
         } else {
             bool ctx;
             if (last_row && strcmp(last_row->meta.id, r->meta.id) == 0 && c[i].ss < last_end)
                 continue; /* two rows of one rule on the same item */
+            if (cols.n && colset_has(&cols, r->meta.id, c[i].ss, c[i].se))
+                continue; /* already counted in its table column */
             if (!validate(r, text, len, &c[i], header_end, &score, &ctx))
                 continue;
             last_row = r;
@@ -654,6 +1024,8 @@ static size_t collect(const char *text, size_t len, const wt_text_origin *o, con
             a[j].first_len = vlen;
         }
     }
+    free(done);
+    free(cols.v);
     *out = a;
     return na;
 }

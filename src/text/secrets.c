@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/embedded.h"
 #include "core/util.h"
 #include "text/validators.h"
 
@@ -31,6 +32,61 @@ static const char *const key_stoplist[] = {
     "path_", "file_", "credentialsid", "credentials_id", "author", "access_token_url",
     "compass", "passage", "tokenizer", "_id",
 };
+
+/* ---- published example values (rules/secret_examples.txt) ---- */
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+static span *g_examples;
+static size_t g_nexamples;
+static pthread_once_t g_examples_once = PTHREAD_ONCE_INIT;
+
+static int span_cmp(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    size_t m = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->p, y->p, m);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static void load_examples(void)
+{
+    size_t len = 0;
+    const char *t = wt_rules_text("secret_examples.txt", &len);
+    if (!t)
+        return;
+    size_t cap = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && t[j] != '\n')
+            j++;
+        size_t e = j;
+        while (e > i && (t[e - 1] == '\r' || t[e - 1] == ' ' || t[e - 1] == '\t'))
+            e--;
+        if (e > i && t[i] != '#') {
+            if (g_nexamples == cap) {
+                cap = cap ? cap * 2 : 16;
+                g_examples = wt_xrealloc(g_examples, cap * sizeof *g_examples);
+            }
+            g_examples[g_nexamples++] = (span){t + i, e - i};
+        }
+        i = j + 1;
+    }
+    if (g_nexamples)
+        qsort(g_examples, g_nexamples, sizeof *g_examples, span_cmp);
+}
+
+/* A value printed in vendor documentation or an emulator's defaults. */
+static bool published_example(const char *s, size_t n)
+{
+    pthread_once(&g_examples_once, load_examples);
+    if (!g_nexamples)
+        return false;
+    span key = {s, n};
+    return bsearch(&key, g_examples, g_nexamples, sizeof *g_examples, span_cmp) != NULL;
+}
 
 static bool has_class(const char *s, size_t n, int *classes)
 {
@@ -75,17 +131,17 @@ bool wt_text_is_config_kind(const char *kind)
     return false;
 }
 
-static bool jwt_header_ok(const char *s, size_t n)
+/* Base64url-decode one JWT segment (up to '.' or n) into out; returns length. */
+static size_t b64url_segment(const char *s, size_t n, char *out, size_t cap)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    char out[400];
     size_t k = 0;
     unsigned acc = 0;
     int bits = 0;
-    for (size_t i = 0; i < n && s[i] != '.' && k < sizeof out - 1; i++) {
-        const char *p = strchr(b64, s[i]);
-        if (!p || !s[i])
-            return false;
+    for (size_t i = 0; i < n && s[i] != '.' && k < cap - 1; i++) {
+        const char *p = s[i] ? strchr(b64, s[i]) : NULL;
+        if (!p)
+            return 0;
         acc = (acc << 6) | (unsigned)(p - b64);
         bits += 6;
         if (bits >= 8) {
@@ -94,7 +150,33 @@ static bool jwt_header_ok(const char *s, size_t n)
         }
     }
     out[k] = 0;
+    return k;
+}
+
+static bool jwt_header_ok(const char *s, size_t n)
+{
+    char out[400];
+    size_t k = b64url_segment(s, n, out, sizeof out);
     return k > 8 && out[0] == '{' && strstr(out, "\"alg\"") != NULL;
+}
+
+/* Documentation tokens (jwt.io's "John Doe", subject "1234567890", example.com
+ * issuers): their claims are sample data, whatever the signature. */
+static bool jwt_is_sample(const char *s, size_t n)
+{
+    static const char *const marks[] = {"\"1234567890\"", "John Doe", "Jane Doe", "example.com",
+                                        "example.org", "\"test@", "lorem"};
+    const char *dot = memchr(s, '.', n);
+    if (!dot)
+        return false;
+    char out[1024];
+    size_t k = b64url_segment(dot + 1, n - (size_t)(dot + 1 - s), out, sizeof out);
+    if (k == 0)
+        return false;
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(out, marks[i]))
+            return true;
+    return false;
 }
 
 static bool generic_key_stopped(const char *k, size_t n)
@@ -132,6 +214,18 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
         return false;
     if (only_ident_chars(v, n) || wt_is_uuid(v, n) || wt_is_env_lookup(v, n))
         return false;
+    if (n > 20 && strncmp(v, "eyJ", 3) == 0 && jwt_is_sample(v, n))
+        return false; /* a documentation JWT (the JWT rule drops it too) */
+    if ((n == 40 && v[0] == 'g' && v[1] == 'h' && v[3] == '_') || (n == 40 && strncmp(v, "npm_", 4) == 0)) {
+        if (!wt_token_crc32_ok(v, n))
+            return false; /* a GitHub/npm-shaped value whose checksum fails: made up */
+    }
+    /* Keys that are public or test-mode by design (Stripe publishable and
+     * test keys): the provider rule reports the live secret ones. */
+    static const char *const public_prefix[] = {"sk_test_", "rk_test_", "pk_test_", "pk_live_", "whsec_test"};
+    for (size_t i = 0; i < sizeof public_prefix / sizeof public_prefix[0]; i++)
+        if (n > strlen(public_prefix[i]) && strncmp(v, public_prefix[i], strlen(public_prefix[i])) == 0)
+            return false;
     if (v[0] == '/' || v[0] == '.' || v[0] == '~' || memchr(v, '/', n) || memmem(v, n, "://", 3))
         return false; /* paths and URLs (URL credentials have their own rule) */
     if (n >= 7 && kn >= 1 && strncasecmp(v, k, kn < n ? kn : n) == 0)
@@ -162,8 +256,58 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
     return true;
 }
 
-static bool judge_url(const char *text, const wt_hs_cand *c, wt_text_match *m)
+/* Value of `key=` (case-insensitive, at a word start) inside [s, e), or NULL. */
+static const char *dsn_value(const char *text, size_t s, size_t e, const char *key, size_t *vn)
 {
+    size_t kl = strlen(key);
+    for (size_t i = s; i + kl < e; i++) {
+        if (strncasecmp(text + i, key, kl) != 0 || (i > s && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
+            continue;
+        size_t a = i + kl, b = a;
+        while (b < e && text[b] != ';' && text[b] != ' ' && text[b] != '\t' && text[b] != '"' && text[b] != '\'')
+            b++;
+        *vn = b - a;
+        return text + a;
+    }
+    return NULL;
+}
+
+/* libpq "host=... user=... password=..." and ODBC "Server=...;Uid=...;Pwd=...":
+ * the same checks as a URL (password equal to the user, local host). */
+static bool judge_dsn(const char *text, size_t len, const wt_hs_cand *c, wt_text_match *m)
+{
+    const char *p = text + c->ss;
+    size_t pn = c->se - c->ss, un = 0, hn = 0;
+    if (p[0] == '$' || p[0] == '{' || p[0] == '%' || p[0] == '<' || p[0] == '[' || p[0] == '*')
+        return false; /* {password}, %s, $PGPASSWORD, <password> */
+    /* the string goes on after the password (libpq: "password=x host=y") */
+    size_t e = c->me;
+    while (e < len && e < c->me + 300 && text[e] != '\n' && text[e] != '"' && text[e] != '\'')
+        e++;
+    const char *u = dsn_value(text, c->ms, e, "user=", &un);
+    if (!u)
+        u = dsn_value(text, c->ms, e, "uid=", &un);
+    if (u && un == pn && memcmp(u, p, pn) == 0)
+        return false;
+    const char *h = dsn_value(text, c->ms, e, "host=", &hn);
+    if (!h)
+        h = dsn_value(text, c->ms, e, "server=", &hn);
+    if (!h)
+        h = dsn_value(text, c->ms, e, "data source=", &hn);
+    if (h && hn >= 4 && strncasecmp(h, "tcp:", 4) == 0)
+        h += 4, hn -= 4;
+    if (h && ((hn >= 9 && strncasecmp(h, "localhost", 9) == 0) || (hn >= 4 && strncmp(h, "127.", 4) == 0) ||
+              (hn == 1 && h[0] == '.') || (hn == 7 && strncasecmp(h, "(local)", 7) == 0))) {
+        m->severity = WT_SEV_MEDIUM;
+        snprintf(m->note, sizeof m->note, " (local host)");
+    }
+    return true;
+}
+
+static bool judge_url(const char *text, size_t len, const wt_hs_cand *c, wt_text_match *m)
+{
+    if (c->ke == c->ks)
+        return judge_dsn(text, len, c, m); /* no user group: a key=value connection string */
     const char *p = text + c->ss, *u = text + c->ks;
     size_t pn = c->se - c->ss, un = c->ke - c->ks;
     static const char *const weak[] = {"password", "pass", "passwd", "pwd", "secret", "x-oauth-basic",
@@ -206,6 +350,8 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     m->count = 1;
     if ((r->checks & WT_CK_CFGONLY) && !wt_text_is_config_kind(kind))
         return false;
+    if (published_example(s, n))
+        return false;
     if (!(r->checks & WT_CK_NOPLACE) && (wt_is_placeholder(s, n) || wt_is_env_lookup(s, n)))
         return false;
     /* weak passwords: sample code in an assignment, a real credential in a URL */
@@ -241,22 +387,21 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
         return false;
     if (ctx)
         m->confidence += 0.1;
-    if ((r->checks & WT_CK_JWT) && !jwt_header_ok(s, n))
+    if ((r->checks & WT_CK_JWT) && (!jwt_header_ok(s, n) || jwt_is_sample(s, n)))
         return false;
     if (r->checks & WT_CK_CRC32) {
-        if (wt_token_crc32_ok(s, n)) {
-            m->confidence = 0.99;
-            snprintf(m->note, sizeof m->note, " (checksum valid)");
-        } else {
-            m->confidence = 0.5;
-            snprintf(m->note, sizeof m->note, " (checksum mismatch: possibly fake or truncated)");
-        }
+        /* every real token carries its checksum: a mismatch is a made-up or
+         * documentation value (GitHub's docs example), never a credential */
+        if (!wt_token_crc32_ok(s, n))
+            return false;
+        m->confidence = 0.99;
+        snprintf(m->note, sizeof m->note, " (checksum valid)");
     }
     if ((r->checks & WT_CK_URL) && weak) {
         m->confidence = m->confidence > 0.5 ? 0.5 : m->confidence;
         snprintf(m->note, sizeof m->note, " (a commonly used weak password)");
     }
-    if ((r->checks & WT_CK_URL) && !judge_url(text, c, m))
+    if ((r->checks & WT_CK_URL) && !judge_url(text, len, c, m))
         return false;
     if ((r->checks & WT_CK_GENERIC) && !judge_generic(text, c, m))
         return false;
@@ -265,13 +410,15 @@ static bool judge(const wt_hs_row *r, const wt_hs_cand *c, const char *text, siz
     return true;
 }
 
+/* Specific beats URL beats generic; of the two generic rules the config one
+ * wins in a config file (a TOML `password = "..."` is a config value). */
 static int priority(const wt_hs_row *r)
 {
     if (r->checks & WT_CK_GENERIC)
-        return 0;
+        return (r->checks & WT_CK_CFGONLY) ? 1 : 0;
     if (r->checks & WT_CK_URL)
-        return 1;
-    return 2;
+        return 2;
+    return 3;
 }
 
 typedef struct kept {

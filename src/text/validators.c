@@ -474,9 +474,9 @@ bool wt_is_placeholder(const char *s, size_t n)
 {
     /* Structural placeholders: text that stands for a secret, never is one. */
     static const char *words[] = {
-        "example", "sample", "placeholder", "changeme", "change_me", "change-me", "dummy", "fake",
+        "example", "sample", "placeholder", "changeme", "change_me", "change-me", "dummy",
         "redacted", "xxxx", "****", "....", "your_", "your-", "yourapi", "yourkey", "yoursecret",
-        "yourtoken", "yourpass", "<", ">", "${", "{{", "%(", "%s", "todo", "fixme", "insert",
+        "yourtoken", "yourpass", "<", ">", "${", "{{", "%(", "fixme", "insert",
         "replace", "enter_", "enter-", "mytoken", "my_token", "my-token", "my_api", "my-api",
         "mysecret", "my_secret", "mypassword", "my_password", "secret_here", "key_here",
         "token_here", "here_", "_here", "foobar", "notreal", "not_real", "not-a-real", "testkey",
@@ -493,8 +493,28 @@ bool wt_is_placeholder(const char *s, size_t n)
     for (size_t i = 0; i < m; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[m] = 0;
-    if (s[0] == '$' || s[0] == '%' || s[0] == '@' || s[0] == '&' || s[0] == '*')
-        return true; /* $VAR, %VAR%, @secret-ref, &anchor, *alias */
+    if (s[0] == '@' || s[0] == '&' || s[0] == '*')
+        return true; /* @secret-ref, &anchor, *alias */
+    /* $VAR, ${VAR}, $(cmd), %VAR%, %(name)s; a password may start with '$' or '%' */
+    if (s[0] == '$' && n > 1 && (isalpha((unsigned char)s[1]) || s[1] == '_' || s[1] == '{' || s[1] == '('))
+        return true;
+    if (s[0] == '%' && n > 1 && (s[n - 1] == '%' || s[1] == '('))
+        return true;
+    /* printf verbs ("Bearer %s", "%s:%s", "%s@%s"): case-sensitive, followed by the end or
+     * a separator (a password such as "HW%s%uDc" or "G%d!w2" is not a template) */
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '%' && (s[i + 1] == 's' || s[i + 1] == 'd') &&
+            (i + 2 == n || strchr(" \"',:/)]}@.;&?=", s[i + 2])))
+            return true;
+    /* short words are placeholders only as words ("fake_key", "TODO"): inside a
+     * random token ("nTOdof", "xFAKEq") they are chance */
+    static const char *const short_words[] = {"fake", "todo"};
+    for (size_t w = 0; w < sizeof short_words / sizeof short_words[0]; w++)
+        for (const char *p = strstr(low, short_words[w]); p; p = strstr(p + 1, short_words[w])) {
+            size_t at = (size_t)(p - low), e = at + 4;
+            if ((at == 0 || !isalpha((unsigned char)low[at - 1])) && (e >= m || !isalpha((unsigned char)low[e])))
+                return true;
+        }
     for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
         if (strcmp(low, exact[i]) == 0)
             return true;

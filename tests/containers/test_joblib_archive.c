@@ -330,6 +330,42 @@ WT_TEST(tar_members_are_scanned_and_names_nested) {
     free(npy);
 }
 
+/* tar link member: tarw_add's header plus a link target and a fresh checksum */
+static void tar_link(wt_buf *b, const char *name, const char *target, char type) {
+    size_t at = b->len;
+    tarw_add(b, name, "", 0, type);
+    uint8_t *h = (uint8_t *)b->data + at;
+    snprintf((char *)h + 157, 100, "%s", target);
+    memset(h + 148, ' ', 8);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++) sum += h[i];
+    char num[16];
+    snprintf(num, sizeof num, "%06o", sum & 0777777u);
+    memcpy(h + 148, num, 7);
+}
+
+WT_TEST(tar_links_leaving_the_folder_are_traversal) {
+    wt_buf b;
+    wt_buf_init(&b);
+    tar_link(&b, "model/ok", "weights.bin", '2'); /* stays inside: fine */
+    tar_link(&b, "model/ssh", "/home/user/.ssh", '2');
+    tar_link(&b, "model/up", "../../etc/passwd", '1');
+    tarw_end(&b);
+    wt_scan_result *r = wt_t_scan_mem("m.tar", b.data, b.len);
+    const wt_finding *f = wt_t_find(r, "WT-ARCHIVE-003");
+    CHECK(f && strstr(f->message, "symbolic link to /home/user/.ssh"));
+    CHECK_INT(wt_t_count(r, "WT-ARCHIVE-003"), 1); /* once per archive */
+    wt_scan_result_free(r);
+    wt_buf_free(&b);
+    wt_buf_init(&b);
+    tar_link(&b, "model/latest", "checkpoint-100/weights.bin", '2');
+    tarw_end(&b);
+    r = wt_t_scan_mem("m.tar", b.data, b.len);
+    CHECK_INT(wt_t_count(r, "WT-ARCHIVE-*"), 0);
+    wt_scan_result_free(r);
+    wt_buf_free(&b);
+}
+
 WT_TEST(tar_long_names_pax_and_traversal) {
     wt_buf b;
     wt_buf_init(&b);

@@ -559,6 +559,31 @@ WT_TEST(control_bytes_in_member_names_are_neutralised) {
     free(npy);
 }
 
+WT_TEST(nul_in_member_name_is_cut_like_python_zipfile) {
+    /* zipfile (Keras, np.load) reads 'a.npy\0.txt' as a.npy; the name is routed that way */
+    size_t nl, zl;
+    uint8_t *npy = npy_object(PK_EVIL, PK_EVIL_LEN, &nl);
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "a.npyZ.txt", npy, nl, NULL);
+    zw_add(&z, "plain.npy", npy, nl, NULL);
+    uint8_t *zip = zw_finish(&z, &zl);
+    for (size_t i = 0; i + 10 <= zl; i++)
+        if (memcmp(zip + i, "a.npyZ.txt", 10) == 0) zip[i + 5] = 0;
+    wt_scan_result *r = wt_t_scan_mem("x.zip", zip, zl);
+    const wt_finding *f = wt_t_find(r, "WT-ZIP-014");
+    CHECK(f && f->severity == WT_SEV_HIGH && strstr(f->message, "\"a.npy\""));
+    CHECK_INT(wt_t_count(r, "WT-ZIP-014"), 1); /* the clean name is not reported */
+    bool routed = false;
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (strcmp(r->findings[i]->rule_id, "WT-NPY-001") == 0 && strcmp(r->findings[i]->artifact, "x.zip!a.npy") == 0)
+            routed = true;
+    CHECK(routed);
+    wt_scan_result_free(r);
+    free(zip);
+    free(npy);
+}
+
 WT_TEST(member_count_is_bounded) {
     size_t zl;
     zw z;

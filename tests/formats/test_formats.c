@@ -135,7 +135,7 @@ WT_TEST(keras_h5_hard_link_cycles_terminate_clean) { CLEAN("keras/self_reference
 WT_TEST(keras_h5_external_storage_is_reported_not_read)
 {
     wt_scan_result *r = scan_fx("keras/external_storage.h5");
-    const wt_finding *f = wt_t_find(r, "WT-KERAS-007");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-008");
     CHECK(f && strstr(f->message, "external"));
     wt_scan_result_free(r);
 }
@@ -526,6 +526,169 @@ WT_TEST(tokenizer_config_chat_template_ssti_is_critical_and_normal_one_is_clean)
     r = wt_t_scan_mem("chat_template.jinja", jinja, strlen(jinja));
     f = wt_t_find(r, "WT-TEMPLATE-001");
     CHECK(f && f->loc.line == 3);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(renamed_tokenizer_config_is_still_checked_but_other_json_is_not)
+{
+    const char *bad = "{\"chat_template\": \"{{ cycler.__init__.__globals__.os.popen('true') }}\"}";
+    wt_scan_result *r = wt_t_scan_mem("backup/old_tokenizer_config.json", bad, strlen(bad));
+    CHECK(wt_t_count(r, "WT-TEMPLATE-001") >= 1);
+    wt_scan_result_free(r);
+    r = wt_t_scan_mem("export/template_for_chat.json", bad, strlen(bad)); /* key in the first bytes */
+    CHECK(wt_t_count(r, "WT-TEMPLATE-001") >= 1);
+    wt_scan_result_free(r);
+    const char *other = "{\"description\": \"{{ ''.__class__ }} is shown in our docs\"}";
+    r = wt_t_scan_mem("docs/examples.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-TEMPLATE-*"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- Keras layers that open files or URLs while loading ---- */
+static wt_scan_result *keras_layer(const char *cls, const char *key, const char *json_value)
+{
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg,
+             "{\"module\": \"keras\", \"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+             "{\"module\": \"keras.layers\", \"class_name\": \"%s\", \"config\": {\"name\": \"x\", \"%s\": %s}}]}}",
+             cls, key, json_value);
+    return wt_t_scan_mem("m.keras!config.json", cfg, strlen(cfg));
+}
+
+WT_TEST(keras_layer_arguments_naming_files_or_urls_are_high)
+{
+    wt_scan_result *r = keras_layer("TFSMLayer", "filepath", "\"/tmp/other_savedmodel\"");
+    const wt_finding *f = wt_t_find(r, "WT-KERAS-008");
+    CHECK(f && f->severity == WT_SEV_HIGH && strstr(f->message, "SavedModel"));
+    CHECK_INT(wt_t_count(r, "WT-KERAS-003"), 0); /* TFSMLayer is a Keras built-in */
+    wt_scan_result_free(r);
+    r = keras_layer("StringLookup", "vocabulary", "\"/etc/passwd\"");
+    f = wt_t_find(r, "WT-KERAS-008");
+    CHECK(f && f->evidence && strstr(f->evidence, "/etc/passwd"));
+    wt_scan_result_free(r);
+    r = keras_layer("IntegerLookup", "vocabulary", "\"gs://bucket/vocab.txt\"");
+    CHECK_INT(wt_t_count(r, "WT-KERAS-008"), 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(keras_inline_vocabularies_and_unrelated_keys_are_clean)
+{
+    wt_scan_result *r = keras_layer("StringLookup", "vocabulary", "[\"a\", \"b\"]");
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    r = keras_layer("StringLookup", "vocabulary", "null");
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    r = keras_layer("Dense", "vocabulary", "\"/etc/passwd\""); /* not an argument Dense reads */
+    CHECK_INT(wt_t_count(r, "WT-KERAS-008"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- skops schema.json ---- */
+WT_TEST(skops_schema_references_are_judged_by_the_pickle_policy)
+{
+    const char *bad = "{\"__class__\": \"FunctionTransformer\", \"__module__\": \"sklearn.preprocessing._function_transformer\","
+                      " \"__loader__\": \"ObjectNode\", \"content\": {\"__class__\": \"dict\", \"__module__\": \"builtins\","
+                      " \"__loader__\": \"DictNode\", \"content\": {\"func\": {\"__class__\": \"system\", \"__module__\": \"os\","
+                      " \"__loader__\": \"FunctionNode\"}}}, \"protocol\": 2}";
+    wt_scan_result *r = wt_t_scan_mem("m.skops!schema.json", bad, strlen(bad));
+    const wt_finding *f = wt_t_find(r, "WT-SKOPS-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->evidence && strcmp(f->evidence, "os.system") == 0);
+    wt_scan_result_free(r);
+    /* OperatorFuncNode runs operator.<__class__> whatever __module__ claims */
+    const char *op = "{\"__class__\": \"call\", \"__module__\": \"sklearn\", \"__loader__\": \"OperatorFuncNode\","
+                     " \"attrs\": {\"__class__\": \"tuple\", \"__module__\": \"builtins\", \"__loader__\": \"TupleNode\","
+                     " \"content\": []}}";
+    r = wt_t_scan_mem("m.skops!schema.json", op, strlen(op));
+    f = wt_t_find(r, "WT-SKOPS-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && strstr(f->evidence, "operator.call"));
+    wt_scan_result_free(r);
+}
+
+WT_TEST(skops_schema_of_plain_estimator_is_clean)
+{
+    const char *ok = "{\"__class__\": \"LogisticRegression\", \"__module__\": \"sklearn.linear_model._logistic\","
+                     " \"__loader__\": \"ObjectNode\", \"content\": {\"__class__\": \"dict\", \"__module__\": \"builtins\","
+                     " \"__loader__\": \"DictNode\", \"content\": {\"C\": {\"__class__\": \"str\", \"__module__\": \"builtins\","
+                     " \"__loader__\": \"JsonNode\", \"content\": \"1.0\"}, \"f\": {\"__class__\": \"sqrt\", \"__module__\":"
+                     " \"numpy\", \"__loader__\": \"FunctionNode\"}}}, \"protocol\": 2}";
+    wt_scan_result *r = wt_t_scan_mem("m.skops!schema.json", ok, strlen(ok));
+    CHECK(clean(r));
+    wt_scan_result_free(r);
+    /* a schema.json that is not a skops schema is not read as one */
+    const char *other = "{\"type\": \"object\", \"properties\": {\"__module__\": {\"type\": \"string\"}}}";
+    r = wt_t_scan_mem("api/schema.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-SKOPS-*"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- Hugging Face remote code references ---- */
+WT_TEST(auto_map_into_another_repository_is_high_and_local_code_is_low)
+{
+    const char *cfg = "{\n  \"architectures\": [\"M\"],\n  \"auto_map\": {\n    \"AutoModel\": \"evil/code--modeling_m.M\",\n"
+                      "    \"AutoTokenizer\": [\"tokenization_m.T\", null]\n  }\n}\n";
+    wt_scan_result *r = wt_t_scan_mem("repo/config.json", cfg, strlen(cfg));
+    const wt_finding *f = wt_t_find(r, "WT-HF-001");
+    CHECK(f && f->severity == WT_SEV_HIGH && strstr(f->message, "evil/code") && f->loc.line == 4);
+    f = wt_t_find(r, "WT-HF-002");
+    CHECK(f && f->severity == WT_SEV_LOW && strstr(f->message, "tokenization_m.T"));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 2);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(configs_without_remote_code_are_clean)
+{
+    const char *cfg = "{\"architectures\": [\"BertModel\"], \"model_type\": \"bert\", \"note\": \"a--b.c\"}";
+    wt_scan_result *r = wt_t_scan_mem("repo/config.json", cfg, strlen(cfg));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 0);
+    wt_scan_result_free(r);
+    /* an unrelated JSON that merely mentions the key in a string is not parsed as a config */
+    const char *other = "{\"text\": \"set auto_map in config\"}";
+    r = wt_t_scan_mem("notes.json", other, strlen(other));
+    CHECK_INT(wt_t_count(r, "WT-HF-*"), 0);
+    wt_scan_result_free(r);
+}
+
+/* ---- instantiate-style config targets ---- */
+WT_TEST(config_targets_naming_dangerous_callables_are_reported)
+{
+    const char *yaml = "target: nemo.collections.asr.models.EncDecCTCModel\n"
+                       "encoder:\n  _target_: builtins.exec\n  _args_: ['print(1)']\n";
+    wt_scan_result *r = wt_t_scan_mem("m.nemo!model_config.yaml", yaml, strlen(yaml));
+    const wt_finding *f = wt_t_find(r, "WT-HYDRA-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 3 && strcmp(f->evidence, "builtins.exec") == 0);
+    CHECK_INT(wt_t_count(r, "WT-HYDRA-001"), 1);
+    wt_scan_result_free(r);
+    const char *json = "{\"module\": {\"_target_\": \"subprocess.Popen\", \"args\": \"true\"}}";
+    r = wt_t_scan_mem("repo/model_cfg.json", json, strlen(json));
+    CHECK(wt_t_count(r, "WT-HYDRA-001") == 1);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(config_targets_of_model_classes_are_clean)
+{
+    const char *yaml = "target: nemo.collections.asr.models.EncDecCTCModel\n"
+                       "optim:\n  _target_: torch.optim.Adam\n  lr: 0.001\n"
+                       "loss:\n  _target_: my_project.losses.Focal\n"
+                       "num_cls: os.path\n" /* a key that only ends in cls */
+                       "target: 0.5\n";
+    wt_scan_result *r = wt_t_scan_mem("m.nemo!model_config.yaml", yaml, strlen(yaml));
+    CHECK_INT(wt_t_count(r, "WT-HYDRA-*"), 0);
+    wt_scan_result_free(r);
+}
+
+WT_TEST(yaml_python_tags_are_reported_at_the_target_severity)
+{
+    const char *y = "lr: 0.1\ncb: !!python/object/apply:subprocess.check_output [[\"true\"]]\n"
+                    "opt: !<tag:yaml.org,2002:python/name:mylib.Opt> ''\n";
+    wt_scan_result *r = wt_t_scan_mem("hparams.yaml", y, strlen(y));
+    CHECK_INT(wt_t_count(r, "WT-YAML-001"), 2);
+    const wt_finding *f = wt_t_find(r, "WT-YAML-001");
+    CHECK(f && f->severity == WT_SEV_CRITICAL && f->loc.line == 2);
+    wt_scan_result_free(r);
+    const char *ok = "name: bert\nnote: 'mentions python/object in plain text'\n";
+    r = wt_t_scan_mem("hparams.yaml", ok, strlen(ok));
+    CHECK_INT(wt_t_count(r, "WT-YAML-*"), 0);
     wt_scan_result_free(r);
 }
 

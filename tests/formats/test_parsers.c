@@ -235,6 +235,58 @@ WT_TEST(jinja_real_chat_templates_are_clean)
     }
 }
 
+WT_TEST(jinja_string_escapes_are_decoded_like_the_jinja_lexer)
+{
+    /* Jinja decodes literals with Python's unicode-escape: octal and \N{...} too */
+    const char *bad[] = {
+        "{{ ()['\\137\\137class\\137\\137'] }}",
+        "{{ ()|attr('\\N{LOW LINE}\\N{low line}class\\N{LOW LINE}\\N{LOW LINE}') }}",
+        "{{ ()|attr('\\N{LOW LINE}_\\N{LATIN SMALL LETTER C}lass__') }}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        wt_severity m;
+        CHECK(jhits(bad[i], &m) >= 1);
+        CHECK(m == WT_SEV_CRITICAL);
+    }
+    /* escapes that decode to ordinary text stay clean */
+    const char *ok[] = {
+        "{{ '\\101\\102' + message['content'] }}",
+        "{{ '\\N{BULLET} ' + message['content'] }}",
+        "{{ '\\n\\t' ~ message['role'] }}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        wt_severity m;
+        CHECK_INT(jhits(ok[i], &m), 0);
+    }
+}
+
+WT_TEST(jinja_dunder_assembled_across_set_tags_is_critical)
+{
+    const char *bad[] = {
+        "{% set a = '__cla' %}{% set b = 'ss__' %}{{ ()[a ~ b] }}",
+        "{% set u = '_' %}{% set k = [u,u,'class',u,u]|join %}{{ ()[k] }}",
+        "{% set u = '%c'|format(95) %}{% set k = u~u~'class'~u~u %}{{ ()[k] }}",
+        "{%- set a = '__class__' -%}{{ ()[a] }}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        wt_severity m;
+        CHECK(jhits(bad[i], &m) >= 1);
+        CHECK(m == WT_SEV_CRITICAL);
+    }
+    /* variables built for output, or holding a key, are ordinary */
+    const char *ok[] = {
+        "{% set content = '<|im_start|>' + message['role'] + '\\n' %}{{ content }}{{ tokens[content] }}",
+        "{% set role = message['role']|lower %}{{ role_map[role] }}",
+        "{% set key = 'content' %}{{ messages[0][key] }}",
+        "{% set sep = '_' %}{{ names[sep] }}",
+        "{% for m in messages %}{{ messages[loop.index0 + 1]['role'] if not loop.last }}{% endfor %}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        wt_severity m;
+        CHECK_INT(jhits(ok[i], &m), 0);
+    }
+}
+
 WT_TEST(jinja_ssti_gadgets_are_critical)
 {
     const char *bad[] = {

@@ -38,7 +38,8 @@ static const char *const names[] = {
 static const char *const extra[] = {
     "x.msgpack", "x.tflite", "saved_model.pb", "x.pdmodel", "x.pdiparams", "x.joblib",
     "pyproject.toml", "poetry.lock", "Pipfile.lock", "environment.yml", "x.py", "config.json",
-    "tokenizer_config.json", "x.tar.gz", "code/__torch__/x.py", "x.bin",
+    "tokenizer_config.json", "x.tar.gz", "code/__torch__/x.py", "x.bin", "m.skops!schema.json",
+    "model_config.yaml",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

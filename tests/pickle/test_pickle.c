@@ -224,6 +224,36 @@ WT_TEST(getattr_of_import_resolves_os_system) {
     pa_free(&a);
 }
 
+WT_TEST(enum_members_pickled_with_getattr_are_not_dangerous) {
+    /* CPython >= 3.11 writes every Enum member as builtins.getattr(EnumClass, 'NAME') */
+    pasm a = {0};
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "getattr");
+    pa_sglobal(&a, "mylib.config", "Mode");
+    pa_str(&a, "TRAIN");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 0);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 0);
+    CHECK(wt_t_find(r, "WT-PICKLE-003") != NULL); /* the project's enum class: unknown */
+    wt_scan_result_free(r);
+    pa_free(&a);
+    /* the same shape with a dunder is a walk into interpreter internals: at least high */
+    pa_proto(&a, 4);
+    pa_sglobal(&a, "builtins", "getattr");
+    pa_sglobal(&a, "mylib.config", "Mode");
+    pa_str(&a, "__init__");
+    pa_tuple2(&a);
+    pa_reduce(&a);
+    pa_stop(&a);
+    r = scan(&a);
+    CHECK(wt_t_count(r, "WT-PICKLE-001") + wt_t_count(r, "WT-PICKLE-002") >= 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
 WT_TEST(getattr_on_module_global_reports_target_even_if_never_called) {
     /* builtins.getattr(subprocess module via importlib, 'Popen') only */
     pasm a = {0};
@@ -321,10 +351,11 @@ WT_TEST(sys_modules_getitem_resolves_module) {
 }
 
 WT_TEST(stack_global_with_computed_name_is_high) {
-    /* STACK_GLOBAL of strings produced by a call: no literal to check */
+    /* STACK_GLOBAL of strings produced by a call the VM cannot follow: no
+     * literal to check (builtins.str('os') is followed and resolves to os) */
     pasm a = {0};
     pa_proto(&a, 4);
-    pa_call1s(&a, "builtins", "str", "os");
+    pa_call1s(&a, "mylib.util", "make_name", "os");
     pa_str(&a, "system");
     pa_op(&a, 0x93);
     pa_str(&a, "true");
@@ -568,12 +599,102 @@ WT_TEST(allowlisted_wildcard_module_does_not_vouch_for_attribute_walks) {
     pasm a = {0};
     evil_p4(&a, "pandas.core.frame", "DataFrame.to_csv", "/tmp/x");
     wt_scan_result *r = scan(&a);
-    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
     wt_scan_result_free(r);
     pa_free(&a);
     evil_p4(&a, "pandas.core.frame", "DataFrame", "x");
     r = scan(&a);
     CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(method_walk_through_allowlisted_class_is_suspicious) {
+    /* an allow row names the class (Path, ndarray), not its file-writing methods:
+     * calling one while loading is high (a mere reference stays unknown, medium) */
+    pasm a = {0};
+    evil_p4(&a, "pathlib", "Path.write_text", "/tmp/x"); /* called while loading */
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "numpy", "ndarray.tofile", "/tmp/x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "pathlib", "PurePosixPath", "/tmp/x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(constants_of_allowlisted_classes_are_values_not_method_walks) {
+    pasm a = {0};
+    evil_p4(&a, "re", "RegexFlag.IGNORECASE", "x"); /* an enum member */
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "zoneinfo", "ZoneInfo._unpickle", "UTC"); /* a walk the table names itself */
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(c_twins_and_private_stdlib_modules_follow_their_public_rows) {
+    pasm a = {0};
+    evil_p4(&a, "_functools", "partial", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "_tkinter", "create", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    /* a private module of a third-party package stays unknown, not dangerous */
+    evil_p4(&a, "_mylib_private", "helper", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-003"), 1);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(python2_names_are_judged_as_the_modules_fix_imports_loads) {
+    /* protocol 0-2 loaders rewrite thread -> _thread, __builtin__.reduce -> functools.reduce */
+    pasm a = {0};
+    evil_p4(&a, "thread", "start_new_thread", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "__builtin__", "reduce", "x");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-002"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "copy_reg", "_reconstructor", "x"); /* maps to an allowlisted name: still clean */
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-*"), 0);
+    wt_scan_result_free(r);
+    pa_free(&a);
+}
+
+WT_TEST(builtins_namespace_reached_from_any_module_is_critical) {
+    pasm a = {0};
+    evil_p4(&a, "numpy", "__builtins__", "x");
+    wt_scan_result *r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    pa_free(&a);
+    evil_p4(&a, "builtins", "print.__init__.__builtins__.__getitem__", "eval");
+    r = scan(&a);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
     wt_scan_result_free(r);
     pa_free(&a);
 }

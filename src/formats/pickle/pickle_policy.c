@@ -24,6 +24,15 @@ typedef struct pk_row {
 
 static pk_row *g_rows;
 static size_t g_nrows;
+
+/* rules/pickle_compat.tsv: Python 2 names pickle's fix_imports rewrites */
+typedef struct pk_compat {
+    bool whole_module; /* module row (prefix) vs one name */
+    char *from, *to;   /* "thread" -> "_thread"; "__builtin__.reduce" -> "functools.reduce" */
+    size_t flen;
+} pk_compat;
+static pk_compat *g_compat;
+static size_t g_ncompat;
 static char *g_err;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
@@ -142,6 +151,36 @@ static void load_table(void) {
     }
 }
 
+static void load_compat(void) {
+    size_t len = 0;
+    const char *text = wt_rules_text("pickle_compat.tsv", &len);
+    if (!text) return; /* optional table: without it names are judged as written */
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *line = wt_xstrndup(p, ll);
+        p = nl ? nl + 1 : end;
+        if (ll && line[ll - 1] == '\r') line[--ll] = 0;
+        char *t1 = ll && line[0] != '#' ? strchr(line, '\t') : NULL;
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (t1 && t2) {
+            *t1 = 0;
+            *t2 = 0;
+            bool mod = strcmp(line, "module") == 0;
+            if (mod || strcmp(line, "name") == 0) {
+                g_compat = wt_xrealloc(g_compat, (g_ncompat + 1) * sizeof *g_compat);
+                pk_compat *c = &g_compat[g_ncompat++];
+                c->whole_module = mod;
+                c->from = wt_xstrdup(t1 + 1);
+                c->to = wt_xstrdup(t2 + 1);
+                c->flen = strlen(c->from);
+            }
+        }
+        free(line);
+    }
+}
+
 /* Rows bucketed by the first component of their module ("os" for
  * "os.path"), so judging a global looks at a handful of rows. */
 #define PK_BUCKETS 512
@@ -156,6 +195,7 @@ static uint32_t first_hash(const char *s) {
 
 static void load_and_index(void) {
     load_table();
+    load_compat();
     for (size_t i = 0; i < g_nrows; i++) {
         uint32_t b = first_hash(g_rows[i].module);
         g_bucket[b] = wt_xrealloc(g_bucket[b], (g_nbucket[b] + 1) * sizeof *g_bucket[b]);
@@ -240,8 +280,26 @@ static bool valid_ident_path(const char *s) {
 
 #define PK_MAX_COMPONENTS 12
 
-void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
+/* Does the dotted name have a component equal to comp? */
+static bool has_component(const char *name, const char *comp) {
+    size_t cl = strlen(comp);
+    for (const char *p = name; (p = strstr(p, comp)) != NULL; p += cl)
+        if ((p == name || p[-1] == '.') && (p[cl] == 0 || p[cl] == '.')) return true;
+    return false;
+}
+
+static void judge_raw(const char *module, const char *name, pk_verdict *out) {
     pk_policy_eval(module, name, out);
+    /* X.__builtins__ is the builtins namespace of any module or function: eval,
+     * exec and __import__ are one subscript away (numpy + __builtins__ with
+     * numpy.size's shape lookup, modelscan issue 330; gadget.__init__.__builtins__) */
+    if (has_component(name, "__builtins__") && out->level < PK_LVL_CRITICAL) {
+        out->level = PK_LVL_CRITICAL;
+        out->known = true;
+        out->sem = PK_SEM_NONE;
+        out->reason = "reaches a __builtins__ namespace (eval, exec and __import__ are one lookup away)";
+        return;
+    }
     if (!valid_ident_path(module) || !valid_ident_path(name)) {
         if (out->level < PK_LVL_HIGH) {
             out->level = PK_LVL_HIGH;
@@ -325,4 +383,48 @@ void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
             }
         }
     }
+}
+
+/* The global the loader really imports for a protocol 0-2 stream: pickle's
+ * fix_imports maps Python 2 names (thread -> _thread, __builtin__.reduce ->
+ * functools.reduce). Returns a malloc'd "module\0name" pair or NULL. */
+static char *compat_target(const char *module, const char *name, const char **mname) {
+    size_t ml = strlen(module);
+    const char *dot = strchr(name, '.');
+    size_t first = dot ? (size_t)(dot - name) : strlen(name);
+    for (size_t i = 0; i < g_ncompat; i++) { /* one name first: it is more specific */
+        const pk_compat *c = &g_compat[i];
+        if (c->whole_module || c->flen != ml + 1 + first) continue;
+        if (memcmp(c->from, module, ml) != 0 || c->from[ml] != '.' || memcmp(c->from + ml + 1, name, first) != 0)
+            continue;
+        const char *sep = strrchr(c->to, '.');
+        if (!sep) continue;
+        char *r = wt_xasprintf("%.*s%c%s%s", (int)(sep - c->to), c->to, 0, sep + 1, dot ? dot : "");
+        *mname = r + (sep - c->to) + 1;
+        return r;
+    }
+    const pk_compat *best = NULL;
+    for (size_t i = 0; i < g_ncompat; i++) {
+        const pk_compat *c = &g_compat[i];
+        if (!c->whole_module || c->flen > ml || memcmp(c->from, module, c->flen) != 0) continue;
+        if (module[c->flen] != 0 && module[c->flen] != '.') continue;
+        if (!best || c->flen > best->flen) best = c;
+    }
+    if (!best) return NULL;
+    char *r = wt_xasprintf("%s%s%c%s", best->to, module + best->flen, 0, name);
+    *mname = r + strlen(best->to) + strlen(module + best->flen) + 1;
+    return r;
+}
+
+void pk_policy_judge(const char *module, const char *name, pk_verdict *out) {
+    judge_raw(module, name, out);
+    const char *mname = NULL;
+    char *alt = compat_target(module, name, &mname);
+    if (!alt) return;
+    pk_verdict v;
+    judge_raw(alt, mname, &v);
+    if (v.known && v.level > out->level) {
+        *out = v;
+    }
+    free(alt);
 }

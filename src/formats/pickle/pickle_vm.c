@@ -93,6 +93,7 @@ typedef struct seen {
      * members are never called by benign pickles) */
     uint8_t via;
     bool via_reported;
+    bool walk_reported; /* a called method walk through an allowlisted class was reported */
 } seen;
 
 typedef struct memo_slot {
@@ -1118,6 +1119,21 @@ static pv *make_call(vm *m, pv *callee, pv *args, pv *kwargs, int flags) {
     return v;
 }
 
+/* module + Head.rest where module + Head is allowed by a row. */
+static bool allowlisted_head(const pv *ref) {
+    if (ref->kind != V_REF || ref->u.mlen == 0 || ref->u.mlen >= ref->tlen) return false;
+    const char *name = ref->text + ref->u.mlen + 1;
+    const char *dot = strchr(name, '.');
+    if (!dot) return false;
+    char *mod = wt_xstrndup(ref->text, ref->u.mlen);
+    char *head = wt_xstrndup(name, (size_t)(dot - name));
+    pk_verdict v;
+    pk_policy_eval(mod, head, &v);
+    free(mod);
+    free(head);
+    return v.known && v.level == PK_LVL_ALLOW;
+}
+
 /* Symbolically call callee(*args, **kwargs). Takes ownership of all three
  * and returns the (owned) result. */
 static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int flags, int depth) {
@@ -1190,6 +1206,20 @@ static pv *do_call(vm *m, pv *callee, pv *args, pv *kwargs, uint64_t off, int fl
                  "pickle calls %s, which it fetched with %s while loading (a method of a rebuilt object or "
                  "module called at load time: ndarray.tofile, DataFrame.to_pickle... write files)",
                  callee->text, s->via == 1 ? "getattr" : "an import-by-name helper");
+            free(ev);
+        }
+        /* a method of an allowlisted class named directly by a dotted GLOBAL and
+         * called while loading (pathlib + Path.write_text, numpy + ndarray.tofile,
+         * pandas.core.frame + DataFrame.to_csv): the allowlist vouches for building
+         * the object, not for calling its methods with pickle-chosen arguments */
+        if (s && !s->via && !s->walk_reported && !classlike && s->v.level < PK_LVL_HIGH &&
+            s->v.level != PK_LVL_ALLOW && allowlisted_head(callee)) {
+            s->walk_reported = true;
+            char *ev = render_str(res);
+            emit(m, "WT-PICKLE-002", WT_SEV_HIGH, off, ev,
+                 "pickle calls %s, a method reached through an allowlisted class: the allowlist covers building the "
+                 "object, not calling its methods while loading (Path.write_text, ndarray.tofile write files)",
+                 callee->text);
             free(ev);
         }
         if (s && !s->reported && s->v.level != PK_LVL_ALLOW) {
