@@ -804,6 +804,16 @@ def configs(c):
            "              value: \"%s\"\n            - name: HF_TOKEN\n              valueFrom:\n"
            "                secretKeyRef:\n                  name: hf\n                  key: token\n" % kpw)
     plant("deploy/k8s/deployment.yaml", k8s, [("WT-SECRET-043", kpw, "password")])
+    # a Kubernetes Secret: values are base64 ("encoded", not encrypted)
+    spw, shf = g_password(), SECRETS["hf"][1]()
+    b64 = lambda x: base64.b64encode(x.encode()).decode()
+    ks = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: inference-secrets\ntype: Opaque\ndata:\n"
+          "  DB_HOST: %s\n  DB_PASSWORD: %s\n  HF_TOKEN: %s\n  LOG_LEVEL: %s\n"
+          % (b64("db.prod.internal"), b64(spw), b64(shf), b64("info")))
+    c.write("deploy/k8s/secret.yaml", ks)
+    c.values.extend([spw, shf])
+    for rule, v in (("WT-SECRET-043", spw), ("WT-SECRET-007", shf)):
+        c.exp("deploy/k8s/secret.yaml", rule, {"line": line_of(ks, b64(v))}, b64(v)[:16], "k8s_secret")
     gsec = SECRETS["gocspx"][1]()
     cs = json.dumps({"installed": {"client_id": "%d-%s.apps.googleusercontent.com" % (R.randint(10**11, 10**12), rs(HEX, 32)),
                                    "project_id": "ml-notebooks", "auth_uri": "https://accounts.google.com/o/oauth2/auth",

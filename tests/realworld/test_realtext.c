@@ -499,3 +499,20 @@ WT_TEST(short_placeholder_words_inside_random_tokens)
     CHECK_INT(count_in("a.py", "API_TOKEN = 'fake_token_for_tests_9f8e7d'\nSECRET = 'TODO-fill-in-later-42'\n", "WT-SECRET-042"), 0);
     CHECK_INT(count_in("settings.toml", "password = \"HW%s%uDcUjUx9\"\n", "WT-SECRET-043"), 1);
 }
+
+WT_TEST(kubernetes_secret_values_are_decoded)
+{
+    /* DB_PASSWORD: base64("Kestrel@7981abc"); TOKEN: base64("changeme-please") (a placeholder) */
+    const char *sec = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n"
+                      "  DB_PASSWORD: S2VzdHJlbEA3OTgxYWJj\n  API_TOKEN: Y2hhbmdlbWUtcGxlYXNl\n"
+                      "  DB_HOST: ZGIucHJvZC5pbnRlcm5hbA==\n";
+    wt_scan_result *r = wt_t_scan_mem("secret.yaml", sec, strlen(sec));
+    CHECK_INT(wt_t_count(r, "WT-SECRET-043"), 1); /* the decoded password, not its encoding */
+    const wt_finding *f = wt_t_find(r, "WT-SECRET-043");
+    CHECK(f && f->loc.line == 7 && strstr(f->message, "Kubernetes Secret"));
+    CHECK(f && strncmp(f->evidence, "Kest", 4) == 0);
+    wt_scan_result_free(r);
+    /* a ConfigMap's data is plain text: nothing is decoded */
+    const char *cm = "apiVersion: v1\nkind: ConfigMap\ndata:\n  GREETING: S2VzdHJlbEA3OTgxYWJj\n";
+    CHECK_INT(count_in("cm.yaml", cm, "WT-SECRET-004"), 0);
+}
