@@ -516,3 +516,49 @@ WT_TEST(kubernetes_secret_values_are_decoded)
     const char *cm = "apiVersion: v1\nkind: ConfigMap\ndata:\n  GREETING: S2VzdHJlbEA3OTgxYWJj\n";
     CHECK_INT(count_in("cm.yaml", cm, "WT-SECRET-004"), 0);
 }
+
+WT_TEST(hostile_kubernetes_secrets_stay_in_bounds)
+{
+    /* "  KEY: VALUE" lines whose values are base64-ish of any length (up to past the
+     * 8 KiB decode cap), with quotes, padding and stray bytes */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\"'\x01 ";
+    static char buf[60000];
+    unsigned seed = 777;
+    size_t decoded_lines = 0;
+    for (int round = 0; round < 60; round++) {
+        size_t n = (size_t)snprintf(buf, sizeof buf, "kind: Secret\ndata:\n");
+        while (n + 12100 < sizeof buf) {
+            seed = seed * 1103515245u + 12345u;
+            size_t vl = (seed >> 8) % (seed & 1 ? 40 : 12000);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "  K%u_PASSWORD: ", seed % 100);
+            if (seed & 2) {
+                /* valid base64 of printable text, some past the decode cap */
+                static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                size_t tl = vl * 3 / 4;
+                for (size_t i = 0; i + 3 <= tl; i += 3) {
+                    unsigned char t[3];
+                    for (int q = 0; q < 3; q++) {
+                        seed = seed * 1103515245u + 12345u;
+                        t[q] = (unsigned char)(0x20 + (seed >> 16) % 95);
+                    }
+                    unsigned v = (unsigned)t[0] << 16 | (unsigned)t[1] << 8 | t[2];
+                    buf[n++] = tab[v >> 18 & 63];
+                    buf[n++] = tab[v >> 12 & 63];
+                    buf[n++] = tab[v >> 6 & 63];
+                    buf[n++] = tab[v & 63];
+                }
+            } else {
+                for (size_t i = 0; i < vl; i++) {
+                    seed = seed * 1103515245u + 12345u;
+                    buf[n++] = b64[(seed >> 16) % ((seed & 7) ? 64 : sizeof b64 - 1)];
+                }
+            }
+            buf[n++] = '\n';
+            decoded_lines++;
+        }
+        wt_scan_result *r = wt_t_scan_mem("s.yaml", buf, n);
+        CHECK(r != NULL);
+        wt_scan_result_free(r);
+    }
+    CHECK(decoded_lines > 100);
+}
