@@ -905,6 +905,36 @@ def configs(c):
     plant("func/local.settings.json", az, [("WT-SECRET-014", ak, "azure")])
 
 
+def to_nbformat3(nb):
+    """The same notebook as nbformat 3 (worksheets, input, pyout/pyerr, MIME keys by short name)."""
+    short = {"text/plain": "text", "text/html": "html", "image/png": "png", "application/json": "json",
+             "text/markdown": "markdown", "text/latex": "latex"}
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            cells.append({"cell_type": cell["cell_type"], "metadata": {}, "source": cell["source"]})
+            continue
+        outs = []
+        for o in cell.get("outputs", []):
+            t = o["output_type"]
+            if t == "stream":
+                outs.append({"output_type": "stream", "stream": o.get("name", "stdout"), "text": o["text"]})
+            elif t == "error":
+                outs.append({"output_type": "pyerr", "ename": o["ename"], "evalue": o["evalue"],
+                             "traceback": o["traceback"]})
+            else:
+                v3 = {"output_type": "pyout" if t == "execute_result" else "display_data", "metadata": {}}
+                if t == "execute_result":
+                    v3["prompt_number"] = o.get("execution_count") or 1
+                for mime, v in o.get("data", {}).items():
+                    v3[short.get(mime, mime)] = v
+                outs.append(v3)
+        cells.append({"cell_type": "code", "collapsed": False, "input": cell["source"], "language": "python",
+                      "metadata": {}, "outputs": outs, "prompt_number": cell.get("execution_count")})
+    return {"metadata": {"name": "", "signature": "sha256:" + sha()}, "nbformat": 3, "nbformat_minor": 0,
+            "worksheets": [{"cells": cells, "metadata": {}}]}
+
+
 def main():
     out = sys.argv[1]
     seeds = [int(a) for a in sys.argv[2:]] or [1]
@@ -929,7 +959,10 @@ def main():
                                              "kaggle_submission"]), i)
             pii = R.sample(["plain", "html", "markdown"], R.randint(1, 3)) if i % 2 == 0 else []
             nb = build_notebook(c, "notebooks/" + name, groups[i], pii, code_groups[i])
-            if i == 3:
+            if i == 4:
+                nb = to_nbformat3(nb)
+                c.write("notebooks/" + name, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            elif i == 3:
                 # some tools write one line of JSON with every source/output as a single string
                 for cell in nb["cells"]:
                     cell["source"] = "".join(cell["source"])
