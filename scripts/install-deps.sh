@@ -6,7 +6,7 @@ BUILD_PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev git
   libjansson-dev libpcre2-dev libhyperscan-dev libarchive-dev libcurl4-openssl-dev
   libsqlite3-dev libmicrohttpd-dev libyaml-dev libhdf5-dev zlib1g-dev liblzma-dev
   libzstd-dev liblz4-dev libbz2-dev libssl-dev"
-TEST_PKGS="python3 python3-jsonschema python3-numpy python3-h5py python3-onnx python3-joblib p7zip-full xz-utils bzip2 zstd zip
+TEST_PKGS="python3 python3-packaging python3-jsonschema python3-numpy python3-h5py python3-onnx python3-joblib p7zip-full xz-utils bzip2 zstd zip
   git-daemon-run lighttpd fcgiwrap git-lfs chromium chromium-driver curl sqlite3"
 want="$BUILD_PKGS"
 if [ "${1:-}" = "--test" ]; then

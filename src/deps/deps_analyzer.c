@@ -216,6 +216,11 @@ static wt_ver *pinned_version(const wt_dep *d) {
 static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n, const wt_ver *base) {
     const wt_ver *best = NULL;
     bool base_pre = wt_ver_is_prerelease(base);
+    /* every affected[] entry of a matched record counts, not only the
+     * entries that matched base: a later range of the same record is not a fix */
+    bool *rel = wt_xcalloc(p->nadvs + 1, sizeof(bool));
+    for (size_t a = 0; a < p->nadvs; a++)
+        for (size_t k = 0; k < n && !rel[a]; k++) rel[a] = !strcmp(p->advs[a].id, m[k].adv->id);
     for (size_t pass = 0; pass < 2; pass++) {
         /* pass 0: fixed events; pass 1: known versions */
         size_t count = pass == 0 ? n : p->nuniverse;
@@ -237,14 +242,15 @@ static wt_ver *overall_fix(const wt_osv_pkg *p, const wt_dep_match *m, size_t n,
                     if (best && wt_ver_cmp(c, best) >= 0) continue;
                     char *key = wt_ver_key(c);
                     bool clean = true;
-                    for (size_t k = 0; k < n && clean; k++)
-                        if (wt_osv_affects(m[k].adv, c, key)) clean = false;
+                    for (size_t k = 0; k < p->nadvs && clean; k++)
+                        if (rel[k] && wt_osv_affects(&p->advs[k], c, key)) clean = false;
                     free(key);
                     if (clean) best = c;
                 }
             }
         }
     }
+    free(rel);
     return best ? wt_ver_parse_cstr(wt_ver_str(best)) : NULL;
 }
 
@@ -261,8 +267,11 @@ static bool in_csv(const char *csv, const char *id) {
 }
 
 /* Same vulnerability under two ids (a PYSEC and a GHSA record for one
- * CVE): either names the other, or they share an alias. */
+ * CVE): either names the other, or they share an alias. Two affected[]
+ * entries of one record for the same package (GitHub writes one per
+ * vulnerable range) are one vulnerability too. */
 static bool same_vuln(const wt_osv_adv *a, const wt_osv_adv *b) {
+    if (!strcmp(a->id, b->id)) return true;
     if (in_csv(a->aliases, b->id) || in_csv(b->aliases, a->id)) return true;
     for (const char *p = a->aliases; p && *p;) {
         const char *c = strchr(p, ',');
@@ -305,19 +314,22 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
         out->pinned = true;
         out->version = pin;
         char *key = wt_ver_key(pin);
-        /* a local build (1.13.0+cu117) is the listed release's code */
+        /* a local build (1.13.0+cu117) is its release's code: affected
+         * when the release is (listed, or up to a last_affected 1.13.0) */
         char *pubkey = wt_ver_public_key(pin);
+        wt_ver *pub = pubkey ? wt_ver_parse_cstr(pubkey) : NULL;
         for (size_t i = 0; i < p->nadvs; i++) {
             const wt_osv_adv *a = &p->advs[i];
-            if (!wt_osv_affects(a, pin, key) && !(pubkey && wt_osv_affects(a, pin, pubkey))) continue;
+            if (!wt_osv_affects(a, pin, key) && !(pub && wt_osv_affects(a, pub, pubkey))) continue;
             wt_dep_match *m = &out->m[out->n++];
             m->adv = a;
             m->status = WT_MATCH_AFFECTED;
             m->severity = a->malicious ? WT_SEV_CRITICAL : a->severity;
-            m->fixed = wt_osv_fixed_above(a, pin);
+            m->fixed = wt_osv_fixed_above(p, a, pin);
         }
         free(key);
         free(pubkey);
+        wt_ver_free(pub);
     } else {
         /* the versions the specifier allows, among those the data knows */
         const wt_ver **allowed = wt_xcalloc(p->nuniverse + 1, sizeof(wt_ver *));
@@ -345,7 +357,7 @@ int wt_dep_match_pkg(const wt_osv_pkg *p, const wt_dep *d, wt_dep_result *out) {
             m->status = newest ? WT_MATCH_AFFECTED : WT_MATCH_POSSIBLE;
             wt_severity s = a->malicious ? WT_SEV_CRITICAL : a->severity;
             m->severity = newest ? s : (s < WT_SEV_MEDIUM ? s : WT_SEV_MEDIUM);
-            m->fixed = wt_osv_fixed_above(a, low);
+            m->fixed = wt_osv_fixed_above(p, a, low);
             if (!lowest_aff || wt_ver_cmp(low, lowest_aff) < 0) lowest_aff = low;
         }
         if (na == 0) {

@@ -24,6 +24,34 @@ static uint32_t tline(json_t *t) {
     return l > 0 && l < (json_int_t)UINT32_MAX ? (uint32_t)l : 0;
 }
 
+/* The line of the entry's `name = ...` key: the first such line after the
+ * [[package]] header at line hdr and before the next table header (Poetry
+ * 1.1 wrote `category` and `description` first), else the line after the
+ * header; 0 when hdr is unknown. Bounded by the text. */
+static uint32_t name_line(const char *text, size_t len, uint32_t hdr) {
+    if (!hdr) return 0;
+    size_t i = 0;
+    uint32_t line = 1;
+    while (i < len && line <= hdr) {
+        if (text[i] == '\n') line++;
+        i++;
+    }
+    for (uint32_t n = 0; i < len && n < 256; n++, line++) {
+        size_t e = i;
+        while (e < len && text[e] != '\n') e++;
+        size_t k = i;
+        while (k < e && (text[k] == ' ' || text[k] == '\t')) k++;
+        if (k < e && text[k] == '[') break;
+        if (e - k >= 4 && !memcmp(text + k, "name", 4)) {
+            size_t q = k + 4;
+            while (q < e && (text[q] == ' ' || text[q] == '\t')) q++;
+            if (q < e && text[q] == '=') return line;
+        }
+        i = e + 1;
+    }
+    return hdr + 1;
+}
+
 /* An exact lock entry. */
 static wt_dep *lock_dep(const char *name, const char *version, uint32_t line, const char *section) {
     wt_dep *d = wt_xcalloc(1, sizeof *d);
@@ -63,7 +91,7 @@ int wt_poetry_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *iss
             wt_dep_issue_add(issues, NULL, line, "poetry.lock package entry without a valid name/version");
             continue;
         }
-        wt_dep *d = lock_dep(name, ver, line ? line + 1 : 0, json_string_value(json_object_get(p, "category")));
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), json_string_value(json_object_get(p, "category")));
         json_t *src = json_object_get(p, "source");
         const char *type = json_string_value(json_object_get(src, "type"));
         if (type && (!strcmp(type, "git") || !strcmp(type, "url") || !strcmp(type, "file") || !strcmp(type, "directory"))) {
@@ -93,7 +121,7 @@ int wt_uv_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *issues)
             wt_dep_issue_add(issues, NULL, line, "uv.lock package entry without a valid name");
             continue;
         }
-        wt_dep *d = lock_dep(name, ver, line ? line + 1 : 0, NULL);
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), NULL);
         static const char *const other[] = {"git", "url", "path", NULL};
         for (int k = 0; other[k]; k++) {
             const char *where = json_string_value(json_object_get(src, other[k]));
@@ -134,7 +162,7 @@ int wt_pylock_parse(const char *text, size_t len, const wt_marker_env *env, wt_v
                 continue;
             }
         }
-        wt_dep *d = lock_dep(name, ver, line ? line + 1 : 0, NULL);
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), NULL);
         d->marker = marker ? wt_xstrdup(marker) : NULL;
         json_t *vcs = json_object_get(p, "vcs"), *arch = json_object_get(p, "archive");
         if (vcs || (arch && !ver)) {

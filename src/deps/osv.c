@@ -726,9 +726,11 @@ static int cmp_event(const void *a, const void *b) {
     }
     int c = wt_ver_cmp(x->ver, y->ver);
     if (c) return c;
-    /* at equal versions an introduced event comes first, so a range that
-     * is both introduced and fixed at V leaves V unaffected */
-    return (x->type != 'i') - (y->type != 'i');
+    /* equal versions keep the order written, as osv.dev's (stable) sort
+     * does: "fixed: 3.1.1" then "introduced: 3.1.1" (two adjacent ranges,
+     * PYSEC-2022-236) leaves 3.1.1 affected, "introduced: V, fixed: V" (an
+     * empty range) leaves V unaffected */
+    return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static void parse_ranges(wt_osv_adv *a, const char *text) {
@@ -751,7 +753,8 @@ static void parse_ranges(wt_osv_adv *a, const char *text) {
             const char *t = memchr(q, '\t', (size_t)(le - q));
             const char *te = t ? t : le;
             if (te - q >= 2) {
-                wt_osv_event *e = &r->ev[r->n++];
+                wt_osv_event *e = &r->ev[r->n];
+                e->pos = (unsigned)r->n++;
                 e->type = q[0];
                 e->zero = e->type == 'i' && te - q == 2 && q[1] == '0';
                 e->ver = wt_ver_parse(q + 1, (size_t)(te - q - 1));
@@ -920,14 +923,31 @@ bool wt_osv_affects(const wt_osv_adv *a, const wt_ver *v, const char *key) {
     return false;
 }
 
-const wt_ver *wt_osv_fixed_above(const wt_osv_adv *a, const wt_ver *v) {
+const wt_ver *wt_osv_fixed_above(const wt_osv_pkg *p, const wt_osv_adv *a, const wt_ver *v) {
+    /* every affected[] entry of the record for this package (GitHub writes
+     * one per range): a fixed event is the fix only when no entry of the
+     * record affects that version (overlapping or adjacent ranges, e.g.
+     * PYSEC-2021-114: "fixed 2.11.6" while [2.11, 2.11.7) still holds it) */
     const wt_ver *best = NULL;
-    for (size_t i = 0; i < a->nranges; i++)
-        for (size_t j = 0; j < a->ranges[i].n; j++) {
-            const wt_osv_event *e = &a->ranges[i].ev[j];
-            if (e->type != 'f' || !wt_ver_valid(e->ver)) continue;
-            if (wt_ver_cmp(e->ver, v) <= 0) continue;
-            if (!best || wt_ver_cmp(e->ver, best) < 0) best = e->ver;
-        }
+    size_t n = p ? p->nadvs : 1;
+    for (size_t q = 0; q < n; q++) {
+        const wt_osv_adv *b = p ? &p->advs[q] : a;
+        if (b != a && strcmp(b->id, a->id) != 0) continue;
+        for (size_t i = 0; i < b->nranges; i++)
+            for (size_t j = 0; j < b->ranges[i].n; j++) {
+                const wt_osv_event *e = &b->ranges[i].ev[j];
+                if (e->type != 'f' || !wt_ver_valid(e->ver)) continue;
+                if (wt_ver_cmp(e->ver, v) <= 0) continue;
+                if (best && wt_ver_cmp(e->ver, best) >= 0) continue;
+                char *key = wt_ver_key(e->ver);
+                bool still = false;
+                for (size_t r = 0; r < n && !still; r++) {
+                    const wt_osv_adv *c = p ? &p->advs[r] : a;
+                    if (c == a || !strcmp(c->id, a->id)) still = wt_osv_affects(c, e->ver, key);
+                }
+                free(key);
+                if (!still) best = e->ver;
+            }
+    }
     return best;
 }

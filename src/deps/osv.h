@@ -58,6 +58,7 @@ const wt_osv_info *wt_osv_db_info(const wt_osv_db *db);
 typedef struct wt_osv_event {
     char type;      /* 'i' introduced, 'f' fixed, 'l' last_affected, 'x' limit */
     bool zero;      /* introduced "0" */
+    unsigned pos;   /* position in the record (ties keep the order written) */
     wt_ver *ver;
 } wt_osv_event;
 
@@ -97,9 +98,10 @@ void wt_osv_pkg_free(wt_osv_pkg *p);
 
 /* Whether version v (with key = wt_ver_key(v)) is affected by adv. */
 bool wt_osv_affects(const wt_osv_adv *adv, const wt_ver *v, const char *key);
-/* Lowest fixed version (fixed event, or the version after a
- * last_affected/limit is unknown) greater than v, or NULL. Borrowed. */
-const wt_ver *wt_osv_fixed_above(const wt_osv_adv *adv, const wt_ver *v);
+/* Lowest fixed event greater than v that the record (every entry of p
+ * with adv's id; p may be NULL for adv alone) does not affect, or NULL
+ * (the version after a last_affected/limit is unknown). Borrowed. */
+const wt_ver *wt_osv_fixed_above(const wt_osv_pkg *p, const wt_osv_adv *adv, const wt_ver *v);
 
 /* Parse an OSV severity[] / database_specific and return the advisory's
  * severity, best CVSS score and vector (exposed for tests). */

@@ -475,8 +475,69 @@ static void handle_line(rq *q, char *l, const char *relname, const char *file, u
     free(req);
 }
 
+/* pip reads requirement files through a BOM check: UTF-8 with a BOM (Windows
+ * editors) and UTF-16 (`pip freeze > requirements.txt` in Windows
+ * PowerShell 5) are read as text. Returns a UTF-8 copy (caller frees) or
+ * NULL when text is used as it is; *skip = bytes of a UTF-8 BOM. */
+static char *decode_bom(const char *text, size_t len, size_t *out_len, size_t *skip) {
+    const unsigned char *u = (const unsigned char *)text;
+    *skip = 0;
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        *skip = 3;
+        return NULL;
+    }
+    if (len < 2 || !((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) return NULL;
+    bool le = u[0] == 0xFF;
+    wt_buf b;
+    wt_buf_init(&b);
+    for (size_t i = 2; i + 1 < len; i += 2) {
+        uint32_t cp = le ? (uint32_t)(u[i] | (u[i + 1] << 8)) : (uint32_t)((u[i] << 8) | u[i + 1]);
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < len) {
+            uint32_t lo = le ? (uint32_t)(u[i + 2] | (u[i + 3] << 8)) : (uint32_t)((u[i + 2] << 8) | u[i + 3]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD; /* unpaired surrogate */
+        char o[4];
+        size_t n;
+        if (cp < 0x80) {
+            o[0] = (char)cp;
+            n = 1;
+        } else if (cp < 0x800) {
+            o[0] = (char)(0xC0 | (cp >> 6));
+            o[1] = (char)(0x80 | (cp & 0x3F));
+            n = 2;
+        } else if (cp < 0x10000) {
+            o[0] = (char)(0xE0 | (cp >> 12));
+            o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[2] = (char)(0x80 | (cp & 0x3F));
+            n = 3;
+        } else {
+            o[0] = (char)(0xF0 | (cp >> 18));
+            o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[3] = (char)(0x80 | (cp & 0x3F));
+            n = 4;
+        }
+        wt_buf_append(&b, o, n);
+    }
+    *out_len = b.len;
+    return wt_buf_steal(&b);
+}
+
 static int parse_text(rq *q, const char *text, size_t len, const char *relname, const char *file, bool constraint,
                       int depth) {
+    size_t skip, dlen = 0;
+    char *decoded = decode_bom(text, len, &dlen, &skip);
+    if (decoded) {
+        text = decoded;
+        len = dlen;
+    } else {
+        text += skip;
+        len -= skip;
+    }
     wt_vec_push(&q->stack, wt_xstrdup(relname));
     wt_buf logical;
     wt_buf_init(&logical);
@@ -511,6 +572,7 @@ static int parse_text(rq *q, const char *text, size_t len, const char *relname, 
     if (logical.len) handle_line(q, logical.data, relname, file, first, constraint, depth);
     wt_buf_free(&logical);
     free(q->stack.items[--q->stack.len]);
+    free(decoded);
     return 0;
 }
 

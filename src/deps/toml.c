@@ -475,7 +475,9 @@ static json_t *parse_value(tp *p) {
             wt_buf_free(&b);
             return NULL;
         }
-        json_t *s = json_stringn(b.data, b.len);
+        /* an empty string leaves the buffer unallocated: "" (poetry.lock's
+         * `description = ""`) is a value, not invalid UTF-8 */
+        json_t *s = json_stringn(b.data ? b.data : "", b.len);
         wt_buf_free(&b);
         if (!s) fail(p, "invalid UTF-8 in string");
         return s;

@@ -53,6 +53,23 @@ WT_TEST(toml_parses_the_spec_forms) {
     json_decref(r);
 }
 
+WT_TEST(toml_empty_strings) {
+    /* poetry.lock writes `description = ""` for packages without one */
+    char *err = NULL;
+    json_t *r = toml("[[package]]\nname = \"mylib\"\ndescription = \"\"\nlit = ''\nml = \"\"\"\"\"\"\n"
+                     "arr = [\"\", '']\ninl = { a = \"\" }\n", &err);
+    if (!r) fprintf(stderr, "    %s\n", err);
+    CHECK(r != NULL);
+    json_t *p = json_array_get(json_object_get(r, "package"), 0);
+    CHECK_STR(json_string_value(json_object_get(p, "description")), "");
+    CHECK_STR(json_string_value(json_object_get(p, "lit")), "");
+    CHECK_STR(json_string_value(json_object_get(p, "ml")), "");
+    CHECK_INT(json_array_size(json_object_get(p, "arr")), 2);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(p, "inl"), "a")), "");
+    json_decref(r);
+    free(err);
+}
+
 WT_TEST(toml_rejects_malformed_documents) {
     static const char *const bad[] = {
         "a = 1\na = 2\n",                 /* duplicate key */

@@ -44,6 +44,25 @@ static const char *const records[][2] = {
      "{\"id\": \"MAL-2024-1\", \"modified\": \"2024-02-01T00:00:00Z\", \"summary\": \"Malicious code in evil-pkg (PyPI)\","
      " \"affected\": [{\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"evil-pkg\"},"
      " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]}"},
+    /* adjacent ranges written "fixed 1.0, ..., introduced 1.0" (as PYSEC-2022-236 for pyspark): at equal
+     * versions the events keep the order written, so 1.0 to 1.5 is affected */
+    {"PYSEC-9999-2.json",
+     "{\"id\": \"PYSEC-9999-2\", \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": \"tie\","
+     " \"affected\": [{\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"tie-pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1.0\"},"
+     " {\"introduced\": \"2.0\"}, {\"fixed\": \"3.0\"}, {\"introduced\": \"1.0\"}, {\"fixed\": \"1.5\"}]}]},"
+     /* an empty range (introduced and fixed at 4.0) affects nothing; last_affected includes its version */
+     " {\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"tie-pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"4.0\"}, {\"fixed\": \"4.0\"},"
+     " {\"introduced\": \"5.0\"}, {\"last_affected\": \"5.2\"}]}]}]}"},
+    /* one record, no aliases, two overlapping affected[] entries for one package (GitHub writes one per
+     * range): one vulnerability, fixed where neither entry affects */
+    {"PYSEC-9999-3.json",
+     "{\"id\": \"PYSEC-9999-3\", \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": \"two entries\","
+     " \"affected\": [{\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"dup-pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"2.0\"}]}]},"
+     " {\"package\": {\"ecosystem\": \"PyPI\", \"name\": \"Dup_Pkg\"},"
+     " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"1.0\"}, {\"fixed\": \"3.0\"}]}]}]}"},
 };
 
 static char *g_db;
@@ -73,7 +92,7 @@ static void build(void) {
     int rc = wt_osv_build(zip, g_db, "synthetic", &st, &err);
     if (rc) fprintf(stderr, "    %s\n", err);
     CHECK_INT(rc, WT_OK);
-    CHECK_INT(st.records, 5);
+    CHECK_INT(st.records, 7);
     CHECK_INT(st.withdrawn, 1);
     free(zip);
 }
@@ -156,5 +175,62 @@ WT_TEST(ranges_are_possibly_affected) {
     wt_scan_result_free(r);
     r = scan_req("s6", "demo-pkg<1.0.5\n");
     CHECK(wt_t_find(r, "WT-DEP-001") != NULL); /* every allowed version is affected */
+    wt_scan_result_free(r);
+}
+
+WT_TEST(equal_versions_keep_the_order_written) {
+    static const struct { const char *pin; bool affected; } cases[] = {
+        {"0.9", true},  {"1.0", true},       {"1.0.post1", true}, {"1.4.9", true}, {"1.5", false},
+        {"1.9", false}, {"2.0", true},       {"3.0", false},      {"4.0", false},  {"4.0.1", false},
+        {"5.0", true},  {"5.2", true},       {"5.2+cpu", true},   {"5.2.post1", false},
+        {"5.2.1", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *req = wt_xasprintf("tie-pkg==%s\n", cases[i].pin);
+        char *sub = wt_xasprintf("tie%zu", i);
+        wt_scan_result *r = scan_req(sub, req);
+        if (r) {
+            size_t n = wt_t_count(r, "WT-DEP-001");
+            if ((n == 1) != cases[i].affected) fprintf(stderr, "    tie-pkg==%s\n", cases[i].pin);
+            CHECK_INT(n, cases[i].affected ? 1 : 0);
+        }
+        wt_scan_result_free(r);
+        free(req);
+        free(sub);
+    }
+}
+
+WT_TEST(fixed_is_where_the_record_no_longer_applies) {
+    /* tie-pkg 0.9: "fixed 1.0" is not a fix, [1.0, 1.5) still holds it */
+    wt_scan_result *r = scan_req("fx1", "tie-pkg==0.9\n");
+    const wt_finding *f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        json_t *a = json_array_get(json_object_get(f->props, "advisories"), 0);
+        CHECK_STR(json_string_value(json_object_get(a, "fixed")), "1.5");
+    }
+    wt_scan_result_free(r);
+    /* dup-pkg 1.5: both entries of PYSEC-9999-3 match: one advisory, fixed in 3.0 */
+    r = scan_req("fx2", "dup-pkg==1.5\n");
+    f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(json_integer_value(json_object_get(f->props, "advisory_count")), 1);
+        json_t *advs = json_object_get(f->props, "advisories");
+        CHECK_INT(json_array_size(advs), 1);
+        CHECK_STR(json_string_value(json_object_get(json_array_get(advs, 0), "fixed")), "3.0");
+        CHECK_STR(json_string_value(json_object_get(f->props, "fixed_version")), "3.0");
+    }
+    wt_scan_result_free(r);
+    /* dup-pkg 0.5: only the first entry matches, but 2.0 is in the second one's range */
+    r = scan_req("fx3", "dup-pkg==0.5\n");
+    f = r ? wt_t_find(r, "WT-DEP-001") : NULL;
+    CHECK(f != NULL);
+    if (f) {
+        json_t *a = json_array_get(json_object_get(f->props, "advisories"), 0);
+        CHECK_STR(json_string_value(json_object_get(a, "fixed")), "3.0");
+        CHECK_STR(json_string_value(json_object_get(f->props, "fixed_version")), "3.0");
+        CHECK(strstr(f->message, "fixed in 3.0") != NULL);
+    }
     wt_scan_result_free(r);
 }

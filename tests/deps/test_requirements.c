@@ -259,3 +259,46 @@ WT_TEST(pip_install_lines) {
     for (size_t i = 0; i < p.deps.len; i++) CHECK(dep(&p, i)->unauditable != NULL);
     pfree(&p);
 }
+
+static parsed parse_n(const char *text, size_t n) {
+    parsed p = {{0}, {0}};
+    g_files = NULL;
+    wt_marker_env env;
+    wt_marker_env_init(&env, NULL, NULL);
+    wt_requirements_parse(text, n, "requirements.txt", &opener, &env, &p.deps, &p.issues);
+    return p;
+}
+
+WT_TEST(requirements_bom_and_utf16) {
+    /* a UTF-8 BOM (Windows editors) is not part of the first name */
+    parsed p = parse("\xef\xbb\xbfpyyaml==5.3\r\nrequests==2.19.0\r\n", NULL);
+    CHECK_INT(p.deps.len, 2);
+    CHECK_INT(p.issues.len, 0);
+    if (dep(&p, 0)) {
+        CHECK_STR(dep(&p, 0)->norm, "pyyaml");
+        CHECK_INT(dep(&p, 0)->line, 1);
+    }
+    pfree(&p);
+    /* UTF-16 LE and BE with a BOM (`pip freeze > requirements.txt` in
+     * Windows PowerShell 5), CRLF line ends */
+    static const char le[] = "\xff\xfe" "t\0o\0r\0c\0h\0=\0=\0" "1\0.\0" "1\0" "3\0.\0" "0\0\r\0\n\0"
+                             "j\0i\0n\0j\0a\0" "2\0=\0=\0" "2\0.\0" "1\0" "0\0\r\0\n\0";
+    p = parse_n(le, sizeof le - 1);
+    CHECK_INT(p.deps.len, 2);
+    CHECK_INT(p.issues.len, 0);
+    if (dep(&p, 1)) {
+        CHECK_STR(dep(&p, 1)->norm, "jinja2");
+        CHECK_INT(dep(&p, 1)->line, 2);
+    }
+    pfree(&p);
+    static const char be[] = "\xfe\xff" "\0n\0u\0m\0p\0y\0=\0=\0" "1\0.\0" "2\0" "1\0.\0" "0\0\n";
+    p = parse_n(be, sizeof be - 1);
+    CHECK_INT(p.deps.len, 1);
+    if (dep(&p, 0)) CHECK_STR(dep(&p, 0)->norm, "numpy");
+    pfree(&p);
+    /* odd trailing byte, lone surrogate: no crash, the rest is read */
+    static const char odd[] = "\xff\xfe" "s\0i\0x\0=\0=\0" "1\0\n\0" "\x00\xd8" "x";
+    p = parse_n(odd, sizeof odd - 1);
+    CHECK(p.deps.len >= 1);
+    pfree(&p);
+}
