@@ -236,6 +236,25 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
     bool pw = kn && (memmem(k, kn, "pass", 4) || memmem(k, kn, "PASS", 4) || memmem(k, kn, "pwd", 3) ||
                      memmem(k, kn, "Pass", 4) || memmem(k, kn, "PWD", 3));
     if (wt_is_hex(v, n)) {
+        /* many services issue hex keys (weather, news, maps APIs; secrets.token_hex()):
+         * 32+ random hex digits under a key, token or secret name are medium, unless the
+         * name says digest (hash, checksum, sha, commit...) */
+        static const char *const digest_words[] = {"hash", "digest", "checksum", "sha", "md5", "fingerprint",
+                                                   "etag", "commit", "revision", "nonce", "salt", "crc"};
+        bool digest = false;
+        char low[96];
+        size_t ln = kn < sizeof low - 1 ? kn : sizeof low - 1;
+        for (size_t i = 0; i < ln; i++)
+            low[i] = (char)tolower((unsigned char)k[i]);
+        low[ln] = 0;
+        for (size_t i = 0; i < sizeof digest_words / sizeof digest_words[0] && !digest; i++)
+            digest = strstr(low, digest_words[i]) != NULL;
+        if (kn && !digest && n >= 32 && h >= 3.0) {
+            m->severity = WT_SEV_MEDIUM;
+            m->confidence = 0.5;
+            snprintf(m->note, sizeof m->note, " (hex value)");
+            return true;
+        }
         m->severity = WT_SEV_LOW;
         m->confidence = 0.3;
         snprintf(m->note, sizeof m->note, " (hex value: may be a digest)");

@@ -562,3 +562,22 @@ WT_TEST(hostile_kubernetes_secrets_stay_in_bounds)
     }
     CHECK(decoded_lines > 100);
 }
+
+static wt_severity sev_of(const char *name, const char *text, const char *rule)
+{
+    wt_scan_result *r = wt_t_scan_mem(name, text, strlen(text));
+    const wt_finding *f = wt_t_find(r, rule);
+    wt_severity s = f ? f->severity : WT_SEV_NONE;
+    wt_scan_result_free(r);
+    return s;
+}
+
+WT_TEST(hex_keys_under_key_names_are_medium_digests_low)
+{
+    CHECK(sev_of("a.py", "API_KEY = \"3f9a0c27d18e4b56a9c0e1f2d3b4a596\"\n", "WT-SECRET-042") == WT_SEV_MEDIUM);
+    CHECK(sev_of("a.py", "app.config['SECRET_KEY'] = 'b7e1c9a04f3d2e8a6c5b4a39281706f5e4d3c2b1a0f9e8d7'\n", "WT-SECRET-042") ==
+          WT_SEV_MEDIUM);
+    /* a digest under a key-ish name stays low */
+    CHECK(sev_of("a.py", "token_sha256 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n",
+                 "WT-SECRET-042") == WT_SEV_LOW);
+}
