@@ -236,6 +236,25 @@ static bool judge_generic(const char *text, const wt_hs_cand *c, wt_text_match *
     bool pw = kn && (memmem(k, kn, "pass", 4) || memmem(k, kn, "PASS", 4) || memmem(k, kn, "pwd", 3) ||
                      memmem(k, kn, "Pass", 4) || memmem(k, kn, "PWD", 3));
     if (wt_is_hex(v, n)) {
+        /* many services issue hex keys (weather, news, maps APIs; secrets.token_hex()):
+         * 32+ random hex digits under a key, token or secret name are medium, unless the
+         * name says digest (hash, checksum, sha, commit...) */
+        static const char *const digest_words[] = {"hash", "digest", "checksum", "sha", "md5", "fingerprint",
+                                                   "etag", "commit", "revision", "nonce", "salt", "crc"};
+        bool digest = false;
+        char low[96];
+        size_t ln = kn < sizeof low - 1 ? kn : sizeof low - 1;
+        for (size_t i = 0; i < ln; i++)
+            low[i] = (char)tolower((unsigned char)k[i]);
+        low[ln] = 0;
+        for (size_t i = 0; i < sizeof digest_words / sizeof digest_words[0] && !digest; i++)
+            digest = strstr(low, digest_words[i]) != NULL;
+        if (kn && !digest && n >= 32 && h >= 3.0) {
+            m->severity = WT_SEV_MEDIUM;
+            m->confidence = 0.5;
+            snprintf(m->note, sizeof m->note, " (hex value)");
+            return true;
+        }
         m->severity = WT_SEV_LOW;
         m->confidence = 0.3;
         snprintf(m->note, sizeof m->note, " (hex value: may be a digest)");
@@ -507,34 +526,154 @@ static void fingerprint_span(const wt_hs_row *r, const char *text, size_t len, c
         *fn = (size_t)(end - (text + m->off));
 }
 
+/* Emit one kept match; text/len hold the secret, loc is where it is reported. */
+static void emit_kept(wt_ctx *ctx, const kept *kp, const char *text, size_t len, const wt_location *loc,
+                      const char *extra)
+{
+    const wt_text_match *m = &kp->m;
+    size_t fs, fn;
+    fingerprint_span(kp->r, text, len, m, &fs, &fn);
+    char sha[65];
+    char *mask = wt_mask_secret(text + m->off, m->len, 4);
+    wt_sha256_hex(text + fs, fn, sha);
+    char *ev = wt_xasprintf("%s (sha256:%.12s)", mask, sha);
+    wt_location l = *loc;
+    wt_finding *f = wt_emit(ctx, m->rule_id, m->severity, &l, ev, "%s%s%s", kp->r->meta.summary, m->note, extra);
+    if (f) {
+        f->confidence = m->confidence;
+        if (!f->props)
+            f->props = json_object();
+        json_object_set_new(f->props, "secret_sha256", json_string(sha));
+        json_object_set_new(f->props, "rule_name", json_string(m->name));
+        json_object_set_new(f->props, "masked", json_string(mask));
+    }
+    free(mask);
+    free(ev);
+}
+
+/* Standard base64 (padding optional) into out; false on another character. */
+static bool b64_decode(const char *s, size_t n, char *out, size_t cap, size_t *outn)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+                : c == '+' ? 62 : c == '/' ? 63 : c == '=' ? -2 : -1;
+        if (v == -1)
+            return false;
+        if (v == -2)
+            continue;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (k + 1 >= cap)
+                return false;
+            out[k++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    out[k] = '\0';
+    *outn = k;
+    return true;
+}
+
+#define K8S_MAX_VALUE 8192
+
+/* A Kubernetes Secret keeps its values base64-encoded under `data:` ("encoded",
+ * not encrypted): each value is decoded and scanned as `KEY=value` in an env
+ * file; findings point at the encoded value. */
+typedef struct enc_span {
+    size_t s, e;
+} enc_span;
+
+static size_t scan_k8s_secret(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o, enc_span **spans)
+{
+    *spans = NULL;
+    size_t nspans = 0, cap = 0;
+    if (!o || !o->kind || (strcmp(o->kind, "yaml") != 0 && strcmp(o->kind, "yml") != 0))
+        return 0;
+    if (!memmem(text, len, "kind: Secret", 12) && !memmem(text, len, "kind: \"Secret\"", 14))
+        return 0;
+    char *dec = wt_xmalloc(K8S_MAX_VALUE + 1);
+    char *syn = wt_xmalloc(K8S_MAX_VALUE + 200);
+    bool in_data = false;
+    size_t lines = 0;
+    for (size_t i = 0; i < len && !wt_ctx_expired(ctx) && lines < 100000; lines++) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t ind = i;
+        while (ind < e && text[ind] == ' ')
+            ind++;
+        if (ind == i && e > i && text[i] != '#') {
+            in_data = e - i >= 5 && memcmp(text + i, "data:", 5) == 0;
+        } else if (in_data && ind < e && text[ind] != '#') {
+            /* "  KEY: VALUE" */
+            size_t ks = ind, ke = ks;
+            while (ke < e && (isalnum((unsigned char)text[ke]) || text[ke] == '_' || text[ke] == '-' || text[ke] == '.'))
+                ke++;
+            size_t v = ke;
+            if (ke > ks && v < e && text[v] == ':') {
+                v++;
+                while (v < e && (text[v] == ' ' || text[v] == '"' || text[v] == '\''))
+                    v++;
+                size_t ve = e;
+                while (ve > v && (text[ve - 1] == ' ' || text[ve - 1] == '\r' || text[ve - 1] == '"' || text[ve - 1] == '\''))
+                    ve--;
+                size_t dn = 0, kn = ke - ks;
+                bool text_ok = ve - v >= 8 && kn < 100 && b64_decode(text + v, ve - v, dec, K8S_MAX_VALUE, &dn) && dn >= 6;
+                for (size_t q = 0; text_ok && q < dn; q++)
+                    text_ok = (unsigned char)dec[q] >= 0x20 || dec[q] == '\n' || dec[q] == '\t' || dec[q] == '\r';
+                if (text_ok) {
+                    if (nspans == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        *spans = wt_xrealloc(*spans, cap * sizeof **spans);
+                    }
+                    (*spans)[nspans++] = (enc_span){v, ve};
+                    memcpy(syn, text + ks, kn);
+                    syn[kn] = '=';
+                    memcpy(syn + kn + 1, dec, dn);
+                    size_t sn = kn + 1 + dn;
+                    syn[sn++] = '\n';
+                    wt_text_origin so = {.cell = -1, .kind = "env", .line_base = 1};
+                    kept *k = NULL;
+                    /* cache key: the encoded value (unique per line), never a reused buffer */
+                    size_t n = collect(syn, sn, &so, text + v, &k);
+                    wt_location loc = wt_text_location(text, len, v, o);
+                    for (size_t j = 0; j < n; j++)
+                        emit_kept(ctx, &k[j], syn, sn, &loc, " (base64-encoded in a Kubernetes Secret)");
+                    free(k);
+                }
+            }
+        }
+        i = e + 1;
+    }
+    free(dec);
+    free(syn);
+    return nspans;
+}
+
 static void scan(wt_ctx *ctx, const char *text, size_t len, const wt_text_origin *o)
 {
     kept *k = NULL;
     size_t n = collect(text, len, o, ctx, &k);
     if (wt_hsdb_last_truncated())
         wt_emit_limit(ctx, "secret/PII pattern matches in one text buffer", WT_HS_MAX_CANDS, WT_HS_MAX_CANDS);
+    enc_span *enc = NULL;
+    size_t nenc = scan_k8s_secret(ctx, text, len, o, &enc);
     for (size_t i = 0; i < n && !wt_ctx_expired(ctx); i++) {
-        const wt_text_match *m = &k[i].m;
-        size_t fs, fn;
-        fingerprint_span(k[i].r, text, len, m, &fs, &fn);
-        char sha[65];
-        char *mask = wt_mask_secret(text + m->off, m->len, 4);
-        wt_sha256_hex(text + fs, fn, sha);
-        char *ev = wt_xasprintf("%s (sha256:%.12s)", mask, sha);
-        wt_location loc = wt_text_location(text, len, m->off, o);
-        wt_finding *f = wt_emit(ctx, m->rule_id, m->severity, &loc, ev, "%s%s", k[i].r->meta.summary,
-                                m->note);
-        if (f) {
-            f->confidence = m->confidence;
-            if (!f->props)
-                f->props = json_object();
-            json_object_set_new(f->props, "secret_sha256", json_string(sha));
-            json_object_set_new(f->props, "rule_name", json_string(m->name));
-            json_object_set_new(f->props, "masked", json_string(mask));
-        }
-        free(mask);
-        free(ev);
+        /* a generic match on an encoded value: the decoded value was judged instead */
+        bool encoded = false;
+        for (size_t j = 0; j < nenc && !encoded && (k[i].r->checks & WT_CK_GENERIC); j++)
+            encoded = k[i].m.off < enc[j].e && enc[j].s < k[i].m.off + k[i].m.len;
+        if (encoded)
+            continue;
+        wt_location loc = wt_text_location(text, len, k[i].m.off, o);
+        emit_kept(ctx, &k[i], text, len, &loc, "");
     }
+    free(enc);
     free(k);
 }
 

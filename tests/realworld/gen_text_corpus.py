@@ -804,6 +804,16 @@ def configs(c):
            "              value: \"%s\"\n            - name: HF_TOKEN\n              valueFrom:\n"
            "                secretKeyRef:\n                  name: hf\n                  key: token\n" % kpw)
     plant("deploy/k8s/deployment.yaml", k8s, [("WT-SECRET-043", kpw, "password")])
+    # a Kubernetes Secret: values are base64 ("encoded", not encrypted)
+    spw, shf = g_password(), SECRETS["hf"][1]()
+    b64 = lambda x: base64.b64encode(x.encode()).decode()
+    ks = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: inference-secrets\ntype: Opaque\ndata:\n"
+          "  DB_HOST: %s\n  DB_PASSWORD: %s\n  HF_TOKEN: %s\n  LOG_LEVEL: %s\n"
+          % (b64("db.prod.internal"), b64(spw), b64(shf), b64("info")))
+    c.write("deploy/k8s/secret.yaml", ks)
+    c.values.extend([spw, shf])
+    for rule, v in (("WT-SECRET-043", spw), ("WT-SECRET-007", shf)):
+        c.exp("deploy/k8s/secret.yaml", rule, {"line": line_of(ks, b64(v))}, b64(v)[:16], "k8s_secret")
     gsec = SECRETS["gocspx"][1]()
     cs = json.dumps({"installed": {"client_id": "%d-%s.apps.googleusercontent.com" % (R.randint(10**11, 10**12), rs(HEX, 32)),
                                    "project_id": "ml-notebooks", "auth_uri": "https://accounts.google.com/o/oauth2/auth",
@@ -895,6 +905,36 @@ def configs(c):
     plant("func/local.settings.json", az, [("WT-SECRET-014", ak, "azure")])
 
 
+def to_nbformat3(nb):
+    """The same notebook as nbformat 3 (worksheets, input, pyout/pyerr, MIME keys by short name)."""
+    short = {"text/plain": "text", "text/html": "html", "image/png": "png", "application/json": "json",
+             "text/markdown": "markdown", "text/latex": "latex"}
+    cells = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            cells.append({"cell_type": cell["cell_type"], "metadata": {}, "source": cell["source"]})
+            continue
+        outs = []
+        for o in cell.get("outputs", []):
+            t = o["output_type"]
+            if t == "stream":
+                outs.append({"output_type": "stream", "stream": o.get("name", "stdout"), "text": o["text"]})
+            elif t == "error":
+                outs.append({"output_type": "pyerr", "ename": o["ename"], "evalue": o["evalue"],
+                             "traceback": o["traceback"]})
+            else:
+                v3 = {"output_type": "pyout" if t == "execute_result" else "display_data", "metadata": {}}
+                if t == "execute_result":
+                    v3["prompt_number"] = o.get("execution_count") or 1
+                for mime, v in o.get("data", {}).items():
+                    v3[short.get(mime, mime)] = v
+                outs.append(v3)
+        cells.append({"cell_type": "code", "collapsed": False, "input": cell["source"], "language": "python",
+                      "metadata": {}, "outputs": outs, "prompt_number": cell.get("execution_count")})
+    return {"metadata": {"name": "", "signature": "sha256:" + sha()}, "nbformat": 3, "nbformat_minor": 0,
+            "worksheets": [{"cells": cells, "metadata": {}}]}
+
+
 def main():
     out = sys.argv[1]
     seeds = [int(a) for a in sys.argv[2:]] or [1]
@@ -919,7 +959,10 @@ def main():
                                              "kaggle_submission"]), i)
             pii = R.sample(["plain", "html", "markdown"], R.randint(1, 3)) if i % 2 == 0 else []
             nb = build_notebook(c, "notebooks/" + name, groups[i], pii, code_groups[i])
-            if i == 3:
+            if i == 4:
+                nb = to_nbformat3(nb)
+                c.write("notebooks/" + name, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            elif i == 3:
                 # some tools write one line of JSON with every source/output as a single string
                 for cell in nb["cells"]:
                     cell["source"] = "".join(cell["source"])

@@ -27,22 +27,24 @@ def load_findings(path):
 
 def texts_of(nb, cell, part):
     """The texts a finding in (cell, part) can point into, as lists of lines."""
+    cells = nb.get("cells")
+    if cells is None:  # nbformat 3: worksheets, "input", MIME data at the top of an output
+        cells = [c for w in nb.get("worksheets", []) for c in w.get("cells", [])]
     try:
-        c = nb["cells"][cell]
+        c = cells[cell]
     except (IndexError, KeyError, TypeError):
         return []
     def j(v):
         return "".join(v) if isinstance(v, list) else (v or "")
     if part == "source":
-        return [j(c.get("source")).split("\n")]
+        return [j(c.get("source", c.get("input"))).split("\n")]
     out = []
     for o in c.get("outputs", []):
-        if "text" in o:
-            out.append(j(o["text"]).split("\n"))
         if "traceback" in o:
             out.append("\n".join(o["traceback"]).split("\n"))
-        for mime, v in (o.get("data") or {}).items():
-            if isinstance(v, (str, list)):
+        for k, v in list(o.items()) + list((o.get("data") or {}).items()):
+            if k not in ("traceback", "data", "output_type", "name", "stream", "metadata") and \
+                    isinstance(v, (str, list)):
                 out.append(j(v).split("\n"))
     return out
 

@@ -499,3 +499,85 @@ WT_TEST(short_placeholder_words_inside_random_tokens)
     CHECK_INT(count_in("a.py", "API_TOKEN = 'fake_token_for_tests_9f8e7d'\nSECRET = 'TODO-fill-in-later-42'\n", "WT-SECRET-042"), 0);
     CHECK_INT(count_in("settings.toml", "password = \"HW%s%uDcUjUx9\"\n", "WT-SECRET-043"), 1);
 }
+
+WT_TEST(kubernetes_secret_values_are_decoded)
+{
+    /* DB_PASSWORD: base64("Kestrel@7981abc"); TOKEN: base64("changeme-please") (a placeholder) */
+    const char *sec = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n"
+                      "  DB_PASSWORD: S2VzdHJlbEA3OTgxYWJj\n  API_TOKEN: Y2hhbmdlbWUtcGxlYXNl\n"
+                      "  DB_HOST: ZGIucHJvZC5pbnRlcm5hbA==\n";
+    wt_scan_result *r = wt_t_scan_mem("secret.yaml", sec, strlen(sec));
+    CHECK_INT(wt_t_count(r, "WT-SECRET-043"), 1); /* the decoded password, not its encoding */
+    const wt_finding *f = wt_t_find(r, "WT-SECRET-043");
+    CHECK(f && f->loc.line == 7 && strstr(f->message, "Kubernetes Secret"));
+    CHECK(f && strncmp(f->evidence, "Kest", 4) == 0);
+    wt_scan_result_free(r);
+    /* a ConfigMap's data is plain text: nothing is decoded */
+    const char *cm = "apiVersion: v1\nkind: ConfigMap\ndata:\n  GREETING: S2VzdHJlbEA3OTgxYWJj\n";
+    CHECK_INT(count_in("cm.yaml", cm, "WT-SECRET-004"), 0);
+}
+
+WT_TEST(hostile_kubernetes_secrets_stay_in_bounds)
+{
+    /* "  KEY: VALUE" lines whose values are base64-ish of any length (up to past the
+     * 8 KiB decode cap), with quotes, padding and stray bytes */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\"'\x01 ";
+    static char buf[60000];
+    unsigned seed = 777;
+    size_t decoded_lines = 0;
+    for (int round = 0; round < 60; round++) {
+        size_t n = (size_t)snprintf(buf, sizeof buf, "kind: Secret\ndata:\n");
+        while (n + 12100 < sizeof buf) {
+            seed = seed * 1103515245u + 12345u;
+            size_t vl = (seed >> 8) % (seed & 1 ? 40 : 12000);
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "  K%u_PASSWORD: ", seed % 100);
+            if (seed & 2) {
+                /* valid base64 of printable text, some past the decode cap */
+                static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                size_t tl = vl * 3 / 4;
+                for (size_t i = 0; i + 3 <= tl; i += 3) {
+                    unsigned char t[3];
+                    for (int q = 0; q < 3; q++) {
+                        seed = seed * 1103515245u + 12345u;
+                        t[q] = (unsigned char)(0x20 + (seed >> 16) % 95);
+                    }
+                    unsigned v = (unsigned)t[0] << 16 | (unsigned)t[1] << 8 | t[2];
+                    buf[n++] = tab[v >> 18 & 63];
+                    buf[n++] = tab[v >> 12 & 63];
+                    buf[n++] = tab[v >> 6 & 63];
+                    buf[n++] = tab[v & 63];
+                }
+            } else {
+                for (size_t i = 0; i < vl; i++) {
+                    seed = seed * 1103515245u + 12345u;
+                    buf[n++] = b64[(seed >> 16) % ((seed & 7) ? 64 : sizeof b64 - 1)];
+                }
+            }
+            buf[n++] = '\n';
+            decoded_lines++;
+        }
+        wt_scan_result *r = wt_t_scan_mem("s.yaml", buf, n);
+        CHECK(r != NULL);
+        wt_scan_result_free(r);
+    }
+    CHECK(decoded_lines > 100);
+}
+
+static wt_severity sev_of(const char *name, const char *text, const char *rule)
+{
+    wt_scan_result *r = wt_t_scan_mem(name, text, strlen(text));
+    const wt_finding *f = wt_t_find(r, rule);
+    wt_severity s = f ? f->severity : WT_SEV_NONE;
+    wt_scan_result_free(r);
+    return s;
+}
+
+WT_TEST(hex_keys_under_key_names_are_medium_digests_low)
+{
+    CHECK(sev_of("a.py", "API_KEY = \"3f9a0c27d18e4b56a9c0e1f2d3b4a596\"\n", "WT-SECRET-042") == WT_SEV_MEDIUM);
+    CHECK(sev_of("a.py", "app.config['SECRET_KEY'] = 'b7e1c9a04f3d2e8a6c5b4a39281706f5e4d3c2b1a0f9e8d7'\n", "WT-SECRET-042") ==
+          WT_SEV_MEDIUM);
+    /* a digest under a key-ish name stays low */
+    CHECK(sev_of("a.py", "token_sha256 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n",
+                 "WT-SECRET-042") == WT_SEV_LOW);
+}
