@@ -389,7 +389,6 @@ void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n,
     if (max_parallel < 1) max_parallel = 1;
     CURLM *m = curl_multi_init();
     if (!m) return;
-    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_parallel);
     typedef struct slot {
         CURL *h;
         xfer x;
@@ -408,13 +407,26 @@ void wt_http_prefetch(wt_http_client *c, wt_http_prefetch_item *items, size_t n,
         sl[i].x.sink_fd = -1;
         sl[i].hdrs = setup_easy(c, sl[i].h, items[i].url, 0, items[i].want, sl[i].range, &sl[i].x, sl[i].errbuf);
         curl_easy_setopt(sl[i].h, CURLOPT_PRIVATE, (void *)&sl[i]);
-        curl_multi_add_handle(m, sl[i].h);
     }
-    int running = 1;
-    while (running) {
+    /* at most max_parallel transfers at once, a new one added as one ends
+     * (CURLMOPT_MAX_TOTAL_CONNECTIONS would park the rest as pending, and
+     * libcurl 7.88 wakes pending transfers only on a 1 s timer) */
+    size_t next = 0, active = 0;
+    for (;;) {
+        while (active < (size_t)max_parallel && next < n) {
+            if (sl[next].h && curl_multi_add_handle(m, sl[next].h) == CURLM_OK) active++;
+            next++;
+        }
+        int running = 0;
         if (curl_multi_perform(m, &running) != CURLM_OK) break;
         if (c->cancel && *c->cancel) break;
-        if (running) curl_multi_poll(m, NULL, 0, 200, NULL);
+        int left;
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(m, &left)))
+            if (msg->msg == CURLMSG_DONE && active > 0) active--;
+        if (running == 0 && next >= n) break; /* everything added has ended */
+        if (active < (size_t)max_parallel && next < n) continue;
+        curl_multi_poll(m, NULL, 0, 200, NULL);
     }
     for (size_t i = 0; i < n; i++) {
         if (!sl[i].h) continue;

@@ -226,6 +226,10 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--delay-ms", type=int, default=0)
     ARGS = ap.parse_args()
+    # socketserver listens with a backlog of 5: parallel clients (the scan's
+    # prefetch opens up to 8 connections at once) would see SYNs dropped and
+    # retried after 1 s, which real servers do not do
+    ThreadingHTTPServer.request_queue_size = 128
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     ARGS.bound_port = srv.server_address[1]
