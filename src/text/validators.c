@@ -476,7 +476,7 @@ bool wt_is_placeholder(const char *s, size_t n)
     static const char *words[] = {
         "example", "sample", "placeholder", "changeme", "change_me", "change-me", "dummy",
         "redacted", "xxxx", "****", "....", "your_", "your-", "yourapi", "yourkey", "yoursecret",
-        "yourtoken", "yourpass", "<", ">", "${", "{{", "%(", "fixme", "insert",
+        "yourtoken", "yourpass", "${", "{{", "%(", "fixme", "insert",
         "replace", "enter_", "enter-", "mytoken", "my_token", "my-token", "my_api", "my-api",
         "mysecret", "my_secret", "mypassword", "my_password", "secret_here", "key_here",
         "token_here", "here_", "_here", "foobar", "notreal", "not_real", "not-a-real", "testkey",
@@ -493,8 +493,31 @@ bool wt_is_placeholder(const char *s, size_t n)
     for (size_t i = 0; i < m; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[m] = 0;
-    if (s[0] == '@' || s[0] == '&' || s[0] == '*')
-        return true; /* @secret-ref, &anchor, *alias */
+    /* @secret-ref, YAML &anchor / *alias: the sigil and a lower-case name; a
+     * password may start with the same characters ("*Xk9fj2L", "&Tr0ub4dor") */
+    if ((s[0] == '@' || s[0] == '&' || s[0] == '*') && n > 1) {
+        size_t i = 1;
+        while (i < n && (islower((unsigned char)s[i]) || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+            i++;
+        if (i == n)
+            return true;
+    }
+    /* <your key>, <TOKEN>: a name in angle brackets (a password may hold '<' or '>') */
+    const char *lt = memchr(s, '<', n);
+    if (lt) {
+        const char *gt = memchr(lt + 1, '>', n - (size_t)(lt + 1 - s));
+        if (gt && gt > lt + 1) {
+            /* letters of one case and separators: <token>, <YOUR_API_KEY> */
+            bool lower = false, upper = false;
+            const char *q = lt + 1;
+            for (; q < gt && (isalpha((unsigned char)*q) || strchr(" _-.:", *q)); q++) {
+                lower |= islower((unsigned char)*q) != 0;
+                upper |= isupper((unsigned char)*q) != 0;
+            }
+            if (q == gt && (lower != upper))
+                return true;
+        }
+    }
     /* $VAR, ${VAR}, $(cmd), %VAR%, %(name)s; a password may start with '$' or '%' */
     if (s[0] == '$' && n > 1 && (isalpha((unsigned char)s[1]) || s[1] == '_' || s[1] == '{' || s[1] == '('))
         return true;

@@ -92,6 +92,15 @@ WT_TEST(entropy_and_shapes)
     CHECK(wt_is_placeholder(S("%(var)s")));
     CHECK(wt_is_placeholder(S("AKIAIOSFODNN7EXAMPLE")));
     CHECK(!wt_is_placeholder(S("Vq8kLz2mWp3xT")));
+    /* YAML anchors/aliases and angle-bracket names are placeholders; passwords that only
+     * start with those sigils or hold '<'/'>' are not */
+    CHECK(wt_is_placeholder(S("*default_password")));
+    CHECK(wt_is_placeholder(S("&db-pass")));
+    CHECK(wt_is_placeholder(S("Bearer <YOUR TOKEN>")));
+    CHECK(!wt_is_placeholder(S("*Xk9fj2LqP")));
+    CHECK(!wt_is_placeholder(S("&Tr0ub4dor3")));
+    CHECK(!wt_is_placeholder(S("Zq9<x7Lp>!2vK")));
+    CHECK(!wt_is_placeholder(S("Kq8v>Lm3<Rt")));
     CHECK(wt_is_env_lookup(S("os.environ['X']")));
     CHECK(wt_is_env_lookup(S("process.env.TOKEN")));
     CHECK(!wt_is_env_lookup(S("Vq8kLz2mWp3xT")));
