@@ -165,13 +165,20 @@ static unsigned record_element_size(const uint8_t *p, size_t n) {
 }
 
 #define RECORD_VIEW (1u << 20)
+#define RECORD_VIEW_SMALL (16u << 10)
 
-/* Length of the pickle at off (bounded view), 0 if it cannot be delimited. */
+/* Length of the pickle at off (bounded view), 0 if it cannot be delimited.
+ * Records are tiny: a small view first, so that many records do not each
+ * view (and, off an unmapped reader, copy) a whole megabyte. */
 static size_t span_at(wt_reader *r, uint64_t off, uint64_t end, const uint8_t **view) {
-    size_t vl = end - off > RECORD_VIEW ? RECORD_VIEW : (size_t)(end - off);
-    const uint8_t *v = vl ? wt_reader_view(r, off, vl) : NULL;
-    *view = v;
-    return v ? wt_pickle_span(v, vl) : 0;
+    size_t span = 0;
+    for (size_t lim = RECORD_VIEW_SMALL;; lim = RECORD_VIEW) {
+        size_t vl = end - off > lim ? lim : (size_t)(end - off);
+        const uint8_t *v = vl ? wt_reader_view(r, off, vl) : NULL;
+        *view = v;
+        span = v ? wt_pickle_span(v, vl) : 0;
+        if (span || !v || vl < lim || lim == RECORD_VIEW) return span;
+    }
 }
 
 static void scan_pickle_range(wt_ctx *ctx, wt_reader *r, uint64_t off, uint64_t len, const char *name) {

@@ -632,3 +632,33 @@ WT_TEST(eocd_search_prefers_consistent_comment_length) {
     CHECK_INT(wt_zip_find_eocd(tail, sizeof tail), 42);
     CHECK_INT(wt_zip_find_eocd(tail, 10), -1);
 }
+
+WT_TEST(zip_with_long_comment_appended_to_nested_pickle_is_scanned) {
+    /* the end record of a zip sits up to 22 + 65535 bytes from the end: a long
+     * comment must not hide the appended zip of a pickle member */
+    if (!have_pickle_analyzer()) return;
+    zw z;
+    zw_init(&z);
+    zw_add(&z, "archive/data.pkl", PK_EVIL, sizeof PK_EVIL - 1, NULL);
+    size_t zl;
+    uint8_t *zip = zw_finish(&z, &zl);
+    const size_t cl = 4000;
+    size_t pl = sizeof PK_BENIGN + zl + cl;
+    uint8_t *cat = calloc(1, pl);
+    memcpy(cat, PK_BENIGN, sizeof PK_BENIGN);
+    memcpy(cat + sizeof PK_BENIGN, zip, zl);
+    cat[sizeof PK_BENIGN + zl - 2] = (uint8_t)(cl & 0xff); /* EOCD comment length */
+    cat[sizeof PK_BENIGN + zl - 1] = (uint8_t)(cl >> 8);
+    memset(cat + sizeof PK_BENIGN + zl, ' ', cl);
+    zw outer;
+    zw_init(&outer);
+    zw_add(&outer, "model/poly.pkl", cat, pl, NULL);
+    size_t ol;
+    uint8_t *oz = zw_finish(&outer, &ol);
+    wt_scan_result *r = wt_t_scan_mem("outer.zip", oz, ol);
+    CHECK_INT(wt_t_count(r, "WT-PICKLE-001"), 1);
+    wt_scan_result_free(r);
+    free(oz);
+    free(cat);
+    free(zip);
+}

@@ -209,7 +209,8 @@ static int pickle_analyze(wt_ctx *ctx, wt_reader *r) {
      * loaders (Keras .keras, zipfile.is_zipfile) read the zip at the end. Scan both views.
      * Top-level files get this from the zip-appended analyzer; this covers nested members. */
     if (rc == WT_OK && wt_ctx_depth(ctx) > 0 && used > 0 && used < size && size - used >= 22) {
-        size_t tl = size - used < 1024 ? (size_t)(size - used) : 1024;
+        /* the end record is within its 22 bytes + a comment of up to 65535 */
+        size_t tl = size - used < 22 + 65535 ? (size_t)(size - used) : 22 + 65535;
         const uint8_t *t = wt_reader_view(r, size - tl, tl);
         bool eocd = false;
         for (size_t i = 0; t && i + 22 <= tl && !eocd; i++)

@@ -186,8 +186,9 @@ static bool dedupe_seen(pk_dedupe *d, char *key) {
 static void emit(vm *m, const char *rule, wt_severity sev, uint64_t off, const char *evidence, const char *fmt, ...) {
     if (!m->ctx) return;
     /* per-rule cap: a crafted stream must not flood the report */
-    int ri = rule[12] >= '0' && rule[12] <= '9' ? rule[12] - '0' : 0; /* WT-PICKLE-00N */
-    if (strncmp(rule, "WT-PICKLE-00", 12) == 0 && ri > 0 && ri < PK_NRULES) {
+    bool ours = strncmp(rule, "WT-PICKLE-00", 12) == 0; /* rule[12] exists only then */
+    int ri = ours && rule[12] >= '0' && rule[12] <= '9' ? rule[12] - '0' : 0; /* WT-PICKLE-00N */
+    if (ours && ri > 0 && ri < PK_NRULES) {
         if (m->nemitted[ri] >= PK_RULE_MAX) {
             m->nsuppressed[ri]++;
             wt_severity s2 = sev ? sev : WT_SEV_MEDIUM;
