@@ -79,6 +79,9 @@ WT_TEST(credit_cards_luhn_and_issuer)
     expect_none("WT-PII-003", "card 4539 1488 0343 6468\n");      /* Luhn fails */
     expect_none("WT-PII-003", "id 9539148803436467\n");            /* no issuer */
     expect_none("WT-PII-003", "card 4111 1111 1111 1111\n");       /* test number */
+    expect_none("WT-PII-003", "card 4242 4242 4242 4242\n");       /* Stripe test number */
+    expect_none("WT-PII-003", "card 5555 5555 5555 4444\n");       /* Mastercard test number */
+    expect_none("WT-PII-003", "card 3782 822463 10005\n");         /* Amex test number */
     expect_none("WT-PII-003", "ts 4539.1488034364670\n");
 }
 
