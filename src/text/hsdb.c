@@ -295,9 +295,22 @@ static hs_database_t *cache_load(const char *path)
 {
     if (!path)
         return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* libhs trusts a serialized database: only load one that this user
+     * owns and nobody else can write (a shared or planted cache is ignored
+     * and rebuilt) */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
     wt_buf b;
     wt_buf_init(&b);
     char tmp[65536];

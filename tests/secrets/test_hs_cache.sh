@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The compiled Hyperscan database is cached per rule set and never trusted
-# blindly: a corrupt cache file is ignored (and replaced), a changed rule
+# blindly: a corrupt cache file, or one others could have written, is ignored (and replaced), a changed rule
 # table gets a new cache entry, WATCHTOWER_NO_CACHE=1 writes nothing.
 set -euo pipefail
 BIN=${WT_BIN:?}
@@ -17,6 +17,10 @@ check '[ "$(stat -c %a "$T/cache/watchtower/hs")" = 700 ]' "cache directory is p
 f=$(ls "$T"/cache/watchtower/hs/*.hsdb)
 scan > "$T/b.json"
 check 'cmp -s "$T/a.json" "$T/b.json"' "same findings from the cached database"
+chmod 666 "$f"
+scan > "$T/w.json"
+check 'cmp -s "$T/a.json" "$T/w.json"' "same findings when the cache file is writable by others"
+check '[ "$(stat -c %a "$f")" = 600 ]' "a cache file others could write is not loaded but rebuilt (private again)"
 head -c 4096 /dev/urandom > "$f"
 scan > "$T/c.json"
 check 'cmp -s "$T/a.json" "$T/c.json"' "a corrupt cache file is ignored"
