@@ -28,14 +28,20 @@ static uint32_t tline(json_t *t) {
  * [[package]] header at line hdr and before the next table header (Poetry
  * 1.1 wrote `category` and `description` first), else the line after the
  * header; 0 when hdr is unknown. Bounded by the text. */
-static uint32_t name_line(const char *text, size_t len, uint32_t hdr) {
+typedef struct lcur { size_t i; uint32_t line; } lcur; /* start of line `line` */
+static uint32_t name_line(const char *text, size_t len, uint32_t hdr, lcur *c) {
     if (!hdr) return 0;
-    size_t i = 0;
-    uint32_t line = 1;
+    /* entries come in file order: resume from the previous header instead of
+     * counting lines from the start for each (quadratic on a big lock file) */
+    if (c->line == 0 || c->line > hdr + 1) { c->i = 0; c->line = 1; }
+    size_t i = c->i;
+    uint32_t line = c->line;
     while (i < len && line <= hdr) {
         if (text[i] == '\n') line++;
         i++;
     }
+    c->i = i;
+    c->line = line;
     for (uint32_t n = 0; i < len && n < 256; n++, line++) {
         size_t e = i;
         while (e < len && text[e] != '\n') e++;
@@ -83,6 +89,7 @@ int wt_poetry_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *iss
     if (!root) return -1;
     size_t i;
     json_t *p;
+    lcur cur = {0, 0};
     json_array_foreach(json_object_get(root, "package"), i, p) {
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *ver = json_string_value(json_object_get(p, "version"));
@@ -91,7 +98,7 @@ int wt_poetry_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *iss
             wt_dep_issue_add(issues, NULL, line, "poetry.lock package entry without a valid name/version");
             continue;
         }
-        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), json_string_value(json_object_get(p, "category")));
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line, &cur), json_string_value(json_object_get(p, "category")));
         json_t *src = json_object_get(p, "source");
         const char *type = json_string_value(json_object_get(src, "type"));
         if (type && (!strcmp(type, "git") || !strcmp(type, "url") || !strcmp(type, "file") || !strcmp(type, "directory"))) {
@@ -109,6 +116,7 @@ int wt_uv_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *issues)
     if (!root) return -1;
     size_t i;
     json_t *p;
+    lcur cur = {0, 0};
     json_array_foreach(json_object_get(root, "package"), i, p) {
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *ver = json_string_value(json_object_get(p, "version"));
@@ -121,7 +129,7 @@ int wt_uv_lock_parse(const char *text, size_t len, wt_vec *deps, wt_vec *issues)
             wt_dep_issue_add(issues, NULL, line, "uv.lock package entry without a valid name");
             continue;
         }
-        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), NULL);
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line, &cur), NULL);
         static const char *const other[] = {"git", "url", "path", NULL};
         for (int k = 0; other[k]; k++) {
             const char *where = json_string_value(json_object_get(src, other[k]));
@@ -142,6 +150,7 @@ int wt_pylock_parse(const char *text, size_t len, const wt_marker_env *env, wt_v
     if (!root) return -1;
     size_t i;
     json_t *p;
+    lcur cur = {0, 0};
     json_array_foreach(json_object_get(root, "packages"), i, p) {
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *ver = json_string_value(json_object_get(p, "version"));
@@ -162,7 +171,7 @@ int wt_pylock_parse(const char *text, size_t len, const wt_marker_env *env, wt_v
                 continue;
             }
         }
-        wt_dep *d = lock_dep(name, ver, name_line(text, len, line), NULL);
+        wt_dep *d = lock_dep(name, ver, name_line(text, len, line, &cur), NULL);
         d->marker = marker ? wt_xstrdup(marker) : NULL;
         json_t *vcs = json_object_get(p, "vcs"), *arch = json_object_get(p, "archive");
         if (vcs || (arch && !ver)) {
