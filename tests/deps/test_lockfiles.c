@@ -1,7 +1,6 @@
 /* TOML parser, manifests and lock files. */
 #include <jansson.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "deps/deps.h"
 #include "deps/pyproject.h"
@@ -186,9 +185,10 @@ WT_TEST(poetry_lock_entries) {
     cleanup(&d, &i);
 }
 
-WT_TEST(poetry_lock_many_entries_lines_and_time) {
+WT_TEST(poetry_lock_many_entries_lines) {
     /* each entry's line is found from the previous one: 60000 entries used to
-     * count lines from the start of the file for each (minutes) */
+     * count lines from the start of the file for each (minutes: the CTest
+     * timeout catches a return of that; speed itself is for bench/) */
     wt_buf b;
     wt_buf_init(&b);
     const size_t n = 60000;
@@ -198,14 +198,11 @@ WT_TEST(poetry_lock_many_entries_lines_and_time) {
         wt_buf_append(&b, e, (size_t)l);
     }
     wt_vec d = {0}, i = {0};
-    clock_t t0 = clock();
     CHECK(wt_poetry_lock_parse(b.data, b.len, &d, &i) == 0);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
     CHECK_INT(d.len, n);
     CHECK_INT(at(&d, 0)->line, 3);
     CHECK_INT(at(&d, 1)->line, 8);
     CHECK_INT(at(&d, n - 1)->line, (long long)(5 * (n - 1) + 3));
-    CHECK(secs < 5.0);
     cleanup(&d, &i);
     wt_buf_free(&b);
 }
